@@ -1,0 +1,7 @@
+# Local packages.
+{ pkgs }:
+{
+  greet = pkgs.writeShellScriptBin "greet" ''
+    echo "hello, $USER"
+  '';
+}

@@ -1,0 +1,8 @@
+# Render node beta.
+{ pkgs, ... }:
+{
+  boot.loader.systemd-boot.enable = true;
+  fileSystems."/".device = "/dev/disk/by-label/nixos";
+  environment.systemPackages = [ pkgs.blender ];
+  system.stateVersion = "24.11";
+}

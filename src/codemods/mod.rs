@@ -1,0 +1,142 @@
+//! The codemods. Each lives in its own file, implements [`Codemod`], and is
+//! registered once in [`ALL`] (alphabetical). Its docs and test cases live in
+//! `codemods/<name>/`; a test fails when the list, the files and the docs
+//! disagree.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rnix::TextSize;
+
+use crate::error::{Error, Location};
+use crate::flake::Flake;
+use crate::syntax::edit::{Edit, EditSet};
+use crate::workspace::Workspace;
+
+pub mod split_outputs;
+
+/// Every codemod, in alphabetical order.
+pub static ALL: &[&dyn Codemod] = &[&split_outputs::SplitOutputs];
+
+/// The codemod called `name` (kebab-case, as on the command line).
+pub fn find(name: &str) -> Option<&'static dyn Codemod> {
+    ALL.iter().copied().find(|c| c.name() == name)
+}
+
+/// How far a codemod's result can be trusted without review (ruff's terms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// The flake evaluates to the same outputs.
+    Safe,
+    /// The codemod declares semantic changes, listed in its result.
+    Unsafe,
+}
+
+/// Options given on the command line that codemods may read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--only OUT[,OUT]`: restrict to these outputs.
+    pub only: Vec<String>,
+    /// `--to OUT=DIR`: target directories per output.
+    pub to: Vec<(String, String)>,
+    /// `--allow-breaking`: apply even where the codemod found readers that would break.
+    pub allow_breaking: bool,
+}
+
+impl Options {
+    /// Parse one `--to OUT=DIR` value.
+    pub fn parse_to(value: &str) -> Result<(String, String), Error> {
+        let (out, dir) = value
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--to expects OUT=DIR, got `{value}`")))?;
+        let dir = dir.trim_end_matches('/');
+        if out.is_empty() || dir.is_empty() {
+            return Err(Error::Usage(format!("--to expects OUT=DIR, got `{value}`")));
+        }
+        Ok((out.to_string(), dir.to_string()))
+    }
+}
+
+/// What a codemod sees.
+pub struct Context<'a> {
+    pub ws: &'a Workspace,
+    pub flake: &'a Flake,
+    pub options: &'a Options,
+}
+
+/// Something a codemod wants the user to know: what it declined and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.location {
+            Some(l) => write!(f, "{l}: note: {}", self.message),
+            None => write!(f, "note: {}", self.message),
+        }
+    }
+}
+
+/// The result of one codemod: edits to existing files, new files, notes,
+/// a summary of what moved where, and the semantic changes it declares.
+#[derive(Debug, Default)]
+pub struct Fix {
+    pub edits: BTreeMap<PathBuf, EditSet>,
+    pub creates: BTreeMap<PathBuf, String>,
+    pub notes: Vec<Note>,
+    /// One line per action, for the summary and the commit body.
+    pub actions: Vec<String>,
+    /// Outputs whose value the codemod changes on purpose (for `--verify`).
+    pub declared_changes: Vec<String>,
+}
+
+impl Fix {
+    pub fn is_empty(&self) -> bool {
+        self.edits.values().all(EditSet::is_empty) && self.creates.is_empty()
+    }
+
+    /// Add an edit of `file`; overlapping edits are an internal error that names both.
+    pub fn edit(&mut self, codemod: &str, file: PathBuf, edit: Edit) -> Result<(), Error> {
+        let set = self.edits.entry(file.clone()).or_default();
+        set.add(edit).map_err(|o| Error::CheckFailed {
+            check: "edits",
+            location: None,
+            message: format!("{codemod} produced {o} in {}", file.display()),
+        })
+    }
+}
+
+/// A codemod: one architecture recommendation carried out as a rewrite.
+pub trait Codemod: Sync {
+    /// Kebab-case name, as used on the command line and in `codemods/<name>/`.
+    fn name(&self) -> &'static str;
+    /// One line for `list`.
+    fn summary(&self) -> &'static str;
+    fn applicability(&self) -> Applicability;
+    /// The codemod's README (shown by `explain`).
+    fn docs(&self) -> &'static str;
+    /// Compute the rewrite. An error is a refusal: nothing is changed.
+    fn apply(&self, cx: &Context) -> Result<Fix, Error>;
+}
+
+impl Context<'_> {
+    /// A refusal located at `offset` in `flake.nix`.
+    pub fn refuse(&self, codemod: &str, offset: TextSize, message: impl Into<String>) -> Error {
+        Error::Refused {
+            codemod: codemod.to_string(),
+            location: Some(self.flake.location(offset)),
+            message: message.into(),
+        }
+    }
+
+    /// A note located at `offset` in `flake.nix`.
+    pub fn note(&self, offset: TextSize, message: impl Into<String>) -> Note {
+        Note {
+            location: Some(self.flake.location(offset)),
+            message: message.into(),
+        }
+    }
+}

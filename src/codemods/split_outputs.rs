@@ -1,0 +1,259 @@
+//! `split-outputs`: move each output of a long `flake.nix` into a file of its own.
+//!
+//! See `codemods/split-outputs/README.md` for what it does, when it refuses
+//! and what it may change.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use super::{Applicability, Codemod, Context, Fix};
+use crate::error::Error;
+use crate::relocate::{self, attached_range, plan_move, remaining_entries, MoveError};
+use crate::syntax::edit::Edit;
+use crate::syntax::indent::{indent_unit, Shift};
+use crate::syntax::{line_indent, make, unparen};
+
+pub struct SplitOutputs;
+
+const NAME: &str = "split-outputs";
+
+/// Where each output goes unless `--to` says otherwise.
+pub const DEFAULT_TARGETS: &[(&str, &str)] = &[
+    ("checks", "checks"),
+    ("darwinConfigurations", "darwin"),
+    ("devShells", "devshells"),
+    ("homeConfigurations", "home"),
+    ("nixosConfigurations", "hosts"),
+    ("packages", "packages"),
+];
+
+impl Codemod for SplitOutputs {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn summary(&self) -> &'static str {
+        "Move each output of flake.nix (hosts, home, packages...) into a file of its own"
+    }
+    fn applicability(&self) -> Applicability {
+        Applicability::Safe
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("../../codemods/split-outputs/README.md")
+    }
+
+    fn apply(&self, cx: &Context) -> Result<Fix, Error> {
+        let flake = cx.flake;
+        let mut fix = Fix::default();
+        let Some(outputs) = &flake.outputs else {
+            fix.notes.push(cx.note(0.into(), "no `outputs = ...: ...;` function found; nothing to split"));
+            return Ok(fix);
+        };
+        if outputs.sets.is_empty() {
+            fix.notes.push(cx.note(
+                outputs.body.text_range().start(),
+                format!("outputs are already delegated (`{}`); nothing to split", one_line(&outputs.body)),
+            ));
+            return Ok(fix);
+        }
+
+        let targets = targets(cx)?;
+        let text = &flake.file.text;
+        let unit = indent_unit(text);
+        let flake_dir = flake.dir();
+        let mut deleted_entries: Vec<TextRange> = Vec::new();
+        let mut moved_binders: Vec<usize> = Vec::new();
+        let mut used_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+
+        for (name, dir) in &targets {
+            let defs: Vec<_> = outputs.defs_of(name).collect();
+            let Some(def) = defs.first() else {
+                if !cx.options.only.is_empty() {
+                    return Err(cx.refuse(NAME, outputs.body.text_range().start(), format!("--only names `{name}`, which this flake does not define")));
+                }
+                continue;
+            };
+            let at = def.entry.text_range().start();
+            if defs.len() > 1 || def.path.len() > 1 {
+                fix.notes.push(cx.note(at, format!(
+                    "`{name}` left in place: it is defined through several attribute paths (`{}`); write it as one `{name} = {{ ... }};` to split it",
+                    defs.iter().map(|d| d.path.join(".")).collect::<Vec<_>>().join("`, `")
+                )));
+                continue;
+            }
+            let Some(value) = def.value.clone() else {
+                fix.notes.push(cx.note(at, format!("`{name}` left in place: it is inherited")));
+                continue;
+            };
+            if is_short_reference(&value) {
+                if cx.options.only.contains(name) {
+                    fix.notes.push(cx.note(at, format!("`{name}` left in place: already a short reference")));
+                }
+                continue;
+            }
+
+            // Target file.
+            let rel_dir = PathBuf::from(dir);
+            let target_dir = flake_dir.join(&rel_dir);
+            let target = target_dir.join("default.nix");
+            if !used_dirs.insert(target_dir.clone()) {
+                return Err(cx.refuse(NAME, at, format!("two outputs would move to {}", target.display())));
+            }
+            if cx.ws.read(&target_dir)?.is_some() {
+                return Err(cx.refuse(NAME, at, format!("cannot create {}: {} is a file", target.display(), target_dir.display())));
+            }
+
+            // Scope: what to pass, what travels along, which `with` to repeat.
+            let plan = plan_move(&flake.scope, &value, &outputs.lets).map_err(|e| match e {
+                MoveError::Unbound { name: n, range } => cx.refuse(NAME, range.start(), format!("`{n}` is not defined here (Nix would reject this flake); fix it first")),
+                MoveError::ShadowedWith { name: n, range } => cx.refuse(NAME, range.start(), format!(
+                    "`{name}` uses names that may come from a `with`, and that `with` reads `{n}`, which means something else where `{name}` is defined; cannot carry the `with` into {}", target.display()
+                )),
+            })?;
+
+            // The new file.
+            let relocate = |range: TextRange, remove: &str, add: &str| {
+                relocate::relocated_text(&flake.file.root, range, &flake_dir, &target_dir, Shift { remove, add })
+                    .map_err(|r| cx.refuse(NAME, r.start(), format!("cannot rewrite this path for {}", target.display())))
+            };
+            let entry_indent = line_indent(text, usize::from(def.entry.text_range().start()));
+            let body = relocate(value.text_range(), entry_indent, "")?;
+            let mut bindings = Vec::new();
+            for &b in &plan.moved {
+                for entry in &flake.scope.binders[b].entries {
+                    let range = attached_range(entry, text);
+                    let indent = line_indent(text, usize::from(entry.text_range().start()));
+                    let mut moved = relocate(range, indent, &unit)?;
+                    if range.start() == entry.text_range().start() || !moved.starts_with(indent) {
+                        moved = format!("{unit}{}", moved.trim_start());
+                    } else {
+                        moved = format!("{unit}{}", &moved[indent.len()..]);
+                    }
+                    bindings.push(moved.trim_end_matches('\n').to_string());
+                    deleted_entries.push(range);
+                }
+                moved_binders.push(b);
+            }
+            let mut withs = Vec::new();
+            for w in &plan.withs {
+                if let Some(ns) = w.children().next() {
+                    let indent = line_indent(text, usize::from(ns.text_range().start()));
+                    withs.push(relocate(ns.text_range(), indent, "")?);
+                }
+            }
+            let header = (!plan.pass.is_empty()).then(|| make::formals_header(&plan.pass, &unit));
+            let content = make::file(header.as_deref(), &withs, &bindings, &body);
+            match cx.ws.read(&target)? {
+                Some(existing) if existing != content => {
+                    return Err(Error::Refused {
+                        codemod: NAME.into(),
+                        location: Some(crate::error::Location { file: target.clone(), line: 1, col: 1 }),
+                        message: format!("{} already exists; move it away or choose another directory with --to {name}=DIR", target.display()),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    fix.creates.insert(target.clone(), content);
+                }
+            }
+
+            // flake.nix: the value becomes an import.
+            let column = usize::from(value.text_range().start()) - flake.file.lines.line_start(value.text_range().start());
+            let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+            fix.edit(NAME, flake.path.clone(), Edit::replace(value.text_range(), call))?;
+
+            let mut action = format!("moved `{name}` ({}) to {}", flake.location(at), target.display());
+            if !plan.pass.is_empty() {
+                action.push_str(&format!(", passing {}", plan.pass.join(", ")));
+            }
+            let along: Vec<_> = plan.moved.iter().map(|&b| format!("`{}`", flake.scope.binders[b].name)).collect();
+            if !along.is_empty() {
+                action.push_str(&format!("; took along {}", along.join(", ")));
+            }
+            if !plan.withs.is_empty() {
+                action.push_str("; repeated the enclosing `with`");
+            }
+            fix.actions.push(action);
+        }
+
+        // Remove the bindings that moved; a `let` left empty goes entirely.
+        for let_node in &outputs.lets {
+            let has_moved = moved_binders.iter().any(|&b| &flake.scope.binders[b].scope == let_node);
+            if !has_moved {
+                continue;
+            }
+            let leftover_comments = let_node
+                .children_with_tokens()
+                .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+                .any(|c| !deleted_entries.iter().any(|r| r.contains_range(c.text_range())));
+            let body = let_node.children().last();
+            if remaining_entries(&flake.scope, let_node, &moved_binders) == 0 && !leftover_comments {
+                if let Some(body) = body {
+                    let range = TextRange::new(let_node.text_range().start(), body.text_range().start());
+                    fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
+                    deleted_entries.retain(|r| !range.contains_range(*r));
+                }
+            }
+        }
+        for range in &deleted_entries {
+            fix.edit(NAME, flake.path.clone(), Edit::delete(*range))?;
+        }
+        Ok(fix)
+    }
+}
+
+/// The outputs to move and their directories (relative to the flake).
+fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
+    let mut map: BTreeMap<String, String> = DEFAULT_TARGETS.iter().map(|(o, d)| (o.to_string(), d.to_string())).collect();
+    for (out, dir) in &cx.options.to {
+        let p = Path::new(dir);
+        if p.is_absolute() || p.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err(Error::Usage(format!("--to {out}={dir}: the directory must be a relative path inside the flake, without `..`")));
+        }
+        map.insert(out.clone(), dir.clone());
+    }
+    if !cx.options.only.is_empty() {
+        map.retain(|o, _| cx.options.only.contains(o));
+        for o in &cx.options.only {
+            if !map.contains_key(o) {
+                return Err(Error::Usage(format!("--only {o}: no target directory for this output; add --to {o}=DIR")));
+            }
+        }
+    }
+    // Move in source order, which keeps the summary readable.
+    let order = |o: &str| {
+        cx.flake
+            .outputs
+            .as_ref()
+            .and_then(|out| out.defs_of(o).next().map(|d| d.entry.text_range().start()))
+    };
+    let mut list: Vec<(String, String)> = map.into_iter().collect();
+    list.sort_by_key(|(o, _)| order(o));
+    Ok(list)
+}
+
+/// An output value that is already short: one line, or an `import` call.
+fn is_short_reference(value: &SyntaxNode) -> bool {
+    if !value.text().contains_char('\n') {
+        return true;
+    }
+    let mut head = unparen(value.clone());
+    while head.kind() == SyntaxKind::NODE_APPLY {
+        match head.first_child() {
+            Some(f) => head = unparen(f),
+            None => break,
+        }
+    }
+    head.kind() == SyntaxKind::NODE_IDENT && head.text() == "import"
+}
+
+fn one_line(node: &SyntaxNode) -> String {
+    let t = node.text().to_string();
+    let first = t.lines().next().unwrap_or_default();
+    if t.contains('\n') {
+        format!("{first} ...")
+    } else {
+        first.to_string()
+    }
+}

@@ -1,0 +1,119 @@
+//! The pipeline: run codemods in order over the workspace, re-parse what they
+//! touched, then verify the result before anything is shown or written.
+
+use std::path::{Path, PathBuf};
+
+use crate::codemods::{Codemod, Context, Fix, Note, Options};
+use crate::error::{Error, Location};
+use crate::flake::Flake;
+use crate::syntax;
+use crate::verify;
+use crate::workspace::{FileChange, Workspace};
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every file created, changed or deleted, sorted by path.
+    pub changes: Vec<FileChange>,
+    /// (codemod, note): what was declined and why.
+    pub notes: Vec<(String, Note)>,
+    /// (codemod, action): what moved where.
+    pub actions: Vec<(String, String)>,
+    /// Outputs the codemods change on purpose.
+    pub declared_changes: Vec<String>,
+}
+
+impl Outcome {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Run `codemods` in order on the flake at `flake_path` (relative to the
+/// workspace root), each on the previous one's result, then verify.
+pub fn run(ws: &mut Workspace, flake_path: &Path, codemods: &[&dyn Codemod], options: &Options) -> Result<Outcome, Error> {
+    let before = Flake::load(ws, flake_path)?;
+    let mut outcome = apply_all(ws, flake_path, codemods, options)?;
+    outcome.changes = ws.changes();
+    verify::check(ws, &before, &outcome, &mut |snapshot| {
+        apply_all(snapshot, flake_path, codemods, options).map(|_| snapshot.changes())
+    })?;
+    Ok(outcome)
+}
+
+/// Apply the codemods without the final verification.
+fn apply_all(ws: &mut Workspace, flake_path: &Path, codemods: &[&dyn Codemod], options: &Options) -> Result<Outcome, Error> {
+    let mut outcome = Outcome::default();
+    for codemod in codemods {
+        let fix = {
+            let flake = Flake::load(ws, flake_path)?;
+            let cx = Context { ws, flake: &flake, options };
+            codemod.apply(&cx)?
+        };
+        let name = codemod.name().to_string();
+        let touched = apply_fix(ws, &name, &fix)?;
+        for path in touched.iter().filter(|p| is_nix(p)) {
+            if let Some(text) = ws.read(path)? {
+                syntax::parse(path, &text).map_err(|e| Error::CheckFailed {
+                    check: "parse",
+                    location: match &e {
+                        Error::Syntax { location, .. } => Some(location.clone()),
+                        _ => None,
+                    },
+                    message: format!("{name} produced a file that does not parse: {e}"),
+                })?;
+            }
+        }
+        outcome.notes.extend(fix.notes.into_iter().map(|n| (name.clone(), n)));
+        outcome.actions.extend(fix.actions.into_iter().map(|a| (name.clone(), a)));
+        outcome.declared_changes.extend(fix.declared_changes);
+    }
+    Ok(outcome)
+}
+
+fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf>, Error> {
+    let mut touched = Vec::new();
+    for (path, edits) in &fix.edits {
+        if edits.is_empty() {
+            continue;
+        }
+        let old = ws.read(path)?.ok_or_else(|| Error::CheckFailed {
+            check: "edits",
+            location: None,
+            message: format!("{codemod} edits {}, which does not exist", path.display()),
+        })?;
+        let new = edits.apply(&old);
+        ws.write(path, new)?;
+        touched.push(path.clone());
+    }
+    for (path, content) in &fix.creates {
+        if let Some(existing) = ws.read(path)? {
+            if &existing != content {
+                return Err(Error::Refused {
+                    codemod: codemod.to_string(),
+                    location: Some(Location { file: path.clone(), line: 1, col: 1 }),
+                    message: format!("{} already exists", path.display()),
+                });
+            }
+        }
+        ws.write(path, content.clone())?;
+        touched.push(path.clone());
+    }
+    Ok(touched)
+}
+
+pub(crate) fn is_nix(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "nix")
+}
+
+/// A one-line title for a run, e.g. for a commit subject.
+pub fn title(codemods: &[String], outcome: &Outcome) -> String {
+    let created = outcome.changes.iter().filter(|c| c.is_create()).count();
+    let changed = outcome.changes.len() - created;
+    format!(
+        "{} ({} file(s) created, {} changed)",
+        codemods.join(", "),
+        created,
+        changed
+    )
+}

@@ -1,0 +1,361 @@
+//! A model of a flake: its inputs, its `outputs` function and the output
+//! attributes it defines.
+//!
+//! The model points into the syntax tree; codemods ask it where things are and
+//! then edit text ranges.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use crate::error::{Error, Location};
+use crate::scope::ScopeIndex;
+use crate::syntax::{self, attr_value, attrpath_names, unparen, ParsedFile};
+use crate::workspace::Workspace;
+
+/// A parsed `flake.nix` and what it defines.
+pub struct Flake {
+    /// Path of `flake.nix`, relative to the repository root.
+    pub path: PathBuf,
+    pub file: ParsedFile,
+    pub scope: ScopeIndex,
+    pub inputs: Vec<Input>,
+    pub outputs: Option<Outputs>,
+}
+
+/// One flake input.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    /// Where the input is first mentioned.
+    pub range: TextRange,
+    pub url: Option<String>,
+    /// `inputs.<name>.follows` targets: (nested input, followed path).
+    pub follows: Vec<(String, String)>,
+}
+
+/// The argument of the `outputs` function.
+#[derive(Debug, Clone, Default)]
+pub struct OutputsParam {
+    /// Formals of `{ self, nixpkgs, ... }`.
+    pub formals: Vec<String>,
+    /// The `@inputs` (or `inputs@`) name.
+    pub at: Option<String>,
+    /// The plain argument of `inputs: ...`.
+    pub ident: Option<String>,
+}
+
+/// The `outputs = ...: ...;` binding.
+pub struct Outputs {
+    /// The `NODE_ATTRPATH_VALUE` of `outputs`.
+    pub binding: SyntaxNode,
+    pub lambda: SyntaxNode,
+    pub param: OutputsParam,
+    /// `let ... in` blocks between the argument and the outputs, outermost first.
+    pub lets: Vec<SyntaxNode>,
+    /// `with X;` between the argument and the outputs, outermost first.
+    pub withs: Vec<SyntaxNode>,
+    /// The expression after peeling parentheses, `let` and `with`.
+    pub body: SyntaxNode,
+    /// Attribute sets whose attributes are outputs: the body itself, or the
+    /// attribute-set operands of a `//` chain. Empty when the outputs come
+    /// from a call (`import ./outputs inputs`, `mkFlake ...`).
+    pub sets: Vec<SyntaxNode>,
+    /// Every static definition found in `sets`.
+    pub defs: Vec<OutputDef>,
+}
+
+/// One definition of an output attribute.
+#[derive(Debug, Clone)]
+pub struct OutputDef {
+    /// The output name (first attribute of the path).
+    pub name: String,
+    /// The full static attribute path (`packages.x86_64-linux` has two parts).
+    pub path: Vec<String>,
+    /// `NODE_ATTRPATH_VALUE`, or `NODE_INHERIT` for `inherit (x) name;`.
+    pub entry: SyntaxNode,
+    /// The value (absent for inherited outputs).
+    pub value: Option<SyntaxNode>,
+    /// The attribute set it belongs to.
+    pub set: SyntaxNode,
+    /// Whether that set is `rec`.
+    pub rec: bool,
+}
+
+impl Flake {
+    /// Read and parse `path` (relative to the workspace root).
+    pub fn load(ws: &Workspace, path: &Path) -> Result<Flake, Error> {
+        let text = ws.read(path)?.ok_or_else(|| {
+            Error::Usage(format!("{}: no such file (is this a flake?)", path.display()))
+        })?;
+        let file = syntax::parse(path, &text)?;
+        let scope = ScopeIndex::build(&file.root);
+        let mut flake = Flake {
+            path: path.to_path_buf(),
+            file,
+            scope,
+            inputs: Vec::new(),
+            outputs: None,
+        };
+        flake.model()?;
+        Ok(flake)
+    }
+
+    /// The directory that holds `flake.nix`, relative to the repository root.
+    pub fn dir(&self) -> PathBuf {
+        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+
+    /// `file:line:col` of an offset in `flake.nix`.
+    pub fn location(&self, offset: rnix::TextSize) -> Location {
+        self.file.lines.location(&self.path, offset)
+    }
+
+    /// The set of output names that can be known without evaluation.
+    pub fn output_names(&self) -> BTreeSet<String> {
+        self.outputs
+            .iter()
+            .flat_map(|o| o.defs.iter().map(|d| d.name.clone()))
+            .collect()
+    }
+
+    fn top_set(&self) -> Option<SyntaxNode> {
+        let mut node = unparen(self.file.root.first_child()?);
+        while node.kind() == SyntaxKind::NODE_LET_IN {
+            node = unparen(node.children().last()?);
+        }
+        (node.kind() == SyntaxKind::NODE_ATTR_SET).then_some(node)
+    }
+
+    fn model(&mut self) -> Result<(), Error> {
+        let Some(top) = self.top_set() else {
+            return Err(Error::Refused {
+                codemod: "flake".into(),
+                location: Some(self.location(0.into())),
+                message: "flake.nix is not an attribute set; unsupported shape".into(),
+            });
+        };
+        let mut input_leaves = Vec::new();
+        for entry in top.children().filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE) {
+            let Some(path) = attrpath_names(&entry) else { continue };
+            let Some(value) = attr_value(&entry) else { continue };
+            match path.first().map(String::as_str) {
+                Some("outputs") if path.len() == 1 => {
+                    self.outputs = Outputs::from_binding(entry.clone(), value);
+                }
+                Some("inputs") => leaves(&path[1..], &value, &mut input_leaves),
+                _ => {}
+            }
+        }
+        for (path, value) in input_leaves {
+            let Some(name) = path.first() else { continue };
+            let idx = match self.inputs.iter().position(|i| &i.name == name) {
+                Some(i) => i,
+                None => {
+                    self.inputs.push(Input {
+                        name: name.clone(),
+                        range: value.text_range(),
+                        url: None,
+                        follows: Vec::new(),
+                    });
+                    self.inputs.len() - 1
+                }
+            };
+            let rest: Vec<&str> = path[1..].iter().map(String::as_str).collect();
+            let string = string_literal(&value);
+            match rest.as_slice() {
+                ["url"] => self.inputs[idx].url = string.or_else(|| Some(value.text().to_string())),
+                ["inputs", nested, "follows"] => {
+                    self.inputs[idx].follows.push((nested.to_string(), string.unwrap_or_default()))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Flatten nested attribute sets into (path, leaf value) pairs.
+fn leaves(prefix: &[String], value: &SyntaxNode, out: &mut Vec<(Vec<String>, SyntaxNode)>) {
+    let value = unparen(value.clone());
+    if value.kind() == SyntaxKind::NODE_ATTR_SET {
+        for entry in value.children().filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE) {
+            let (Some(path), Some(v)) = (attrpath_names(&entry), attr_value(&entry)) else {
+                continue;
+            };
+            let mut full = prefix.to_vec();
+            full.extend(path);
+            leaves(&full, &v, out);
+        }
+    } else {
+        out.push((prefix.to_vec(), value));
+    }
+}
+
+/// The value of a string literal without interpolations.
+pub fn string_literal(node: &SyntaxNode) -> Option<String> {
+    let node = unparen(node.clone());
+    if node.kind() != SyntaxKind::NODE_STRING {
+        return None;
+    }
+    syntax::static_attr_name(&node)
+}
+
+impl Outputs {
+    fn from_binding(binding: SyntaxNode, value: SyntaxNode) -> Option<Outputs> {
+        let lambda = unparen(value);
+        if lambda.kind() != SyntaxKind::NODE_LAMBDA {
+            return None;
+        }
+        let mut param = OutputsParam::default();
+        for child in lambda.children() {
+            match child.kind() {
+                SyntaxKind::NODE_IDENT_PARAM => {
+                    param.ident = child.first_child().map(|i| i.text().to_string());
+                }
+                SyntaxKind::NODE_PATTERN => {
+                    for part in child.children() {
+                        let name = part.first_child().map(|i| i.text().to_string());
+                        match part.kind() {
+                            SyntaxKind::NODE_PAT_ENTRY => param.formals.extend(name),
+                            SyntaxKind::NODE_PAT_BIND => param.at = name,
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut body = unparen(lambda.children().last()?);
+        let mut lets = Vec::new();
+        let mut withs = Vec::new();
+        loop {
+            match body.kind() {
+                SyntaxKind::NODE_LET_IN => {
+                    lets.push(body.clone());
+                    body = unparen(body.children().last()?);
+                }
+                SyntaxKind::NODE_WITH => {
+                    withs.push(body.clone());
+                    body = unparen(body.children().last()?);
+                }
+                _ => break,
+            }
+        }
+        let mut sets = Vec::new();
+        collect_sets(&body, &mut sets);
+        let mut defs = Vec::new();
+        for set in &sets {
+            let rec = set.children_with_tokens().any(|t| t.kind() == SyntaxKind::TOKEN_REC);
+            for entry in set.children() {
+                match entry.kind() {
+                    SyntaxKind::NODE_ATTRPATH_VALUE => {
+                        let Some(path) = attrpath_names(&entry) else { continue };
+                        defs.push(OutputDef {
+                            name: path[0].clone(),
+                            path,
+                            value: attr_value(&entry),
+                            entry: entry.clone(),
+                            set: set.clone(),
+                            rec,
+                        });
+                    }
+                    SyntaxKind::NODE_INHERIT => {
+                        for attr in entry.children().filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM) {
+                            if let Some(name) = syntax::static_attr_name(&attr) {
+                                defs.push(OutputDef {
+                                    name: name.clone(),
+                                    path: vec![name],
+                                    value: None,
+                                    entry: entry.clone(),
+                                    set: set.clone(),
+                                    rec,
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(Outputs {
+            binding,
+            lambda,
+            param,
+            lets,
+            withs,
+            body,
+            sets,
+            defs,
+        })
+    }
+
+    /// The definitions of output `name`.
+    pub fn defs_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a OutputDef> + 'a {
+        self.defs.iter().filter(move |d| d.name == name)
+    }
+}
+
+fn collect_sets(node: &SyntaxNode, out: &mut Vec<SyntaxNode>) {
+    let node = unparen(node.clone());
+    match node.kind() {
+        SyntaxKind::NODE_ATTR_SET => out.push(node),
+        SyntaxKind::NODE_BIN_OP => {
+            let is_update = node
+                .children_with_tokens()
+                .any(|t| t.kind() == SyntaxKind::TOKEN_UPDATE);
+            if is_update {
+                for operand in node.children() {
+                    collect_sets(&operand, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(src: &str) -> Flake {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("flake.nix"), src).unwrap();
+        let ws = Workspace::new(dir.path());
+        Flake::load(&ws, Path::new("flake.nix")).unwrap()
+    }
+
+    #[test]
+    fn models_inputs_and_outputs() {
+        let f = load(
+            r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs";
+  inputs = {
+    hm = { url = "github:nix-community/home-manager"; inputs.nixpkgs.follows = "nixpkgs"; };
+  };
+  outputs = { self, nixpkgs, ... }@inputs: let x = 1; in with nixpkgs; {
+    nixosConfigurations.a = x;
+    packages = {};
+  } // other // rec { checks = {}; inherit (x) devShells; };
+}"#,
+        );
+        assert_eq!(f.inputs.len(), 2);
+        assert_eq!(f.inputs[1].follows, vec![("nixpkgs".to_string(), "nixpkgs".to_string())]);
+        let o = f.outputs.as_ref().unwrap();
+        assert_eq!(o.param.formals, ["self", "nixpkgs"]);
+        assert_eq!(o.param.at.as_deref(), Some("inputs"));
+        assert_eq!((o.lets.len(), o.withs.len(), o.sets.len()), (1, 1, 2));
+        let names: Vec<_> = f.output_names().into_iter().collect();
+        assert_eq!(names, ["checks", "devShells", "nixosConfigurations", "packages"]);
+        assert!(o.defs.iter().find(|d| d.name == "checks").unwrap().rec);
+    }
+
+    #[test]
+    fn delegated_outputs_have_no_sets() {
+        let f = load("{ outputs = inputs: import ./outputs inputs; }");
+        let o = f.outputs.as_ref().unwrap();
+        assert_eq!(o.param.ident.as_deref(), Some("inputs"));
+        assert!(o.sets.is_empty());
+    }
+}

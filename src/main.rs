@@ -1,0 +1,243 @@
+//! The `flake-refactor` command line. All logic lives in the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use flake_refactor::codemods::{self, Applicability, Codemod, Options};
+use flake_refactor::engine::{self, Outcome};
+use flake_refactor::output::{self, diff::ColorChoice};
+use flake_refactor::workspace::Workspace;
+use flake_refactor::Error;
+
+#[derive(Parser)]
+#[command(name = "flake-refactor", version, about = "Lossless, verified refactorings of Nix flake repositories")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the codemods, one line each.
+    List,
+    /// Show what a codemod does, when it refuses and what it may change.
+    Explain { name: String },
+    /// Apply codemods (a dry run printing a unified diff unless --write, --branch or --check).
+    Apply(ApplyArgs),
+}
+
+#[derive(clap::Args)]
+struct ApplyArgs {
+    /// Codemods to run, in order; each runs on the previous one's result.
+    #[arg(required = true, value_name = "CODEMOD")]
+    codemods: Vec<String>,
+    /// The directory that holds flake.nix (the repository root is found from it).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    flake: PathBuf,
+    /// Write the files in place.
+    #[arg(long, conflicts_with_all = ["branch", "check"])]
+    write: bool,
+    /// Commit the change onto a new branch, leaving the work tree, index and HEAD alone.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, conflicts_with = "check")]
+    branch: Option<Option<String>>,
+    /// Exit 1 if the codemods would change anything (for CI).
+    #[arg(long)]
+    check: bool,
+    /// Write even when files the change touches have uncommitted changes.
+    #[arg(long)]
+    allow_dirty: bool,
+    /// Replace an existing branch with --branch.
+    #[arg(long)]
+    force: bool,
+    /// Colour the diff.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// split-outputs: only these outputs (comma-separated).
+    #[arg(long, value_name = "OUT[,OUT]", value_delimiter = ',')]
+    only: Vec<String>,
+    /// split-outputs: put output OUT into DIR/default.nix.
+    #[arg(long, value_name = "OUT=DIR")]
+    to: Vec<String>,
+    /// Apply even where the codemod found readers that would break.
+    #[arg(long)]
+    allow_breaking: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Analyses recurse over the syntax tree; give them room for deeply nested input.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || run(cli));
+    let result = match worker.map(|h| h.join()) {
+        Ok(Ok(r)) => r,
+        _ => Err(anyhow::anyhow!("internal error: the worker thread failed")),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            match e.downcast_ref::<Error>() {
+                Some(err) => eprintln!("{err}"),
+                None => eprintln!("error: {e:#}"),
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::List => {
+            let width = codemods::ALL.iter().map(|c| c.name().len()).max().unwrap_or(0);
+            for c in codemods::ALL {
+                let unsafe_mark = match c.applicability() {
+                    Applicability::Safe => "",
+                    Applicability::Unsafe => " (unsafe: declares semantic changes)",
+                };
+                println!("{:width$}  {}{unsafe_mark}", c.name(), c.summary());
+            }
+            Ok(0)
+        }
+        Command::Explain { name } => {
+            let c = find(&name)?;
+            print!("{}", c.docs());
+            Ok(0)
+        }
+        Command::Apply(args) => apply(args),
+    }
+}
+
+fn find(name: &str) -> anyhow::Result<&'static dyn Codemod> {
+    codemods::find(name).ok_or_else(|| {
+        let names: Vec<_> = codemods::ALL.iter().map(|c| c.name()).collect();
+        anyhow::Error::new(Error::Usage(format!(
+            "unknown codemod `{name}`; known: {}",
+            names.join(", ")
+        )))
+    })
+}
+
+fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
+    let selected = args.codemods.iter().map(|n| find(n)).collect::<anyhow::Result<Vec<_>>>()?;
+    let options = Options {
+        only: args.only.clone(),
+        to: args.to.iter().map(|t| Options::parse_to(t)).collect::<Result<_, _>>()?,
+        allow_breaking: args.allow_breaking,
+    };
+
+    let flake_dir = args
+        .flake
+        .canonicalize()
+        .with_context(|| format!("{}: no such directory", args.flake.display()))?;
+    if !flake_dir.join("flake.nix").is_file() {
+        bail!(Error::Usage(format!("{}: no flake.nix in this directory", args.flake.display())));
+    }
+    let repo = output::git::discover_root(&flake_dir);
+    let root = repo.clone().unwrap_or_else(|| flake_dir.clone());
+    let flake_path = flake_dir.strip_prefix(&root).unwrap_or(Path::new("")).join("flake.nix");
+
+    let mut ws = Workspace::new(&root);
+    let outcome = engine::run(&mut ws, &flake_path, &selected, &options)?;
+    let mut err = std::io::stderr().lock();
+    for (_, note) in &outcome.notes {
+        writeln!(err, "{note}")?;
+    }
+    if outcome.is_empty() {
+        writeln!(err, "nothing to do: {} would change nothing", args.codemods.join(", "))?;
+        return Ok(0);
+    }
+
+    if let Some(branch) = &args.branch {
+        let name = branch.clone().unwrap_or_else(|| format!("flake-refactor/{}", args.codemods.join("+")));
+        if repo.is_none() {
+            bail!(Error::Output(format!("--branch needs a git repository; {} is not in one", flake_dir.display())));
+        }
+        let paths: Vec<PathBuf> = outcome.changes.iter().map(|c| c.path.clone()).collect();
+        let dirty = output::git::dirty_paths(&root, &paths)?;
+        if !dirty.is_empty() {
+            bail!(Error::Output(format!(
+                "refusing to commit: these files have uncommitted changes and the branch is built from HEAD: {}",
+                dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let message = commit_message(&args.codemods, &outcome);
+        let report = output::git::commit_to_branch(
+            &root,
+            &output::git::BranchRequest { name: &name, force: args.force, message: &message, changes: &outcome.changes },
+        )?;
+        summary(&mut err, &outcome)?;
+        writeln!(err, "committed {} onto branch {} (work tree, index and HEAD untouched)", &report.commit[..12.min(report.commit.len())], report.branch)?;
+        return Ok(0);
+    }
+
+    if args.write {
+        let report = output::write::write_changes(&root, &outcome.changes, args.allow_dirty)?;
+        summary(&mut err, &outcome)?;
+        if repo.is_none() {
+            writeln!(err, "wrote {} file(s) (not a git repository: no dirty-tree check was possible)", report.written.len())?;
+        } else {
+            writeln!(err, "wrote {} file(s)", report.written.len())?;
+        }
+        if !report.intent_to_add.is_empty() {
+            writeln!(
+                err,
+                "added to the git index as intent-to-add (like `git add -N`), so the flake can see them: {}",
+                report.intent_to_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            )?;
+        }
+        return Ok(0);
+    }
+
+    let color = output::diff::color_enabled(
+        match args.color {
+            Color::Auto => ColorChoice::Auto,
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+        },
+        std::io::stdout().is_terminal(),
+    );
+    print!("{}", output::diff::unified_diff(&outcome.changes, color));
+    summary(&mut err, &outcome)?;
+    Ok(if args.check { 1 } else { 0 })
+}
+
+fn summary(err: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
+    for (codemod, action) in &outcome.actions {
+        writeln!(err, "{codemod}: {action}")?;
+    }
+    for c in &outcome.changes {
+        let verb = match (&c.old, &c.new) {
+            (None, Some(_)) => "created",
+            (Some(_), None) => "deleted",
+            _ => "changed",
+        };
+        writeln!(err, "{verb}: {}", c.path.display())?;
+    }
+    Ok(())
+}
+
+fn commit_message(codemods: &[String], outcome: &Outcome) -> String {
+    let mut msg = format!("refactor(flake): {}\n\n", engine::title(codemods, outcome));
+    for (codemod, action) in &outcome.actions {
+        msg.push_str(&format!("- {codemod}: {action}\n"));
+    }
+    if !outcome.notes.is_empty() {
+        msg.push('\n');
+        for (_, note) in &outcome.notes {
+            msg.push_str(&format!("{note}\n"));
+        }
+    }
+    msg.push_str("\nGenerated by flake-refactor.\n");
+    msg
+}

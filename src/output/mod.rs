@@ -1,0 +1,10 @@
+//! Everything that leaves the process: the unified diff shown to the user,
+//! the atomic writer that puts the changes on disk, and the git plumbing
+//! (dirty-file checks, intent-to-add, committing to a branch).
+//!
+//! The engine computes a list of [`FileChange`](crate::workspace::FileChange)s
+//! in memory; the functions here only render or persist that list.
+
+pub mod diff;
+pub mod git;
+pub mod write;

@@ -1,0 +1,430 @@
+//! Moving code from one file to another without changing what it means.
+//!
+//! Three things change when an expression moves to a new file, and this
+//! module handles each for every codemod:
+//! - **scope**: [`plan_move`] lists the names the new file must receive
+//!   (free variables bound lexically at the old place), the `let` bindings that
+//!   can travel with the code because nothing else uses them, and the `with`
+//!   scopes that must be carried because a name may come from one;
+//! - **paths**: [`rebase_path`] rewrites relative path literals so they name
+//!   the same file from the new directory;
+//! - **layout**: [`relocated_text`] shifts the code's indentation without
+//!   changing any string (see `syntax::indent`).
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use crate::scope::{is_builtin, BinderKind, ScopeIndex};
+use crate::syntax::edit::{Edit, EditSet};
+use crate::syntax::indent::{shift_edits, Shift};
+
+/// What moving an expression requires.
+#[derive(Debug, Default)]
+pub struct MovePlan {
+    /// Names the new file receives, sorted.
+    pub pass: Vec<String>,
+    /// Binders (indexes into the scope index) of `let` bindings that move with the code,
+    /// in source order.
+    pub moved: Vec<usize>,
+    /// `with` expressions the new file must repeat, outermost first.
+    pub withs: Vec<SyntaxNode>,
+}
+
+/// Why an expression cannot be moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveError {
+    /// A name no binder, builtin or `with` provides (the input is already broken).
+    Unbound { name: String, range: TextRange },
+    /// A `with` namespace uses a name that means something else where the code is.
+    ShadowedWith { name: String, range: TextRange },
+}
+
+/// Plan moving `expr` out of its file. Only `let` bindings of the scopes in
+/// `movable_lets` may travel with it, and only when nothing outside the moved
+/// code uses them.
+pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNode]) -> Result<MovePlan, MoveError> {
+    let expr_range = expr.text_range();
+    let movable_scope = |b: usize| {
+        let binder = &scope.binders[b];
+        binder.kind == BinderKind::Let && movable_lets.contains(&binder.scope)
+    };
+
+    // 1. Candidates: let bindings reachable from the expression.
+    let mut candidates: BTreeSet<usize> = BTreeSet::new();
+    let mut work: Vec<TextRange> = vec![expr_range];
+    while let Some(range) = work.pop() {
+        for r in scope.free_in(range) {
+            if let Some(b) = r.binder {
+                if movable_scope(b) && candidates.insert(b) {
+                    work.extend(scope.binders[b].entries.iter().map(|e| e.text_range()));
+                }
+            }
+        }
+    }
+
+    // 2. Keep only those used by nothing but the moved code (fixpoint).
+    loop {
+        let moved_ranges: Vec<TextRange> = std::iter::once(expr_range)
+            .chain(candidates.iter().flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())))
+            .collect();
+        let inside = |r: TextRange| moved_ranges.iter().any(|m| m.contains_range(r));
+        let mut drop: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&b| scope.uses_of(b).any(|u| !inside(u.range)))
+            .collect();
+        // An `inherit a b;` entry moves whole or not at all.
+        for &b in &candidates {
+            for entry in &scope.binders[b].entries {
+                let siblings = scope
+                    .binders
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.entries.contains(entry))
+                    .map(|(i, _)| i);
+                let mut siblings = siblings.collect::<Vec<_>>();
+                if siblings.iter().any(|s| !candidates.contains(s) || drop.contains(s)) {
+                    drop.push(b);
+                    drop.append(&mut siblings);
+                }
+            }
+        }
+        drop.retain(|b| candidates.contains(b));
+        if drop.is_empty() {
+            break;
+        }
+        for b in drop {
+            candidates.remove(&b);
+        }
+    }
+
+    // 3. Names to pass and whether a `with` is needed.
+    let mut moved_ranges: Vec<TextRange> = vec![expr_range];
+    moved_ranges.extend(candidates.iter().flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())));
+    let mut pass: BTreeSet<String> = BTreeSet::new();
+    let mut needs_with = None;
+    for range in &moved_ranges {
+        for r in scope.free_in(*range) {
+            match r.binder {
+                Some(b) if candidates.contains(&b) => {}
+                Some(b) => {
+                    pass.insert(scope.binders[b].name.clone());
+                }
+                None if is_builtin(&r.name) => {}
+                None => {
+                    // Inner `with`s move with the code; only enclosing ones matter.
+                    let inner = r.withs.iter().any(|w| expr_range.contains_range(w.text_range())
+                        || moved_ranges.iter().any(|m| m.contains_range(w.text_range())));
+                    if !inner {
+                        if r.withs.is_empty() {
+                            return Err(MoveError::Unbound { name: r.name.clone(), range: r.range });
+                        }
+                        needs_with.get_or_insert((r.name.clone(), r.range));
+                    }
+                }
+            }
+        }
+    }
+
+    // 4. Enclosing `with`s, when a name may come from one.
+    let mut withs = Vec::new();
+    if needs_with.is_some() {
+        withs = expr
+            .ancestors()
+            .skip(1)
+            .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
+            .filter(|w| w.children().next().is_some_and(|ns| !ns.text_range().contains_range(expr_range)))
+            .collect();
+        withs.reverse();
+        for w in &withs {
+            let Some(ns) = w.children().next() else { continue };
+            for r in scope.free_in(ns.text_range()) {
+                let Some(b) = r.binder else {
+                    if r.withs.is_empty() && !is_builtin(&r.name) {
+                        return Err(MoveError::Unbound { name: r.name.clone(), range: r.range });
+                    }
+                    continue;
+                };
+                // The name must mean the same at the place the code leaves.
+                if resolve_at(scope, &r.name, expr_range) != Some(b) {
+                    return Err(MoveError::ShadowedWith { name: r.name.clone(), range: r.range });
+                }
+                pass.insert(r.name.clone());
+            }
+        }
+    }
+
+    let mut moved: Vec<usize> = candidates.into_iter().collect();
+    moved.sort_by_key(|&b| scope.binders[b].entries[0].text_range().start());
+    Ok(MovePlan {
+        pass: pass.into_iter().collect(),
+        moved,
+        withs,
+    })
+}
+
+/// The binder `name` refers to at `range` (the innermost binding scope that
+/// contains it).
+pub fn resolve_at(scope: &ScopeIndex, name: &str, range: TextRange) -> Option<usize> {
+    scope
+        .binders
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.name == name && b.scope.text_range().contains_range(range))
+        .min_by_key(|(_, b)| b.scope.text_range().len())
+        .map(|(i, _)| i)
+}
+
+/// Normalise a relative path lexically (Nix does the same with path literals).
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                _ => out.push(c),
+            },
+            Component::Normal(_) => out.push(c),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out.iter().collect())
+}
+
+/// `to` relative to directory `from` (both relative to one root, normalised).
+fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if from[common..].iter().any(|c| matches!(c, Component::ParentDir)) {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to[common..] {
+        out.push(c);
+    }
+    Some(out)
+}
+
+fn as_literal(rel: &Path, trailing_slash: bool) -> String {
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let base = if s.is_empty() {
+        ".".to_string()
+    } else if s.starts_with("..") {
+        s
+    } else {
+        format!("./{s}")
+    };
+    if trailing_slash {
+        if base == "." {
+            "./".into()
+        } else {
+            format!("{base}/")
+        }
+    } else if base == "." || base == ".." || base.ends_with("/..") {
+        // `.` and `..` alone are not path literals.
+        format!("{base}/.")
+    } else {
+        base
+    }
+}
+
+/// Rewrite the literal start of a relative path (the text of its first
+/// `TOKEN_PATH_REL`) so that, written in a file in `to_dir`, it names what it
+/// named in a file in `from_dir`. `interpolated` says whether an
+/// interpolation follows the literal. Directories are relative to one root.
+/// Returns `None` when the path cannot be expressed (it climbs out of the
+/// root through `to_dir`).
+pub fn rebase_path(literal: &str, interpolated: bool, from_dir: &Path, to_dir: &Path) -> Option<String> {
+    if from_dir == to_dir {
+        return Some(literal.to_string());
+    }
+    let (dir_part, tail) = if interpolated {
+        let i = literal.rfind('/')?;
+        (&literal[..=i], &literal[i + 1..])
+    } else {
+        (literal, "")
+    };
+    let target = normalize(&from_dir.join(dir_part))?;
+    let rel = relative(&normalize(to_dir)?, &target)?;
+    Some(format!("{}{tail}", as_literal(&rel, interpolated)))
+}
+
+/// The text of `range` of `root` as it must read in a file in `to_dir`:
+/// relative paths rebased from `from_dir`, lines shifted by `shift`.
+/// Fails with the range of the first path that cannot be rebased.
+pub fn relocated_text(
+    root: &SyntaxNode,
+    range: TextRange,
+    from_dir: &Path,
+    to_dir: &Path,
+    shift: Shift,
+) -> Result<String, TextRange> {
+    let mut edits = EditSet::new();
+    for path in root
+        .descendants()
+        .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL && range.contains_range(n.text_range()))
+    {
+        let Some(first) = path.first_token() else { continue };
+        if first.kind() != SyntaxKind::TOKEN_PATH_REL {
+            continue;
+        }
+        let interpolated = path.children().next().is_some();
+        let new = rebase_path(first.text(), interpolated, from_dir, to_dir).ok_or(path.text_range())?;
+        if new != first.text() {
+            edits.add(Edit::replace(first.text_range(), new)).map_err(|_| path.text_range())?;
+        }
+    }
+    for e in shift_edits(root, range, shift) {
+        edits.add(e).map_err(|o| o.second)?;
+    }
+    Ok(edits.apply_within(&root.text().to_string(), root.text_range().start(), range))
+}
+
+/// The text range a `let` entry occupies together with the comments attached
+/// to it: comment lines directly above (no blank line between) and a comment
+/// after it on the same line. When the entry starts its line, the range runs
+/// from the start of that line to the end of its last line (newline included).
+pub fn attached_range(entry: &SyntaxNode, text: &str) -> TextRange {
+    let mut start = entry.text_range().start();
+    let mut end = entry.text_range().end();
+    let starts_line = crate::syntax::starts_line(text, usize::from(start));
+    if starts_line {
+        // Comments directly above.
+        let mut tok = entry.first_token().and_then(|t| t.prev_token());
+        while let Some(t) = tok {
+            match t.kind() {
+                SyntaxKind::TOKEN_WHITESPACE if t.text().matches('\n').count() <= 1 => {}
+                SyntaxKind::TOKEN_COMMENT if crate::syntax::starts_line(text, usize::from(t.text_range().start())) => {
+                    start = t.text_range().start();
+                }
+                _ => break,
+            }
+            tok = t.prev_token();
+        }
+        let line_start = text[..usize::from(start)].rfind('\n').map_or(0, |i| i + 1);
+        start = (line_start as u32).into();
+    }
+    // A comment on the same line after the entry.
+    let mut tok = entry.last_token().and_then(|t| t.next_token());
+    while let Some(t) = tok {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE if !t.text().contains('\n') => {}
+            SyntaxKind::TOKEN_COMMENT if !t.text().contains('\n') => end = t.text_range().end(),
+            _ => break,
+        }
+        tok = t.next_token();
+    }
+    if starts_line {
+        let rest = &text[usize::from(end)..];
+        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        if rest[..line_end].trim().is_empty() {
+            end += rnix::TextSize::from(line_end as u32);
+        }
+    }
+    TextRange::new(start, end)
+}
+
+/// Names bound by the scope construct `scope_node` that `plan` does not move.
+pub fn remaining_entries(scope: &ScopeIndex, let_node: &SyntaxNode, moved: &[usize]) -> usize {
+    let moved_entries: HashSet<&SyntaxNode> = moved.iter().flat_map(|&b| scope.binders[b].entries.iter()).collect();
+    let_node
+        .children()
+        .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+        .filter(|c| !moved_entries.contains(c))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rb(lit: &str, interp: bool, from: &str, to: &str) -> Option<String> {
+        rebase_path(lit, interp, Path::new(from), Path::new(to))
+    }
+
+    #[test]
+    fn rebases_paths_into_a_subdirectory() {
+        assert_eq!(rb("./configurations/m1.nix", false, "", "hosts").unwrap(), "../configurations/m1.nix");
+        assert_eq!(rb("./.", false, "", "hosts").unwrap(), "../.");
+        assert_eq!(rb("./hosts/a.nix", false, "", "hosts").unwrap(), "./a.nix");
+        assert_eq!(rb("./hosts", false, "", "hosts").unwrap(), "./.");
+        assert_eq!(rb("../modules/x.nix", false, "nix", "nix/hosts").unwrap(), "../../modules/x.nix");
+        assert_eq!(rb("foo/bar.nix", false, "", "hosts").unwrap(), "../foo/bar.nix");
+    }
+
+    #[test]
+    fn rebases_interpolated_paths_by_their_directory() {
+        assert_eq!(rb("./hosts/", true, "", "home").unwrap(), "../hosts/");
+        assert_eq!(rb("./machines/", true, "", "machines").unwrap(), "./");
+        assert_eq!(rb("./host-", true, "", "hosts").unwrap(), "../host-");
+        assert_eq!(rb("./x/a", true, "", "hosts").unwrap(), "../x/a");
+    }
+
+    #[test]
+    fn same_directory_is_unchanged() {
+        assert_eq!(rb("./a.nix", false, "x", "x").unwrap(), "./a.nix");
+    }
+
+    #[test]
+    fn plans_passed_names_and_moved_bindings() {
+        let src = "{ self, nixpkgs, ... }@inputs: let a = b; b = nixpkgs; c = 1; in { x = [ a c self inputs ]; y = c; }";
+        let root = rnix::Root::parse(src).syntax();
+        let scope = ScopeIndex::build(&root);
+        let let_node = root.descendants().find(|n| n.kind() == SyntaxKind::NODE_LET_IN).unwrap();
+        let x = root
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::NODE_LIST)
+            .unwrap();
+        let plan = plan_move(&scope, &x, &[let_node]).unwrap();
+        assert_eq!(plan.pass, ["c", "inputs", "nixpkgs", "self"]);
+        let moved: Vec<_> = plan.moved.iter().map(|&b| scope.binders[b].name.as_str()).collect();
+        assert_eq!(moved, ["a", "b"]);
+        assert!(plan.withs.is_empty());
+    }
+
+    #[test]
+    fn carries_with_only_when_a_name_may_come_from_it() {
+        let src = "{ lib }: with lib; { x = [ genAttrs ]; y = [ lib ]; }";
+        let root = rnix::Root::parse(src).syntax();
+        let scope = ScopeIndex::build(&root);
+        let lists: Vec<_> = root.descendants().filter(|n| n.kind() == SyntaxKind::NODE_LIST).collect();
+        let plan = plan_move(&scope, &lists[0], &[]).unwrap();
+        assert_eq!(plan.withs.len(), 1);
+        assert_eq!(plan.pass, ["lib"]);
+        let plan = plan_move(&scope, &lists[1], &[]).unwrap();
+        assert!(plan.withs.is_empty());
+    }
+
+    #[test]
+    fn refuses_shadowed_with_namespace_and_unbound_names() {
+        let src = "{ pkgs }: with pkgs; let pkgs = 1; in { x = [ hello pkgs ]; }";
+        let root = rnix::Root::parse(src).syntax();
+        let scope = ScopeIndex::build(&root);
+        let list = root.descendants().find(|n| n.kind() == SyntaxKind::NODE_LIST).unwrap();
+        assert!(matches!(plan_move(&scope, &list, &[]), Err(MoveError::ShadowedWith { .. })));
+        let root = rnix::Root::parse("{ x = [ nope ]; }").syntax();
+        let scope = ScopeIndex::build(&root);
+        let list = root.descendants().find(|n| n.kind() == SyntaxKind::NODE_LIST).unwrap();
+        assert!(matches!(plan_move(&scope, &list, &[]), Err(MoveError::Unbound { .. })));
+    }
+
+    #[test]
+    fn attached_range_takes_comments_along() {
+        let text = "let\n  # about a\n  # more\n  a = 1; # trailing\n\n  # detached\n\n  b = 2;\nin a";
+        let root = rnix::Root::parse(text).syntax();
+        let entries: Vec<_> = root.descendants().filter(|n| n.kind() == SyntaxKind::NODE_ATTRPATH_VALUE).collect();
+        let r = attached_range(&entries[0], text);
+        assert_eq!(&text[r], "  # about a\n  # more\n  a = 1; # trailing\n");
+        let r = attached_range(&entries[1], text);
+        assert_eq!(&text[r], "  b = 2;\n");
+    }
+}

@@ -1,0 +1,150 @@
+//! Builders for the Nix code this tool inserts.
+//!
+//! Codemods never assemble Nix source themselves: they call these builders,
+//! which lay code out in RFC 166 (nixfmt) style, splice in the text of
+//! existing nodes, and check (in debug builds and tests) that what they build
+//! parses.
+
+/// Maximum line width of generated code (nixfmt's default).
+pub const WIDTH: usize = 100;
+
+fn checked(text: String) -> String {
+    debug_assert!(
+        rnix::Root::parse(&text).errors().is_empty(),
+        "generated code does not parse: {text}"
+    );
+    text
+}
+
+/// `import ./dir { inherit a b; }`, or `import ./dir` when nothing is passed.
+///
+/// `indent` is the indentation of the line the call starts on and `column`
+/// the column it starts at; the `inherit` list is broken over lines (one
+/// `inherit` per line, nixfmt style) when it would not fit.
+pub fn import_call(dir: &std::path::Path, names: &[String], indent: &str, unit: &str, column: usize) -> String {
+    let path = path_literal(dir);
+    if names.is_empty() {
+        return checked(format!("import {path}"));
+    }
+    let one_line = format!("import {path} {{ inherit {}; }}", names.join(" "));
+    // `;` after the call on the same line.
+    if column + one_line.len() < WIDTH {
+        return checked(one_line);
+    }
+    let inner = format!("{indent}{unit}");
+    let mut lines = vec![format!("import {path} {{")];
+    lines.push(format!("{inner}inherit"));
+    for n in names {
+        lines.push(format!("{inner}{unit}{n}"));
+    }
+    lines.push(format!("{inner}{unit};"));
+    lines.push(format!("{indent}}}"));
+    checked(lines.join("\n"))
+}
+
+/// A relative path literal for `dir` (relative to the current file's directory).
+pub fn path_literal(dir: &std::path::Path) -> String {
+    let s = dir.to_string_lossy().replace('\\', "/");
+    if s.is_empty() || s == "." {
+        "./.".into()
+    } else if s.starts_with("../") || s.starts_with("./") {
+        s
+    } else {
+        format!("./{s}")
+    }
+}
+
+/// The head of a file that takes `names`: `{ a, b, ... }:` on one line when
+/// it fits, otherwise one formal per line.
+pub fn formals_header(names: &[String], unit: &str) -> String {
+    let mut items: Vec<&str> = names.iter().map(String::as_str).collect();
+    items.push("...");
+    let one_line = format!("{{ {} }}:", items.join(", "));
+    if one_line.len() <= WIDTH {
+        return one_line;
+    }
+    let mut out = String::from("{\n");
+    for i in items {
+        out.push_str(unit);
+        out.push_str(i);
+        out.push_str(",\n");
+    }
+    // nixfmt writes no comma after `...`.
+    if out.ends_with("...,\n") {
+        out.truncate(out.len() - 2);
+        out.push('\n');
+    }
+    out.push_str("}:");
+    out
+}
+
+/// A new file: an optional function head, `with` prefixes, an optional `let`
+/// block (each binding already indented by `unit`), and the body, ending in
+/// a newline.
+pub fn file(header: Option<&str>, withs: &[String], bindings: &[String], body: &str) -> String {
+    let mut out = String::new();
+    if let Some(h) = header {
+        out.push_str(h);
+        out.push('\n');
+    }
+    for w in withs {
+        out.push_str("with ");
+        out.push_str(w);
+        out.push_str(";\n");
+    }
+    if !bindings.is_empty() {
+        out.push_str("let\n");
+        for b in bindings {
+            out.push_str(b);
+            if !b.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out.push_str("in\n");
+    }
+    out.push_str(body);
+    out.push('\n');
+    checked(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: &[&str]) -> Vec<String> {
+        n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn import_call_on_one_line_or_broken() {
+        assert_eq!(import_call(std::path::Path::new("hosts"), &[], "  ", "  ", 4), "import ./hosts");
+        assert_eq!(
+            import_call(std::path::Path::new("hosts"), &names(&["inputs", "self"]), "    ", "  ", 26),
+            "import ./hosts { inherit inputs self; }"
+        );
+        let long: Vec<String> = (0..12).map(|i| format!("helperNumber{i}")).collect();
+        let call = import_call(std::path::Path::new("hosts"), &long, "    ", "  ", 26);
+        assert!(call.starts_with("import ./hosts {\n      inherit\n        helperNumber0\n"));
+        assert!(call.ends_with("\n        ;\n    }"));
+    }
+
+    #[test]
+    fn formals_header_layout() {
+        assert_eq!(formals_header(&names(&["inputs", "self"]), "  "), "{ inputs, self, ... }:");
+        let long: Vec<String> = (0..12).map(|i| format!("helperNumber{i}")).collect();
+        let h = formals_header(&long, "  ");
+        assert!(h.starts_with("{\n  helperNumber0,\n"));
+        assert!(h.ends_with("  ...\n}:"));
+    }
+
+    #[test]
+    fn file_layout() {
+        let f = file(
+            Some("{ lib, ... }:"),
+            &["lib".to_string()],
+            &["  a = 1;".to_string()],
+            "{\n  b = a;\n}",
+        );
+        assert_eq!(f, "{ lib, ... }:\nwith lib;\nlet\n  a = 1;\nin\n{\n  b = a;\n}\n");
+    }
+}

@@ -1,0 +1,140 @@
+//! An in-memory overlay of the repository's files.
+//!
+//! Codemods read files through the workspace and the engine records their
+//! results here. Nothing touches the disk until `output::write` runs.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// One file the run would create, change or delete.
+/// `path` is relative to the repository root and uses `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: PathBuf,
+    /// Content before the run; `None` for a file that does not exist yet.
+    pub old: Option<String>,
+    /// Content after the run; `None` for a file the run deletes.
+    pub new: Option<String>,
+}
+
+impl FileChange {
+    pub fn is_create(&self) -> bool {
+        self.old.is_none() && self.new.is_some()
+    }
+}
+
+/// The repository on disk plus the run's pending edits.
+pub struct Workspace {
+    root: PathBuf,
+    /// Original contents read from disk (`None`: the file does not exist).
+    disk: RefCell<BTreeMap<PathBuf, Option<String>>>,
+    /// Current contents where they differ from disk (`None`: deleted).
+    overlay: BTreeMap<PathBuf, Option<String>>,
+}
+
+impl Workspace {
+    /// A workspace over the directory `root` (the repository root).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Workspace {
+            root: root.into(),
+            disk: RefCell::new(BTreeMap::new()),
+            overlay: BTreeMap::new(),
+        }
+    }
+
+    /// The repository root on disk.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn disk_read(&self, rel: &Path) -> Result<Option<String>, Error> {
+        if let Some(c) = self.disk.borrow().get(rel) {
+            return Ok(c.clone());
+        }
+        let abs = self.root.join(rel);
+        let content = match std::fs::read(&abs) {
+            Ok(bytes) => Some(crate::syntax::decode_source(rel, bytes)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => None,
+            Err(e) => {
+                return Err(Error::Io {
+                    path: rel.to_path_buf(),
+                    source: e,
+                })
+            }
+        };
+        self.disk
+            .borrow_mut()
+            .insert(rel.to_path_buf(), content.clone());
+        Ok(content)
+    }
+
+    /// The current content of `rel`, or `None` when it does not exist.
+    pub fn read(&self, rel: &Path) -> Result<Option<String>, Error> {
+        if let Some(c) = self.overlay.get(rel) {
+            return Ok(c.clone());
+        }
+        self.disk_read(rel)
+    }
+
+    /// Whether `rel` exists as a directory on disk or has files under it in the overlay.
+    pub fn is_dir(&self, rel: &Path) -> bool {
+        self.root.join(rel).is_dir()
+            || self
+                .overlay
+                .iter()
+                .any(|(p, c)| c.is_some() && p.starts_with(rel) && p != rel)
+    }
+
+    /// Replace the content of `rel` (creating it when it does not exist).
+    pub fn write(&mut self, rel: &Path, content: String) -> Result<(), Error> {
+        // Make sure the original is cached so that `changes` can report it.
+        self.disk_read(rel)?;
+        self.overlay.insert(rel.to_path_buf(), Some(content));
+        Ok(())
+    }
+
+    /// Delete `rel`.
+    pub fn delete(&mut self, rel: &Path) -> Result<(), Error> {
+        self.disk_read(rel)?;
+        self.overlay.insert(rel.to_path_buf(), None);
+        Ok(())
+    }
+
+    /// Every file whose current content differs from disk, sorted by path.
+    pub fn changes(&self) -> Vec<FileChange> {
+        let disk = self.disk.borrow();
+        self.overlay
+            .iter()
+            .filter_map(|(path, new)| {
+                let old = disk.get(path).cloned().flatten();
+                if &old == new {
+                    None
+                } else {
+                    Some(FileChange {
+                        path: path.clone(),
+                        old,
+                        new: new.clone(),
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// A workspace over the same root whose disk state is this one's current state.
+    /// Used to run codemods a second time for the idempotence check.
+    pub fn snapshot(&self) -> Workspace {
+        let mut disk = self.disk.borrow().clone();
+        for (p, c) in &self.overlay {
+            disk.insert(p.clone(), c.clone());
+        }
+        Workspace {
+            root: self.root.clone(),
+            disk: RefCell::new(disk),
+            overlay: BTreeMap::new(),
+        }
+    }
+}
