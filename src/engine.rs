@@ -31,7 +31,12 @@ impl Outcome {
 
 /// Run `codemods` in order on the flake at `flake_path` (relative to the
 /// workspace root), each on the previous one's result, then verify.
-pub fn run(ws: &mut Workspace, flake_path: &Path, codemods: &[&dyn Codemod], options: &Options) -> Result<Outcome, Error> {
+pub fn run(
+    ws: &mut Workspace,
+    flake_path: &Path,
+    codemods: &[&dyn Codemod],
+    options: &Options,
+) -> Result<Outcome, Error> {
     let before = Flake::load(ws, flake_path)?;
     let mut outcome = apply_all(ws, flake_path, codemods, options)?;
     outcome.changes = ws.changes();
@@ -42,12 +47,21 @@ pub fn run(ws: &mut Workspace, flake_path: &Path, codemods: &[&dyn Codemod], opt
 }
 
 /// Apply the codemods without the final verification.
-fn apply_all(ws: &mut Workspace, flake_path: &Path, codemods: &[&dyn Codemod], options: &Options) -> Result<Outcome, Error> {
+fn apply_all(
+    ws: &mut Workspace,
+    flake_path: &Path,
+    codemods: &[&dyn Codemod],
+    options: &Options,
+) -> Result<Outcome, Error> {
     let mut outcome = Outcome::default();
     for codemod in codemods {
         let fix = {
             let flake = Flake::load(ws, flake_path)?;
-            let cx = Context { ws, flake: &flake, options };
+            let cx = Context {
+                ws,
+                flake: &flake,
+                options,
+            };
             codemod.apply(&cx)?
         };
         let name = codemod.name().to_string();
@@ -64,8 +78,12 @@ fn apply_all(ws: &mut Workspace, flake_path: &Path, codemods: &[&dyn Codemod], o
                 })?;
             }
         }
-        outcome.notes.extend(fix.notes.into_iter().map(|n| (name.clone(), n)));
-        outcome.actions.extend(fix.actions.into_iter().map(|a| (name.clone(), a)));
+        outcome
+            .notes
+            .extend(fix.notes.into_iter().map(|n| (name.clone(), n)));
+        outcome
+            .actions
+            .extend(fix.actions.into_iter().map(|a| (name.clone(), a)));
         outcome.declared_changes.extend(fix.declared_changes);
     }
     Ok(outcome)
@@ -91,7 +109,11 @@ fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf
             if &existing != content {
                 return Err(Error::Refused {
                     codemod: codemod.to_string(),
-                    location: Some(Location { file: path.clone(), line: 1, col: 1 }),
+                    location: Some(Location {
+                        file: path.clone(),
+                        line: 1,
+                        col: 1,
+                    }),
                     message: format!("{} already exists", path.display()),
                 });
             }

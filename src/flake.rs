@@ -64,6 +64,8 @@ pub struct Outputs {
     pub sets: Vec<SyntaxNode>,
     /// Every static definition found in `sets`.
     pub defs: Vec<OutputDef>,
+    /// The operands of the `//` chain (or the body alone), sets or not.
+    pub operands: Vec<SyntaxNode>,
 }
 
 /// One definition of an output attribute.
@@ -87,7 +89,10 @@ impl Flake {
     /// Read and parse `path` (relative to the workspace root).
     pub fn load(ws: &Workspace, path: &Path) -> Result<Flake, Error> {
         let text = ws.read(path)?.ok_or_else(|| {
-            Error::Usage(format!("{}: no such file (is this a flake?)", path.display()))
+            Error::Usage(format!(
+                "{}: no such file (is this a flake?)",
+                path.display()
+            ))
         })?;
         let file = syntax::parse(path, &text)?;
         let scope = ScopeIndex::build(&file.root);
@@ -104,7 +109,10 @@ impl Flake {
 
     /// The directory that holds `flake.nix`, relative to the repository root.
     pub fn dir(&self) -> PathBuf {
-        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     }
 
     /// `file:line:col` of an offset in `flake.nix`.
@@ -137,9 +145,16 @@ impl Flake {
             });
         };
         let mut input_leaves = Vec::new();
-        for entry in top.children().filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE) {
-            let Some(path) = attrpath_names(&entry) else { continue };
-            let Some(value) = attr_value(&entry) else { continue };
+        for entry in top
+            .children()
+            .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        {
+            let Some(path) = attrpath_names(&entry) else {
+                continue;
+            };
+            let Some(value) = attr_value(&entry) else {
+                continue;
+            };
             match path.first().map(String::as_str) {
                 Some("outputs") if path.len() == 1 => {
                     self.outputs = Outputs::from_binding(entry.clone(), value);
@@ -166,9 +181,9 @@ impl Flake {
             let string = string_literal(&value);
             match rest.as_slice() {
                 ["url"] => self.inputs[idx].url = string.or_else(|| Some(value.text().to_string())),
-                ["inputs", nested, "follows"] => {
-                    self.inputs[idx].follows.push((nested.to_string(), string.unwrap_or_default()))
-                }
+                ["inputs", nested, "follows"] => self.inputs[idx]
+                    .follows
+                    .push((nested.to_string(), string.unwrap_or_default())),
                 _ => {}
             }
         }
@@ -180,7 +195,10 @@ impl Flake {
 fn leaves(prefix: &[String], value: &SyntaxNode, out: &mut Vec<(Vec<String>, SyntaxNode)>) {
     let value = unparen(value.clone());
     if value.kind() == SyntaxKind::NODE_ATTR_SET {
-        for entry in value.children().filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE) {
+        for entry in value
+            .children()
+            .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        {
             let (Some(path), Some(v)) = (attrpath_names(&entry), attr_value(&entry)) else {
                 continue;
             };
@@ -243,15 +261,24 @@ impl Outputs {
                 _ => break,
             }
         }
-        let mut sets = Vec::new();
-        collect_sets(&body, &mut sets);
+        let mut operands = Vec::new();
+        collect_operands(&body, &mut operands);
+        let sets: Vec<SyntaxNode> = operands
+            .iter()
+            .filter(|o| o.kind() == SyntaxKind::NODE_ATTR_SET)
+            .cloned()
+            .collect();
         let mut defs = Vec::new();
         for set in &sets {
-            let rec = set.children_with_tokens().any(|t| t.kind() == SyntaxKind::TOKEN_REC);
+            let rec = set
+                .children_with_tokens()
+                .any(|t| t.kind() == SyntaxKind::TOKEN_REC);
             for entry in set.children() {
                 match entry.kind() {
                     SyntaxKind::NODE_ATTRPATH_VALUE => {
-                        let Some(path) = attrpath_names(&entry) else { continue };
+                        let Some(path) = attrpath_names(&entry) else {
+                            continue;
+                        };
                         defs.push(OutputDef {
                             name: path[0].clone(),
                             path,
@@ -262,7 +289,10 @@ impl Outputs {
                         });
                     }
                     SyntaxKind::NODE_INHERIT => {
-                        for attr in entry.children().filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM) {
+                        for attr in entry
+                            .children()
+                            .filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM)
+                        {
                             if let Some(name) = syntax::static_attr_name(&attr) {
                                 defs.push(OutputDef {
                                     name: name.clone(),
@@ -288,6 +318,7 @@ impl Outputs {
             body,
             sets,
             defs,
+            operands,
         })
     }
 
@@ -297,21 +328,19 @@ impl Outputs {
     }
 }
 
-fn collect_sets(node: &SyntaxNode, out: &mut Vec<SyntaxNode>) {
+/// The operands of a `//` chain, parentheses removed.
+fn collect_operands(node: &SyntaxNode, out: &mut Vec<SyntaxNode>) {
     let node = unparen(node.clone());
-    match node.kind() {
-        SyntaxKind::NODE_ATTR_SET => out.push(node),
-        SyntaxKind::NODE_BIN_OP => {
-            let is_update = node
-                .children_with_tokens()
-                .any(|t| t.kind() == SyntaxKind::TOKEN_UPDATE);
-            if is_update {
-                for operand in node.children() {
-                    collect_sets(&operand, out);
-                }
-            }
+    let is_update = node.kind() == SyntaxKind::NODE_BIN_OP
+        && node
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_UPDATE);
+    if is_update {
+        for operand in node.children() {
+            collect_operands(&operand, out);
         }
-        _ => {}
+    } else {
+        out.push(node);
     }
 }
 
@@ -341,13 +370,19 @@ mod tests {
 }"#,
         );
         assert_eq!(f.inputs.len(), 2);
-        assert_eq!(f.inputs[1].follows, vec![("nixpkgs".to_string(), "nixpkgs".to_string())]);
+        assert_eq!(
+            f.inputs[1].follows,
+            vec![("nixpkgs".to_string(), "nixpkgs".to_string())]
+        );
         let o = f.outputs.as_ref().unwrap();
         assert_eq!(o.param.formals, ["self", "nixpkgs"]);
         assert_eq!(o.param.at.as_deref(), Some("inputs"));
         assert_eq!((o.lets.len(), o.withs.len(), o.sets.len()), (1, 1, 2));
         let names: Vec<_> = f.output_names().into_iter().collect();
-        assert_eq!(names, ["checks", "devShells", "nixosConfigurations", "packages"]);
+        assert_eq!(
+            names,
+            ["checks", "devShells", "nixosConfigurations", "packages"]
+        );
         assert!(o.defs.iter().find(|d| d.name == "checks").unwrap().rec);
     }
 

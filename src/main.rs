@@ -8,13 +8,17 @@ use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use flake_refactor::codemods::{self, Applicability, Codemod, Options};
-use flake_refactor::engine::{self, Outcome};
+use flake_refactor::engine;
 use flake_refactor::output::{self, diff::ColorChoice};
 use flake_refactor::workspace::Workspace;
 use flake_refactor::Error;
 
 #[derive(Parser)]
-#[command(name = "flake-refactor", version, about = "Lossless, verified refactorings of Nix flake repositories")]
+#[command(
+    name = "flake-refactor",
+    version,
+    about = "Lossless, verified refactorings of Nix flake repositories"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -99,7 +103,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::List => {
-            let width = codemods::ALL.iter().map(|c| c.name().len()).max().unwrap_or(0);
+            let width = codemods::ALL
+                .iter()
+                .map(|c| c.name().len())
+                .max()
+                .unwrap_or(0);
             for c in codemods::ALL {
                 let unsafe_mark = match c.applicability() {
                     Applicability::Safe => "",
@@ -129,10 +137,18 @@ fn find(name: &str) -> anyhow::Result<&'static dyn Codemod> {
 }
 
 fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
-    let selected = args.codemods.iter().map(|n| find(n)).collect::<anyhow::Result<Vec<_>>>()?;
+    let selected = args
+        .codemods
+        .iter()
+        .map(|n| find(n))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let options = Options {
         only: args.only.clone(),
-        to: args.to.iter().map(|t| Options::parse_to(t)).collect::<Result<_, _>>()?,
+        to: args
+            .to
+            .iter()
+            .map(|t| Options::parse_to(t))
+            .collect::<Result<_, _>>()?,
         allow_breaking: args.allow_breaking,
     };
 
@@ -141,27 +157,40 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         .canonicalize()
         .with_context(|| format!("{}: no such directory", args.flake.display()))?;
     if !flake_dir.join("flake.nix").is_file() {
-        bail!(Error::Usage(format!("{}: no flake.nix in this directory", args.flake.display())));
+        bail!(Error::Usage(format!(
+            "{}: no flake.nix in this directory",
+            args.flake.display()
+        )));
     }
     let repo = output::git::discover_root(&flake_dir);
     let root = repo.clone().unwrap_or_else(|| flake_dir.clone());
-    let flake_path = flake_dir.strip_prefix(&root).unwrap_or(Path::new("")).join("flake.nix");
+    let flake_path = flake_dir
+        .strip_prefix(&root)
+        .unwrap_or(Path::new(""))
+        .join("flake.nix");
 
     let mut ws = Workspace::new(&root);
     let outcome = engine::run(&mut ws, &flake_path, &selected, &options)?;
     let mut err = std::io::stderr().lock();
-    for (_, note) in &outcome.notes {
-        writeln!(err, "{note}")?;
-    }
+    write!(err, "{}", output::report::notes(&outcome))?;
     if outcome.is_empty() {
-        writeln!(err, "nothing to do: {} would change nothing", args.codemods.join(", "))?;
+        writeln!(
+            err,
+            "nothing to do: {} would change nothing",
+            args.codemods.join(", ")
+        )?;
         return Ok(0);
     }
 
     if let Some(branch) = &args.branch {
-        let name = branch.clone().unwrap_or_else(|| format!("flake-refactor/{}", args.codemods.join("+")));
+        let name = branch
+            .clone()
+            .unwrap_or_else(|| format!("flake-refactor/{}", args.codemods.join("+")));
         if repo.is_none() {
-            bail!(Error::Output(format!("--branch needs a git repository; {} is not in one", flake_dir.display())));
+            bail!(Error::Output(format!(
+                "--branch needs a git repository; {} is not in one",
+                flake_dir.display()
+            )));
         }
         let paths: Vec<PathBuf> = outcome.changes.iter().map(|c| c.path.clone()).collect();
         let dirty = output::git::dirty_paths(&root, &paths)?;
@@ -171,21 +200,35 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
                 dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             )));
         }
-        let message = commit_message(&args.codemods, &outcome);
+        let message = output::report::commit_message(&args.codemods, &outcome);
         let report = output::git::commit_to_branch(
             &root,
-            &output::git::BranchRequest { name: &name, force: args.force, message: &message, changes: &outcome.changes },
+            &output::git::BranchRequest {
+                name: &name,
+                force: args.force,
+                message: &message,
+                changes: &outcome.changes,
+            },
         )?;
-        summary(&mut err, &outcome)?;
-        writeln!(err, "committed {} onto branch {} (work tree, index and HEAD untouched)", &report.commit[..12.min(report.commit.len())], report.branch)?;
+        write!(err, "{}", output::report::summary(&outcome))?;
+        writeln!(
+            err,
+            "committed {} onto branch {} (work tree, index and HEAD untouched)",
+            &report.commit[..12.min(report.commit.len())],
+            report.branch
+        )?;
         return Ok(0);
     }
 
     if args.write {
         let report = output::write::write_changes(&root, &outcome.changes, args.allow_dirty)?;
-        summary(&mut err, &outcome)?;
+        write!(err, "{}", output::report::summary(&outcome))?;
         if repo.is_none() {
-            writeln!(err, "wrote {} file(s) (not a git repository: no dirty-tree check was possible)", report.written.len())?;
+            writeln!(
+                err,
+                "wrote {} file(s) (not a git repository: no dirty-tree check was possible)",
+                report.written.len()
+            )?;
         } else {
             writeln!(err, "wrote {} file(s)", report.written.len())?;
         }
@@ -208,36 +251,6 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         std::io::stdout().is_terminal(),
     );
     print!("{}", output::diff::unified_diff(&outcome.changes, color));
-    summary(&mut err, &outcome)?;
+    write!(err, "{}", output::report::summary(&outcome))?;
     Ok(if args.check { 1 } else { 0 })
-}
-
-fn summary(err: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
-    for (codemod, action) in &outcome.actions {
-        writeln!(err, "{codemod}: {action}")?;
-    }
-    for c in &outcome.changes {
-        let verb = match (&c.old, &c.new) {
-            (None, Some(_)) => "created",
-            (Some(_), None) => "deleted",
-            _ => "changed",
-        };
-        writeln!(err, "{verb}: {}", c.path.display())?;
-    }
-    Ok(())
-}
-
-fn commit_message(codemods: &[String], outcome: &Outcome) -> String {
-    let mut msg = format!("refactor(flake): {}\n\n", engine::title(codemods, outcome));
-    for (codemod, action) in &outcome.actions {
-        msg.push_str(&format!("- {codemod}: {action}\n"));
-    }
-    if !outcome.notes.is_empty() {
-        msg.push('\n');
-        for (_, note) in &outcome.notes {
-            msg.push_str(&format!("{note}\n"));
-        }
-    }
-    msg.push_str("\nGenerated by flake-refactor.\n");
-    msg
 }

@@ -44,7 +44,11 @@ pub enum MoveError {
 /// Plan moving `expr` out of its file. Only `let` bindings of the scopes in
 /// `movable_lets` may travel with it, and only when nothing outside the moved
 /// code uses them.
-pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNode]) -> Result<MovePlan, MoveError> {
+pub fn plan_move(
+    scope: &ScopeIndex,
+    expr: &SyntaxNode,
+    movable_lets: &[SyntaxNode],
+) -> Result<MovePlan, MoveError> {
     let expr_range = expr.text_range();
     let movable_scope = |b: usize| {
         let binder = &scope.binders[b];
@@ -67,7 +71,11 @@ pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNo
     // 2. Keep only those used by nothing but the moved code (fixpoint).
     loop {
         let moved_ranges: Vec<TextRange> = std::iter::once(expr_range)
-            .chain(candidates.iter().flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())))
+            .chain(
+                candidates
+                    .iter()
+                    .flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())),
+            )
             .collect();
         let inside = |r: TextRange| moved_ranges.iter().any(|m| m.contains_range(r));
         let mut drop: Vec<usize> = candidates
@@ -85,7 +93,10 @@ pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNo
                     .filter(|(_, o)| o.entries.contains(entry))
                     .map(|(i, _)| i);
                 let mut siblings = siblings.collect::<Vec<_>>();
-                if siblings.iter().any(|s| !candidates.contains(s) || drop.contains(s)) {
+                if siblings
+                    .iter()
+                    .any(|s| !candidates.contains(s) || drop.contains(s))
+                {
                     drop.push(b);
                     drop.append(&mut siblings);
                 }
@@ -102,7 +113,11 @@ pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNo
 
     // 3. Names to pass and whether a `with` is needed.
     let mut moved_ranges: Vec<TextRange> = vec![expr_range];
-    moved_ranges.extend(candidates.iter().flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())));
+    moved_ranges.extend(
+        candidates
+            .iter()
+            .flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())),
+    );
     let mut pass: BTreeSet<String> = BTreeSet::new();
     let mut needs_with = None;
     for range in &moved_ranges {
@@ -115,11 +130,18 @@ pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNo
                 None if is_builtin(&r.name) => {}
                 None => {
                     // Inner `with`s move with the code; only enclosing ones matter.
-                    let inner = r.withs.iter().any(|w| expr_range.contains_range(w.text_range())
-                        || moved_ranges.iter().any(|m| m.contains_range(w.text_range())));
+                    let inner = r.withs.iter().any(|w| {
+                        expr_range.contains_range(w.text_range())
+                            || moved_ranges
+                                .iter()
+                                .any(|m| m.contains_range(w.text_range()))
+                    });
                     if !inner {
                         if r.withs.is_empty() {
-                            return Err(MoveError::Unbound { name: r.name.clone(), range: r.range });
+                            return Err(MoveError::Unbound {
+                                name: r.name.clone(),
+                                range: r.range,
+                            });
                         }
                         needs_with.get_or_insert((r.name.clone(), r.range));
                     }
@@ -135,21 +157,33 @@ pub fn plan_move(scope: &ScopeIndex, expr: &SyntaxNode, movable_lets: &[SyntaxNo
             .ancestors()
             .skip(1)
             .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
-            .filter(|w| w.children().next().is_some_and(|ns| !ns.text_range().contains_range(expr_range)))
+            .filter(|w| {
+                w.children()
+                    .next()
+                    .is_some_and(|ns| !ns.text_range().contains_range(expr_range))
+            })
             .collect();
         withs.reverse();
         for w in &withs {
-            let Some(ns) = w.children().next() else { continue };
+            let Some(ns) = w.children().next() else {
+                continue;
+            };
             for r in scope.free_in(ns.text_range()) {
                 let Some(b) = r.binder else {
                     if r.withs.is_empty() && !is_builtin(&r.name) {
-                        return Err(MoveError::Unbound { name: r.name.clone(), range: r.range });
+                        return Err(MoveError::Unbound {
+                            name: r.name.clone(),
+                            range: r.range,
+                        });
                     }
                     continue;
                 };
                 // The name must mean the same at the place the code leaves.
                 if resolve_at(scope, &r.name, expr_range) != Some(b) {
-                    return Err(MoveError::ShadowedWith { name: r.name.clone(), range: r.range });
+                    return Err(MoveError::ShadowedWith {
+                        name: r.name.clone(),
+                        range: r.range,
+                    });
                 }
                 pass.insert(r.name.clone());
             }
@@ -201,7 +235,10 @@ fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
     let from: Vec<Component> = from.components().collect();
     let to: Vec<Component> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    if from[common..].iter().any(|c| matches!(c, Component::ParentDir)) {
+    if from[common..]
+        .iter()
+        .any(|c| matches!(c, Component::ParentDir))
+    {
         return None;
     }
     let mut out = PathBuf::new();
@@ -243,7 +280,12 @@ fn as_literal(rel: &Path, trailing_slash: bool) -> String {
 /// interpolation follows the literal. Directories are relative to one root.
 /// Returns `None` when the path cannot be expressed (it climbs out of the
 /// root through `to_dir`).
-pub fn rebase_path(literal: &str, interpolated: bool, from_dir: &Path, to_dir: &Path) -> Option<String> {
+pub fn rebase_path(
+    literal: &str,
+    interpolated: bool,
+    from_dir: &Path,
+    to_dir: &Path,
+) -> Option<String> {
     if from_dir == to_dir {
         return Some(literal.to_string());
     }
@@ -273,14 +315,19 @@ pub fn relocated_text(
         .descendants()
         .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL && range.contains_range(n.text_range()))
     {
-        let Some(first) = path.first_token() else { continue };
+        let Some(first) = path.first_token() else {
+            continue;
+        };
         if first.kind() != SyntaxKind::TOKEN_PATH_REL {
             continue;
         }
         let interpolated = path.children().next().is_some();
-        let new = rebase_path(first.text(), interpolated, from_dir, to_dir).ok_or(path.text_range())?;
+        let new =
+            rebase_path(first.text(), interpolated, from_dir, to_dir).ok_or(path.text_range())?;
         if new != first.text() {
-            edits.add(Edit::replace(first.text_range(), new)).map_err(|_| path.text_range())?;
+            edits
+                .add(Edit::replace(first.text_range(), new))
+                .map_err(|_| path.text_range())?;
         }
     }
     for e in shift_edits(root, range, shift) {
@@ -303,7 +350,9 @@ pub fn attached_range(entry: &SyntaxNode, text: &str) -> TextRange {
         while let Some(t) = tok {
             match t.kind() {
                 SyntaxKind::TOKEN_WHITESPACE if t.text().matches('\n').count() <= 1 => {}
-                SyntaxKind::TOKEN_COMMENT if crate::syntax::starts_line(text, usize::from(t.text_range().start())) => {
+                SyntaxKind::TOKEN_COMMENT
+                    if crate::syntax::starts_line(text, usize::from(t.text_range().start())) =>
+                {
                     start = t.text_range().start();
                 }
                 _ => break,
@@ -333,12 +382,44 @@ pub fn attached_range(entry: &SyntaxNode, text: &str) -> TextRange {
     TextRange::new(start, end)
 }
 
+/// The range to delete when the entry occupying `range` (from
+/// [`attached_range`]) leaves its `let`: also one blank line above it when
+/// the entry was the last of its group (followed by a blank line or by `in`),
+/// so that no stray blank line is left behind.
+pub fn removal_range(range: TextRange, text: &str) -> TextRange {
+    let start = usize::from(range.start());
+    let end = usize::from(range.end());
+    if start == 0 || !text[..start].ends_with('\n') || !text[..start - 1].ends_with('\n') {
+        return range;
+    }
+    let next_line = text[end..].lines().next().unwrap_or("").trim();
+    let closes = next_line.is_empty() || next_line == "in" || next_line.starts_with("in ");
+    if !closes {
+        return range;
+    }
+    // The blank line above: from its start to the start of `range`.
+    let blank_start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    if text[blank_start..start].trim().is_empty() {
+        TextRange::new((blank_start as u32).into(), range.end())
+    } else {
+        range
+    }
+}
+
 /// Names bound by the scope construct `scope_node` that `plan` does not move.
 pub fn remaining_entries(scope: &ScopeIndex, let_node: &SyntaxNode, moved: &[usize]) -> usize {
-    let moved_entries: HashSet<&SyntaxNode> = moved.iter().flat_map(|&b| scope.binders[b].entries.iter()).collect();
+    let moved_entries: HashSet<&SyntaxNode> = moved
+        .iter()
+        .flat_map(|&b| scope.binders[b].entries.iter())
+        .collect();
     let_node
         .children()
-        .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
         .filter(|c| !moved_entries.contains(c))
         .count()
 }
@@ -353,12 +434,21 @@ mod tests {
 
     #[test]
     fn rebases_paths_into_a_subdirectory() {
-        assert_eq!(rb("./configurations/m1.nix", false, "", "hosts").unwrap(), "../configurations/m1.nix");
+        assert_eq!(
+            rb("./configurations/m1.nix", false, "", "hosts").unwrap(),
+            "../configurations/m1.nix"
+        );
         assert_eq!(rb("./.", false, "", "hosts").unwrap(), "../.");
         assert_eq!(rb("./hosts/a.nix", false, "", "hosts").unwrap(), "./a.nix");
         assert_eq!(rb("./hosts", false, "", "hosts").unwrap(), "./.");
-        assert_eq!(rb("../modules/x.nix", false, "nix", "nix/hosts").unwrap(), "../../modules/x.nix");
-        assert_eq!(rb("foo/bar.nix", false, "", "hosts").unwrap(), "../foo/bar.nix");
+        assert_eq!(
+            rb("../modules/x.nix", false, "nix", "nix/hosts").unwrap(),
+            "../../modules/x.nix"
+        );
+        assert_eq!(
+            rb("foo/bar.nix", false, "", "hosts").unwrap(),
+            "../foo/bar.nix"
+        );
     }
 
     #[test]
@@ -379,14 +469,21 @@ mod tests {
         let src = "{ self, nixpkgs, ... }@inputs: let a = b; b = nixpkgs; c = 1; in { x = [ a c self inputs ]; y = c; }";
         let root = rnix::Root::parse(src).syntax();
         let scope = ScopeIndex::build(&root);
-        let let_node = root.descendants().find(|n| n.kind() == SyntaxKind::NODE_LET_IN).unwrap();
+        let let_node = root
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::NODE_LET_IN)
+            .unwrap();
         let x = root
             .descendants()
             .find(|n| n.kind() == SyntaxKind::NODE_LIST)
             .unwrap();
         let plan = plan_move(&scope, &x, &[let_node]).unwrap();
         assert_eq!(plan.pass, ["c", "inputs", "nixpkgs", "self"]);
-        let moved: Vec<_> = plan.moved.iter().map(|&b| scope.binders[b].name.as_str()).collect();
+        let moved: Vec<_> = plan
+            .moved
+            .iter()
+            .map(|&b| scope.binders[b].name.as_str())
+            .collect();
         assert_eq!(moved, ["a", "b"]);
         assert!(plan.withs.is_empty());
     }
@@ -396,7 +493,10 @@ mod tests {
         let src = "{ lib }: with lib; { x = [ genAttrs ]; y = [ lib ]; }";
         let root = rnix::Root::parse(src).syntax();
         let scope = ScopeIndex::build(&root);
-        let lists: Vec<_> = root.descendants().filter(|n| n.kind() == SyntaxKind::NODE_LIST).collect();
+        let lists: Vec<_> = root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::NODE_LIST)
+            .collect();
         let plan = plan_move(&scope, &lists[0], &[]).unwrap();
         assert_eq!(plan.withs.len(), 1);
         assert_eq!(plan.pass, ["lib"]);
@@ -409,19 +509,46 @@ mod tests {
         let src = "{ pkgs }: with pkgs; let pkgs = 1; in { x = [ hello pkgs ]; }";
         let root = rnix::Root::parse(src).syntax();
         let scope = ScopeIndex::build(&root);
-        let list = root.descendants().find(|n| n.kind() == SyntaxKind::NODE_LIST).unwrap();
-        assert!(matches!(plan_move(&scope, &list, &[]), Err(MoveError::ShadowedWith { .. })));
+        let list = root
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::NODE_LIST)
+            .unwrap();
+        assert!(matches!(
+            plan_move(&scope, &list, &[]),
+            Err(MoveError::ShadowedWith { .. })
+        ));
         let root = rnix::Root::parse("{ x = [ nope ]; }").syntax();
         let scope = ScopeIndex::build(&root);
-        let list = root.descendants().find(|n| n.kind() == SyntaxKind::NODE_LIST).unwrap();
-        assert!(matches!(plan_move(&scope, &list, &[]), Err(MoveError::Unbound { .. })));
+        let list = root
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::NODE_LIST)
+            .unwrap();
+        assert!(matches!(
+            plan_move(&scope, &list, &[]),
+            Err(MoveError::Unbound { .. })
+        ));
+    }
+
+    #[test]
+    fn removal_takes_a_blank_line_above_the_last_entry() {
+        let text = "let\n  a = 1;\n\n  b = 2;\nin a";
+        let start = text.find("  b").unwrap() as u32;
+        let r = TextRange::new(start.into(), (start + 9).into());
+        assert_eq!(&text[removal_range(r, text)], "\n  b = 2;\n");
+        let text = "let\n  a = 1;\n\n  b = 2;\n  c = 3;\nin a";
+        let r = TextRange::new(start.into(), (start + 9).into());
+        assert_eq!(&text[removal_range(r, text)], "  b = 2;\n");
     }
 
     #[test]
     fn attached_range_takes_comments_along() {
-        let text = "let\n  # about a\n  # more\n  a = 1; # trailing\n\n  # detached\n\n  b = 2;\nin a";
+        let text =
+            "let\n  # about a\n  # more\n  a = 1; # trailing\n\n  # detached\n\n  b = 2;\nin a";
         let root = rnix::Root::parse(text).syntax();
-        let entries: Vec<_> = root.descendants().filter(|n| n.kind() == SyntaxKind::NODE_ATTRPATH_VALUE).collect();
+        let entries: Vec<_> = root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+            .collect();
         let r = attached_range(&entries[0], text);
         assert_eq!(&text[r], "  # about a\n  # more\n  a = 1; # trailing\n");
         let r = attached_range(&entries[1], text);

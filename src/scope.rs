@@ -200,9 +200,7 @@ impl Walker {
             NODE_LET_IN => self.recursive_set(node, BinderKind::Let),
             NODE_LEGACY_LET => self.recursive_set(node, BinderKind::Rec),
             NODE_ATTR_SET => {
-                let is_rec = node
-                    .children_with_tokens()
-                    .any(|t| t.kind() == TOKEN_REC);
+                let is_rec = node.children_with_tokens().any(|t| t.kind() == TOKEN_REC);
                 if is_rec {
                     self.recursive_set(node, BinderKind::Rec)
                 } else {
@@ -257,7 +255,14 @@ impl Walker {
             match child.kind() {
                 NODE_IDENT_PARAM => {
                     if let Some(id) = child.children().find(|c| c.kind() == NODE_IDENT) {
-                        self.bind(&mut frame, id.text().to_string(), BinderKind::Param, id.text_range(), child.clone(), node);
+                        self.bind(
+                            &mut frame,
+                            id.text().to_string(),
+                            BinderKind::Param,
+                            id.text_range(),
+                            child.clone(),
+                            node,
+                        );
                     }
                 }
                 NODE_PATTERN => {
@@ -267,11 +272,25 @@ impl Walker {
                         };
                         match part.kind() {
                             NODE_PAT_ENTRY => {
-                                self.bind(&mut frame, id.text().to_string(), BinderKind::Formal, id.text_range(), part.clone(), node);
+                                self.bind(
+                                    &mut frame,
+                                    id.text().to_string(),
+                                    BinderKind::Formal,
+                                    id.text_range(),
+                                    part.clone(),
+                                    node,
+                                );
                                 defaults.extend(part.children().skip(1));
                             }
                             NODE_PAT_BIND => {
-                                self.bind(&mut frame, id.text().to_string(), BinderKind::PatternBind, id.text_range(), part.clone(), node);
+                                self.bind(
+                                    &mut frame,
+                                    id.text().to_string(),
+                                    BinderKind::PatternBind,
+                                    id.text_range(),
+                                    part.clone(),
+                                    node,
+                                );
                             }
                             _ => {}
                         }
@@ -303,14 +322,28 @@ impl Walker {
                         .and_then(|p| p.children().next());
                     if let Some(attr) = first {
                         if let Some(name) = static_attr_name(&attr) {
-                            self.bind(&mut frame, name, kind, attr.text_range(), entry.clone(), node);
+                            self.bind(
+                                &mut frame,
+                                name,
+                                kind,
+                                attr.text_range(),
+                                entry.clone(),
+                                node,
+                            );
                         }
                     }
                 }
                 NODE_INHERIT => {
                     for attr in entry.children().filter(|c| c.kind() != NODE_INHERIT_FROM) {
                         if let Some(name) = static_attr_name(&attr) {
-                            self.bind(&mut frame, name, kind, attr.text_range(), entry.clone(), node);
+                            self.bind(
+                                &mut frame,
+                                name,
+                                kind,
+                                attr.text_range(),
+                                entry.clone(),
+                                node,
+                            );
                         }
                     }
                 }
@@ -406,15 +439,24 @@ mod tests {
         assert_eq!(free("let a = b; b = 1; in a + c"), ["c"]);
         assert_eq!(free("rec { a = b; b = c; }"), ["c"]);
         assert_eq!(free("{ a = b; b = 1; }"), ["b"]);
-        assert_eq!(free("{ x, y ? x + z, ... }@args: x + y + args.q + w"), ["w", "z"]);
+        assert_eq!(
+            free("{ x, y ? x + z, ... }@args: x + y + args.q + w"),
+            ["w", "z"]
+        );
         assert_eq!(free("x: x y"), ["y"]);
     }
 
     #[test]
     fn inherit_reads_the_outer_scope() {
         assert_eq!(free("let inherit a; in a"), ["a"]);
-        assert_eq!(free("let inherit (s) a; s = {}; in a"), Vec::<String>::new());
-        assert_eq!(free("rec { inherit (lib) b; lib = {}; }"), Vec::<String>::new());
+        assert_eq!(
+            free("let inherit (s) a; s = {}; in a"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            free("rec { inherit (lib) b; lib = {}; }"),
+            Vec::<String>::new()
+        );
         assert_eq!(free("{ inherit a; inherit (b) c; }"), ["a", "b"]);
     }
 

@@ -25,14 +25,23 @@ type Rerun<'a> = dyn FnMut(&mut Workspace) -> Result<Vec<FileChange>, Error> + '
 
 /// Check the workspace after a run. `rerun` applies the same codemods to a
 /// snapshot of the result and returns what they change.
-pub fn check(ws: &Workspace, before: &Flake, outcome: &Outcome, rerun: &mut Rerun) -> Result<(), Error> {
+pub fn check(
+    ws: &Workspace,
+    before: &Flake,
+    outcome: &Outcome,
+    rerun: &mut Rerun,
+) -> Result<(), Error> {
     let mut old_comments: BTreeMap<String, usize> = BTreeMap::new();
     let mut new_comments: BTreeMap<String, usize> = BTreeMap::new();
     let mut old_dangling: BTreeSet<PathBuf> = BTreeSet::new();
     let mut new_paths: Vec<(PathBuf, Location)> = Vec::new();
 
     for change in outcome.changes.iter().filter(|c| is_nix(&c.path)) {
-        let dir = change.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = change
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let old = match &change.old {
             Some(text) => syntax::parse(&change.path, text).ok(),
             None => None,
@@ -56,10 +65,18 @@ pub fn check(ws: &Workspace, before: &Flake, outcome: &Outcome, rerun: &mut Reru
 
         let allowed: BTreeSet<String> = old
             .as_ref()
-            .map(|o| ScopeIndex::build(&o.root).unbound().map(|r| r.name.clone()).collect())
+            .map(|o| {
+                ScopeIndex::build(&o.root)
+                    .unbound()
+                    .map(|r| r.name.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         let index = ScopeIndex::build(&new.root);
-        let unbound = index.unbound().find(|r| !allowed.contains(&r.name)).cloned();
+        let unbound = index
+            .unbound()
+            .find(|r| !allowed.contains(&r.name))
+            .cloned();
         if let Some(r) = unbound {
             return Err(Error::CheckFailed {
                 check: "scope",
@@ -88,7 +105,10 @@ pub fn check(ws: &Workspace, before: &Flake, outcome: &Outcome, rerun: &mut Reru
         return Err(Error::CheckFailed {
             check: "comments",
             location: None,
-            message: format!("a comment was lost: `{}`", lost.lines().next().unwrap_or_default()),
+            message: format!(
+                "a comment was lost: `{}`",
+                lost.lines().next().unwrap_or_default()
+            ),
         });
     }
 
@@ -116,7 +136,11 @@ pub fn check(ws: &Workspace, before: &Flake, outcome: &Outcome, rerun: &mut Reru
         if let Some(first) = again.first() {
             return Err(Error::CheckFailed {
                 check: "idempotence",
-                location: Some(Location { file: first.path.clone(), line: 1, col: 1 }),
+                location: Some(Location {
+                    file: first.path.clone(),
+                    line: 1,
+                    col: 1,
+                }),
                 message: "a second run would change this file again".into(),
             });
         }
@@ -130,7 +154,11 @@ fn exists(ws: &Workspace, path: &Path) -> bool {
 
 /// Comments, with each line's leading whitespace removed (moving code re-indents them).
 fn count_comments(file: &ParsedFile, out: &mut BTreeMap<String, usize>) {
-    for tok in file.root.descendants_with_tokens().filter_map(|e| e.into_token()) {
+    for tok in file
+        .root
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
         if tok.kind() == SyntaxKind::TOKEN_COMMENT {
             let norm: Vec<&str> = tok.text().lines().map(str::trim_start).collect();
             *out.entry(norm.join("\n")).or_default() += 1;
@@ -143,7 +171,11 @@ fn count_comments(file: &ParsedFile, out: &mut BTreeMap<String, usize>) {
 /// repository are skipped.
 fn path_targets(file: &ParsedFile, path: &Path, dir: &Path) -> Vec<(PathBuf, Location)> {
     let mut out = Vec::new();
-    for node in file.root.descendants().filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL) {
+    for node in file
+        .root
+        .descendants()
+        .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL)
+    {
         if node.children().next().is_some() {
             continue;
         }

@@ -28,7 +28,9 @@ fn cases() -> Vec<Case> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("codemods");
     let mut out = Vec::new();
     for codemod in std::fs::read_dir(&root).unwrap().flatten() {
-        let Ok(case_dirs) = std::fs::read_dir(codemod.path().join("cases")) else { continue };
+        let Ok(case_dirs) = std::fs::read_dir(codemod.path().join("cases")) else {
+            continue;
+        };
         for case in case_dirs.flatten() {
             out.push(Case {
                 codemod: codemod.file_name().to_string_lossy().into_owned(),
@@ -47,7 +49,9 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
     let text = std::fs::read_to_string(case.dir.join("args")).unwrap_or_default();
     let mut words = text.split_whitespace();
     while let Some(w) = words.next() {
-        let v = words.next().unwrap_or_else(|| panic!("{}: `{w}` needs a value", case.name));
+        let v = words
+            .next()
+            .unwrap_or_else(|| panic!("{}: `{w}` needs a value", case.name));
         match w {
             "--flake" => flake = PathBuf::from(v),
             "--only" => options.only.extend(v.split(',').map(str::to_string)),
@@ -62,7 +66,8 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
 /// Run the case's codemod over the tree in `dir`, writing the result there.
 fn run_in(case: &Case, dir: &Path) -> Result<usize, String> {
     let (flake, options) = parse_args(case);
-    let codemod = codemods::find(&case.codemod).unwrap_or_else(|| panic!("no codemod {}", case.codemod));
+    let codemod =
+        codemods::find(&case.codemod).unwrap_or_else(|| panic!("no codemod {}", case.codemod));
     let mut ws = Workspace::new(dir);
     let outcome = engine::run(&mut ws, &flake, &[codemod], &options).map_err(|e| e.to_string())?;
     for c in &outcome.changes {
@@ -92,8 +97,14 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
                 }
                 Ok(())
             }
-            Err(msg) => Err(format!("refused with `{msg}`, expected a message containing `{}`", expected.trim())),
-            Ok(_) => Err(format!("expected a refusal containing `{}`, but it ran", expected.trim())),
+            Err(msg) => Err(format!(
+                "refused with `{msg}`, expected a message containing `{}`",
+                expected.trim()
+            )),
+            Ok(_) => Err(format!(
+                "expected a refusal containing `{}`, but it ran",
+                expected.trim()
+            )),
         };
     }
     let changed = result?;
@@ -102,7 +113,11 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
         common::copy_tree(tmp.path(), &after);
     }
     let got = common::read_tree(tmp.path());
-    let want = if after.exists() { common::read_tree(&after) } else { common::read_tree(&case.dir.join("before")) };
+    let want = if after.exists() {
+        common::read_tree(&after)
+    } else {
+        common::read_tree(&case.dir.join("before"))
+    };
     if got != want {
         let mut msg = String::from("result differs from after/:\n");
         for (p, bytes) in &got {
@@ -134,7 +149,10 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
     if nix {
         let failures = common::nix_parse_all(tmp.path());
         if !failures.is_empty() {
-            return Err(format!("nix-instantiate --parse failed:\n{}", failures.join("\n")));
+            return Err(format!(
+                "nix-instantiate --parse failed:\n{}",
+                failures.join("\n")
+            ));
         }
     }
     Ok(())
@@ -151,6 +169,12 @@ fn every_case() {
             failures.push(format!("== {}/{}: {e}", case.codemod, case.name));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
     eprintln!("{} cases passed", cases.len());
 }

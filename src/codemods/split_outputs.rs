@@ -10,7 +10,9 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
 use super::{Applicability, Codemod, Context, Fix};
 use crate::error::Error;
-use crate::relocate::{self, attached_range, plan_move, remaining_entries, MoveError};
+use crate::relocate::{
+    self, attached_range, plan_move, remaining_entries, removal_range, MoveError,
+};
 use crate::syntax::edit::Edit;
 use crate::syntax::indent::{indent_unit, Shift};
 use crate::syntax::{line_indent, make, unparen};
@@ -47,17 +49,36 @@ impl Codemod for SplitOutputs {
         let flake = cx.flake;
         let mut fix = Fix::default();
         let Some(outputs) = &flake.outputs else {
-            fix.notes.push(cx.note(0.into(), "no `outputs = ...: ...;` function found; nothing to split"));
+            fix.notes.push(cx.note(
+                0.into(),
+                "no `outputs = ...: ...;` function found; nothing to split",
+            ));
             return Ok(fix);
         };
         if outputs.sets.is_empty() {
             fix.notes.push(cx.note(
                 outputs.body.text_range().start(),
-                format!("outputs are already delegated (`{}`); nothing to split", one_line(&outputs.body)),
+                format!(
+                    "outputs are already delegated (`{}`); nothing to split",
+                    one_line(&outputs.body)
+                ),
             ));
             return Ok(fix);
         }
 
+        for operand in outputs
+            .operands
+            .iter()
+            .filter(|o| !outputs.sets.contains(o))
+        {
+            fix.notes.push(cx.note(
+                operand.text_range().start(),
+                format!(
+                    "outputs produced by `{}` are not an attribute set here; left in place",
+                    one_line(operand)
+                ),
+            ));
+        }
         let targets = targets(cx)?;
         let text = &flake.file.text;
         let unit = indent_unit(text);
@@ -70,7 +91,11 @@ impl Codemod for SplitOutputs {
             let defs: Vec<_> = outputs.defs_of(name).collect();
             let Some(def) = defs.first() else {
                 if !cx.options.only.is_empty() {
-                    return Err(cx.refuse(NAME, outputs.body.text_range().start(), format!("--only names `{name}`, which this flake does not define")));
+                    return Err(cx.refuse(
+                        NAME,
+                        outputs.body.text_range().start(),
+                        format!("--only names `{name}`, which this flake does not define"),
+                    ));
                 }
                 continue;
             };
@@ -83,12 +108,16 @@ impl Codemod for SplitOutputs {
                 continue;
             }
             let Some(value) = def.value.clone() else {
-                fix.notes.push(cx.note(at, format!("`{name}` left in place: it is inherited")));
+                fix.notes
+                    .push(cx.note(at, format!("`{name}` left in place: it is inherited")));
                 continue;
             };
             if is_short_reference(&value) {
                 if cx.options.only.contains(name) {
-                    fix.notes.push(cx.note(at, format!("`{name}` left in place: already a short reference")));
+                    fix.notes.push(cx.note(
+                        at,
+                        format!("`{name}` left in place: already a short reference"),
+                    ));
                 }
                 continue;
             }
@@ -98,10 +127,22 @@ impl Codemod for SplitOutputs {
             let target_dir = flake_dir.join(&rel_dir);
             let target = target_dir.join("default.nix");
             if !used_dirs.insert(target_dir.clone()) {
-                return Err(cx.refuse(NAME, at, format!("two outputs would move to {}", target.display())));
+                return Err(cx.refuse(
+                    NAME,
+                    at,
+                    format!("two outputs would move to {}", target.display()),
+                ));
             }
             if cx.ws.read(&target_dir)?.is_some() {
-                return Err(cx.refuse(NAME, at, format!("cannot create {}: {} is a file", target.display(), target_dir.display())));
+                return Err(cx.refuse(
+                    NAME,
+                    at,
+                    format!(
+                        "cannot create {}: {} is a file",
+                        target.display(),
+                        target_dir.display()
+                    ),
+                ));
             }
 
             // Scope: what to pass, what travels along, which `with` to repeat.
@@ -114,8 +155,20 @@ impl Codemod for SplitOutputs {
 
             // The new file.
             let relocate = |range: TextRange, remove: &str, add: &str| {
-                relocate::relocated_text(&flake.file.root, range, &flake_dir, &target_dir, Shift { remove, add })
-                    .map_err(|r| cx.refuse(NAME, r.start(), format!("cannot rewrite this path for {}", target.display())))
+                relocate::relocated_text(
+                    &flake.file.root,
+                    range,
+                    &flake_dir,
+                    &target_dir,
+                    Shift { remove, add },
+                )
+                .map_err(|r| {
+                    cx.refuse(
+                        NAME,
+                        r.start(),
+                        format!("cannot rewrite this path for {}", target.display()),
+                    )
+                })
             };
             let entry_indent = line_indent(text, usize::from(def.entry.text_range().start()));
             let body = relocate(value.text_range(), entry_indent, "")?;
@@ -159,15 +212,28 @@ impl Codemod for SplitOutputs {
             }
 
             // flake.nix: the value becomes an import.
-            let column = usize::from(value.text_range().start()) - flake.file.lines.line_start(value.text_range().start());
+            let column = usize::from(value.text_range().start())
+                - flake.file.lines.line_start(value.text_range().start());
             let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
-            fix.edit(NAME, flake.path.clone(), Edit::replace(value.text_range(), call))?;
+            fix.edit(
+                NAME,
+                flake.path.clone(),
+                Edit::replace(value.text_range(), call),
+            )?;
 
-            let mut action = format!("moved `{name}` ({}) to {}", flake.location(at), target.display());
+            let mut action = format!(
+                "moved `{name}` ({}) to {}",
+                flake.location(at),
+                target.display()
+            );
             if !plan.pass.is_empty() {
                 action.push_str(&format!(", passing {}", plan.pass.join(", ")));
             }
-            let along: Vec<_> = plan.moved.iter().map(|&b| format!("`{}`", flake.scope.binders[b].name)).collect();
+            let along: Vec<_> = plan
+                .moved
+                .iter()
+                .map(|&b| format!("`{}`", flake.scope.binders[b].name))
+                .collect();
             if !along.is_empty() {
                 action.push_str(&format!("; took along {}", along.join(", ")));
             }
@@ -179,25 +245,37 @@ impl Codemod for SplitOutputs {
 
         // Remove the bindings that moved; a `let` left empty goes entirely.
         for let_node in &outputs.lets {
-            let has_moved = moved_binders.iter().any(|&b| &flake.scope.binders[b].scope == let_node);
+            let has_moved = moved_binders
+                .iter()
+                .any(|&b| &flake.scope.binders[b].scope == let_node);
             if !has_moved {
                 continue;
             }
             let leftover_comments = let_node
                 .children_with_tokens()
                 .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
-                .any(|c| !deleted_entries.iter().any(|r| r.contains_range(c.text_range())));
+                .any(|c| {
+                    !deleted_entries
+                        .iter()
+                        .any(|r| r.contains_range(c.text_range()))
+                });
             let body = let_node.children().last();
-            if remaining_entries(&flake.scope, let_node, &moved_binders) == 0 && !leftover_comments {
+            if remaining_entries(&flake.scope, let_node, &moved_binders) == 0 && !leftover_comments
+            {
                 if let Some(body) = body {
-                    let range = TextRange::new(let_node.text_range().start(), body.text_range().start());
+                    let range =
+                        TextRange::new(let_node.text_range().start(), body.text_range().start());
                     fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
                     deleted_entries.retain(|r| !range.contains_range(*r));
                 }
             }
         }
         for range in &deleted_entries {
-            fix.edit(NAME, flake.path.clone(), Edit::delete(*range))?;
+            fix.edit(
+                NAME,
+                flake.path.clone(),
+                Edit::delete(removal_range(*range, text)),
+            )?;
         }
         Ok(fix)
     }
@@ -205,10 +283,16 @@ impl Codemod for SplitOutputs {
 
 /// The outputs to move and their directories (relative to the flake).
 fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
-    let mut map: BTreeMap<String, String> = DEFAULT_TARGETS.iter().map(|(o, d)| (o.to_string(), d.to_string())).collect();
+    let mut map: BTreeMap<String, String> = DEFAULT_TARGETS
+        .iter()
+        .map(|(o, d)| (o.to_string(), d.to_string()))
+        .collect();
     for (out, dir) in &cx.options.to {
         let p = Path::new(dir);
-        if p.is_absolute() || p.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+        if p.is_absolute()
+            || p.components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
             return Err(Error::Usage(format!("--to {out}={dir}: the directory must be a relative path inside the flake, without `..`")));
         }
         map.insert(out.clone(), dir.clone());
@@ -217,7 +301,9 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
         map.retain(|o, _| cx.options.only.contains(o));
         for o in &cx.options.only {
             if !map.contains_key(o) {
-                return Err(Error::Usage(format!("--only {o}: no target directory for this output; add --to {o}=DIR")));
+                return Err(Error::Usage(format!(
+                    "--only {o}: no target directory for this output; add --to {o}=DIR"
+                )));
             }
         }
     }

@@ -197,7 +197,7 @@ pub fn commit_to_branch(root: &Path, req: &BranchRequest) -> Result<BranchReport
     let mut update = TreeUpdateBuilder::new();
     for change in req.changes {
         let name = git_path(&change.path)?;
-        let existing = head_tree.get_path(&change.path).ok();
+        let existing = head_tree.get_path(Path::new(&name)).ok();
         match &change.new {
             Some(content) => {
                 let blob = repo

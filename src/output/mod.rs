@@ -7,4 +7,5 @@
 
 pub mod diff;
 pub mod git;
+pub mod report;
 pub mod write;

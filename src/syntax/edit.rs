@@ -85,9 +85,9 @@ impl EditSet {
                 second: edit.range,
             });
         }
-        let pos = self
-            .edits
-            .partition_point(|e| (e.range.start(), e.range.end()) <= (edit.range.start(), edit.range.end()));
+        let pos = self.edits.partition_point(|e| {
+            (e.range.start(), e.range.end()) <= (edit.range.start(), edit.range.end())
+        });
         self.edits.insert(pos, edit);
         Ok(())
     }
@@ -156,7 +156,13 @@ mod tests {
         let mut set = EditSet::new();
         set.add(Edit::replace(r(2, 6), "x")).unwrap();
         let err = set.add(Edit::delete(r(5, 8))).unwrap_err();
-        assert_eq!(err, Overlap { first: r(2, 6), second: r(5, 8) });
+        assert_eq!(
+            err,
+            Overlap {
+                first: r(2, 6),
+                second: r(5, 8)
+            }
+        );
         // an insertion strictly inside a replaced range also overlaps
         assert!(set.add(Edit::insert(4.into(), "y")).is_err());
         // touching is fine

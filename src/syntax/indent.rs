@@ -23,7 +23,10 @@ pub fn indent_unit(text: &str) -> String {
         if line.trim().is_empty() {
             continue;
         }
-        let ws: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let ws: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
         if ws.len() > prev.len() && ws.starts_with(&prev) {
             *counts.entry(ws[prev.len()..].to_string()).or_default() += 1;
         }
@@ -70,7 +73,10 @@ pub fn shift_range(root: &SyntaxNode, range: TextRange, shift: Shift) -> String 
 pub fn shift_edits(root: &SyntaxNode, range: TextRange, shift: Shift) -> Vec<Edit> {
     let text = root.text().to_string();
     let base = usize::from(root.text_range().start());
-    let (start, end) = (usize::from(range.start()) - base, usize::from(range.end()) - base);
+    let (start, end) = (
+        usize::from(range.start()) - base,
+        usize::from(range.end()) - base,
+    );
     let src = &text[start..end];
     let mut string_ok: HashMap<TextRange, bool> = HashMap::new();
     let mut edits = Vec::new();
@@ -103,7 +109,10 @@ pub fn shift_edits(root: &SyntaxNode, range: TextRange, shift: Shift) -> Vec<Edi
         if let Some((consumed, add)) = line_start(line, &kind, shift) {
             if consumed > 0 || !add.is_empty() {
                 let at = ((offset + base) as u32).into();
-                edits.push(Edit::replace(TextRange::at(at, (consumed as u32).into()), add));
+                edits.push(Edit::replace(
+                    TextRange::at(at, (consumed as u32).into()),
+                    add,
+                ));
             }
         }
         offset += line.len();
@@ -127,7 +136,11 @@ fn line_start<'a>(line: &str, kind: &LineKind, shift: Shift<'a>) -> Option<(usiz
             let rest = &line[consumed..];
             let blank_code = matches!(kind, LineKind::Code) && rest.trim().is_empty();
             let truly_empty = line.is_empty() || line.starts_with('\n');
-            let add = if blank_code || truly_empty { "" } else { shift.add };
+            let add = if blank_code || truly_empty {
+                ""
+            } else {
+                shift.add
+            };
             Some((consumed, add))
         }
     }
@@ -226,7 +239,10 @@ mod tests {
 
     #[test]
     fn unit_detection() {
-        assert_eq!(indent_unit("{\n    a = 1;\n    b = {\n        c = 2;\n    };\n}\n"), "    ");
+        assert_eq!(
+            indent_unit("{\n    a = 1;\n    b = {\n        c = 2;\n    };\n}\n"),
+            "    "
+        );
         assert_eq!(indent_unit("{\n\ta = 1;\n}\n"), "\t");
         assert_eq!(indent_unit("x"), "  ");
     }
@@ -234,7 +250,10 @@ mod tests {
     #[test]
     fn code_lines_shift_left() {
         let src = "{\n      a = 1;\n      b = [\n        2\n      ];\n    }";
-        assert_eq!(shift_expr(src, "    ", ""), "{\n  a = 1;\n  b = [\n    2\n  ];\n}");
+        assert_eq!(
+            shift_expr(src, "    ", ""),
+            "{\n  a = 1;\n  b = [\n    2\n  ];\n}"
+        );
     }
 
     #[test]
@@ -268,13 +287,22 @@ mod tests {
     #[test]
     fn interpolation_at_line_start_in_a_string() {
         let src = "{\n      a = ''\n${y}\n      '';\n    }";
-        assert_eq!(shift_expr(src, "    ", ""), "{\n  a = ''\n${y}\n      '';\n}");
+        assert_eq!(
+            shift_expr(src, "    ", ""),
+            "{\n  a = ''\n${y}\n      '';\n}"
+        );
         let src = "{\n      a = ''\n        ${y}\n      '';\n    }";
-        assert_eq!(shift_expr(src, "    ", "  "), "{\n    a = ''\n      ${y}\n    '';\n  }");
+        assert_eq!(
+            shift_expr(src, "    ", "  "),
+            "{\n    a = ''\n      ${y}\n    '';\n  }"
+        );
     }
 
     #[test]
     fn add_prefix_skips_empty_lines() {
-        assert_eq!(shift_expr("{\n  a = 1;\n\n}", "", "  "), "{\n    a = 1;\n\n  }");
+        assert_eq!(
+            shift_expr("{\n  a = 1;\n\n}", "", "  "),
+            "{\n    a = 1;\n\n  }"
+        );
     }
 }

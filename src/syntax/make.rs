@@ -21,7 +21,13 @@ fn checked(text: String) -> String {
 /// `indent` is the indentation of the line the call starts on and `column`
 /// the column it starts at; the `inherit` list is broken over lines (one
 /// `inherit` per line, nixfmt style) when it would not fit.
-pub fn import_call(dir: &std::path::Path, names: &[String], indent: &str, unit: &str, column: usize) -> String {
+pub fn import_call(
+    dir: &std::path::Path,
+    names: &[String],
+    indent: &str,
+    unit: &str,
+    column: usize,
+) -> String {
     let path = path_literal(dir);
     if names.is_empty() {
         return checked(format!("import {path}"));
@@ -117,9 +123,18 @@ mod tests {
 
     #[test]
     fn import_call_on_one_line_or_broken() {
-        assert_eq!(import_call(std::path::Path::new("hosts"), &[], "  ", "  ", 4), "import ./hosts");
         assert_eq!(
-            import_call(std::path::Path::new("hosts"), &names(&["inputs", "self"]), "    ", "  ", 26),
+            import_call(std::path::Path::new("hosts"), &[], "  ", "  ", 4),
+            "import ./hosts"
+        );
+        assert_eq!(
+            import_call(
+                std::path::Path::new("hosts"),
+                &names(&["inputs", "self"]),
+                "    ",
+                "  ",
+                26
+            ),
             "import ./hosts { inherit inputs self; }"
         );
         let long: Vec<String> = (0..12).map(|i| format!("helperNumber{i}")).collect();
@@ -130,7 +145,10 @@ mod tests {
 
     #[test]
     fn formals_header_layout() {
-        assert_eq!(formals_header(&names(&["inputs", "self"]), "  "), "{ inputs, self, ... }:");
+        assert_eq!(
+            formals_header(&names(&["inputs", "self"]), "  "),
+            "{ inputs, self, ... }:"
+        );
         let long: Vec<String> = (0..12).map(|i| format!("helperNumber{i}")).collect();
         let h = formals_header(&long, "  ");
         assert!(h.starts_with("{\n  helperNumber0,\n"));
@@ -145,6 +163,9 @@ mod tests {
             &["  a = 1;".to_string()],
             "{\n  b = a;\n}",
         );
-        assert_eq!(f, "{ lib, ... }:\nwith lib;\nlet\n  a = 1;\nin\n{\n  b = a;\n}\n");
+        assert_eq!(
+            f,
+            "{ lib, ... }:\nwith lib;\nlet\n  a = 1;\nin\n{\n  b = a;\n}\n"
+        );
     }
 }

@@ -33,8 +33,9 @@ pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if text.starts_with('\u{feff}') {
         return Err(Error::Encoding {
             path: path.to_path_buf(),
-            message: "starts with a byte order mark (BOM); remove it first, Nix does not accept one"
-                .into(),
+            message:
+                "starts with a byte order mark (BOM); remove it first, Nix does not accept one"
+                    .into(),
         });
     }
     if text.contains('\r') {
@@ -77,17 +78,27 @@ fn describe_parse_error(err: &rnix::ParseError, text: &str) -> (TextSize, String
         s.replace('\n', "\\n")
     };
     match err {
-        E::Unexpected(r) => (r.start(), format!("syntax error: unexpected `{}`", snippet(*r))),
+        E::Unexpected(r) => (
+            r.start(),
+            format!("syntax error: unexpected `{}`", snippet(*r)),
+        ),
         E::UnexpectedExtra(r) => (
             r.start(),
-            format!("syntax error: unexpected `{}` after the end of the expression", snippet(*r)),
+            format!(
+                "syntax error: unexpected `{}` after the end of the expression",
+                snippet(*r)
+            ),
         ),
         E::UnexpectedWanted(got, r, wanted) => (
             r.start(),
             format!(
                 "syntax error: unexpected {}, expected {}",
                 kind_name(*got),
-                wanted.iter().map(|k| kind_name(*k)).collect::<Vec<_>>().join(" or ")
+                wanted
+                    .iter()
+                    .map(|k| kind_name(*k))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
         ),
         E::UnexpectedDoubleBind(r) => (r.start(), "syntax error: pattern bound twice".into()),
@@ -96,7 +107,11 @@ fn describe_parse_error(err: &rnix::ParseError, text: &str) -> (TextSize, String
             end,
             format!(
                 "syntax error: unexpected end of file, expected {}",
-                wanted.iter().map(|k| kind_name(*k)).collect::<Vec<_>>().join(" or ")
+                wanted
+                    .iter()
+                    .map(|k| kind_name(*k))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
         ),
         E::DuplicatedArgs(r, name) => (r.start(), format!("duplicated function argument `{name}`")),
@@ -127,7 +142,11 @@ fn kind_name(kind: SyntaxKind) -> String {
         TOKEN_IDENT => "an identifier",
         TOKEN_STRING_END => "the end of the string",
         TOKEN_INTERPOL_END => "`}`",
-        other => return format!("{other:?}").trim_start_matches("TOKEN_").to_lowercase(),
+        other => {
+            return format!("{other:?}")
+                .trim_start_matches("TOKEN_")
+                .to_lowercase()
+        }
     };
     s.to_string()
 }

@@ -10,7 +10,9 @@ pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.file_name().is_some_and(|n| n == ".git") {
@@ -19,7 +21,10 @@ pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
             }
         }
     }
@@ -37,7 +42,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Whether Nix is available. With `CI` set, a missing Nix is a test failure.
 pub fn nix_available() -> bool {
-    let ok = Command::new("nix-instantiate").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok && std::env::var_os("CI").is_some() {
         panic!("nix-instantiate is not installed, and CI is set: tests that need Nix must not be skipped (run .ci/run, which installs nix-bin)");
     }
@@ -50,7 +58,10 @@ pub fn nix_available() -> bool {
 /// `nix-instantiate --parse` on every `.nix` file under `dir`; returns failures.
 pub fn nix_parse_all(dir: &Path) -> Vec<String> {
     let mut failures = Vec::new();
-    for rel in read_tree(dir).keys().filter(|p| p.extension().is_some_and(|e| e == "nix")) {
+    for rel in read_tree(dir)
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "nix"))
+    {
         let out = Command::new("nix-instantiate")
             .arg("--parse")
             .arg(dir.join(rel))
@@ -58,7 +69,11 @@ pub fn nix_parse_all(dir: &Path) -> Vec<String> {
             .output()
             .expect("run nix-instantiate");
         if !out.status.success() {
-            failures.push(format!("{}: {}", rel.display(), String::from_utf8_lossy(&out.stderr).trim()));
+            failures.push(format!(
+                "{}: {}",
+                rel.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
     }
     failures
@@ -74,7 +89,11 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
         .output()
         .expect("run git");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 

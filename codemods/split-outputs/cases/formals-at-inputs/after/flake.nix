@@ -11,7 +11,6 @@
         ./modules/base.nix
         ./modules/ssh.nix
       ];
-
     in
     {
       nixosConfigurations = import ./hosts { inherit commonModules inputs nixpkgs self; };

@@ -9,7 +9,6 @@
       inherit (nixpkgs) lib;
       inherit (lib) genAttrs;
       systems = [ "x86_64-linux" "aarch64-darwin" ];
-
     in
     {
       nixosConfigurations = import ./hosts { inherit lib self; };

@@ -14,7 +14,6 @@
         inherit system;
         config.allowUnfree = true;
       };
-
     in
     {
       packages = import ./packages { inherit forAllSystems pkgsFor; };
