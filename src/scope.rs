@@ -476,7 +476,7 @@ mod tests {
         assert!(a.binder.is_none());
         assert_eq!(a.withs.len(), 1);
         assert!(!a.is_unbound());
-        let p = index.refs.iter().filter(|r| r.name == "p").last().unwrap();
+        let p = index.refs.iter().rev().find(|r| r.name == "p").unwrap();
         assert!(p.binder.is_some());
     }
 
