@@ -149,7 +149,7 @@ pub fn check(
 }
 
 fn exists(ws: &Workspace, path: &Path) -> bool {
-    matches!(ws.read(path), Ok(Some(_))) || ws.is_dir(path)
+    ws.exists(path)
 }
 
 /// Comments, with each line's leading whitespace removed (moving code re-indents them).

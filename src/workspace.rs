@@ -80,6 +80,15 @@ impl Workspace {
         self.disk_read(rel)
     }
 
+    /// Whether `rel` exists (a file of any content, or a directory), taking the
+    /// overlay into account. Reads no file content.
+    pub fn exists(&self, rel: &Path) -> bool {
+        match self.overlay.get(rel) {
+            Some(c) => c.is_some(),
+            None => self.root.join(rel).exists() || self.is_dir(rel),
+        }
+    }
+
     /// Whether `rel` exists as a directory on disk or has files under it in the overlay.
     pub fn is_dir(&self, rel: &Path) -> bool {
         self.root.join(rel).is_dir()

@@ -133,7 +133,7 @@ impl Codemod for SplitOutputs {
                     format!("two outputs would move to {}", target.display()),
                 ));
             }
-            if cx.ws.read(&target_dir)?.is_some() {
+            if cx.ws.exists(&target_dir) && !cx.ws.is_dir(&target_dir) {
                 return Err(cx.refuse(
                     NAME,
                     at,
@@ -143,6 +143,15 @@ impl Codemod for SplitOutputs {
                         target_dir.display()
                     ),
                 ));
+            }
+            if cx.ws.is_dir(&target_dir) && !cx.ws.exists(&target) {
+                // A new default.nix would change what a directory read sees.
+                if let Some(path) = directory_reference(cx, &target_dir) {
+                    return Err(cx.refuse(NAME, path.text_range().start(), format!(
+                        "{} already exists and `{}` reads it as a directory; adding default.nix there could change what it reads; choose another directory with --to {name}=DIR",
+                        target_dir.display(), path.text()
+                    )));
+                }
             }
 
             // Scope: what to pass, what travels along, which `with` to repeat.
@@ -317,6 +326,21 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
     let mut list: Vec<(String, String)> = map.into_iter().collect();
     list.sort_by_key(|(o, _)| order(o));
     Ok(list)
+}
+
+/// A path literal in flake.nix that names `dir` itself (as `builtins.readDir
+/// ./hosts` or `./hosts` passed around as a directory do).
+fn directory_reference(cx: &Context, dir: &Path) -> Option<SyntaxNode> {
+    let flake_dir = cx.flake.dir();
+    cx.flake
+        .file
+        .root
+        .descendants()
+        .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL && n.children().next().is_none())
+        .find(|n| {
+            relocate::rebase_path(&n.text().to_string(), false, &flake_dir, dir).as_deref()
+                == Some("./.")
+        })
 }
 
 /// An output value that is already short: one line, or an `import` call.
