@@ -179,7 +179,7 @@ pub fn commit_to_branch(root: &Path, req: &BranchRequest) -> Result<BranchReport
     if repo.find_reference(&refname).is_ok() {
         if !req.force {
             return Err(Error::Output(format!(
-                "branch `{}` already exists; refusing to replace it without force",
+                "branch `{}` already exists; pass --force to replace it, or name another branch",
                 req.name
             )));
         }
