@@ -394,3 +394,283 @@ mod tests {
         assert!(o.sets.is_empty());
     }
 }
+
+/// The functions that build a configuration, by the output they belong to.
+pub const BUILDERS: &[(&str, &str)] = &[
+    ("nixosConfigurations", "nixosSystem"),
+    ("homeConfigurations", "homeManagerConfiguration"),
+    ("darwinConfigurations", "darwinSystem"),
+];
+
+/// How a configuration's builder is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A builder from an input or a library, e.g. `nixpkgs.lib.nixosSystem`
+    /// (the text of the function expression).
+    Direct(String),
+    /// A local helper (a `let` binding or `rec` attribute of flake.nix) whose
+    /// body calls a builder; the index of its binder in the scope index.
+    Helper { binder: usize, name: String },
+}
+
+/// A call that builds a configuration: `builder { ... }` or `helper { ... }`.
+#[derive(Debug, Clone)]
+pub struct BuilderCall {
+    /// The whole application.
+    pub call: SyntaxNode,
+    /// The function expression.
+    pub function: SyntaxNode,
+    /// The last argument (usually an attribute set).
+    pub arg: SyntaxNode,
+    pub via: Via,
+}
+
+/// One entry of `nixosConfigurations`, `homeConfigurations` or `darwinConfigurations`.
+#[derive(Debug, Clone)]
+pub struct Configuration {
+    /// The output it belongs to.
+    pub output: String,
+    /// Its static name (`None` for generated ones such as `${host} = ...`).
+    pub name: Option<String>,
+    /// The `NODE_ATTRPATH_VALUE` that defines it.
+    pub entry: SyntaxNode,
+    pub value: SyntaxNode,
+    /// The builder call, when the value is one.
+    pub call: Option<BuilderCall>,
+}
+
+impl Flake {
+    /// The local helpers that wrap a builder: (binder, builder name).
+    /// A helper is matched on what its body calls, not on its own name.
+    pub fn builder_helpers(&self) -> Vec<(usize, &'static str)> {
+        // Function bodies of local bindings.
+        let mut bodies = Vec::new();
+        for (i, b) in self.scope.binders.iter().enumerate() {
+            if !matches!(
+                b.kind,
+                crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
+            ) {
+                continue;
+            }
+            let Some(value) = b.entries.first().and_then(attr_value) else {
+                continue;
+            };
+            let mut body = unparen(value);
+            let mut is_function = false;
+            while body.kind() == SyntaxKind::NODE_LAMBDA {
+                is_function = true;
+                match body.children().last() {
+                    Some(next) => body = unparen(next),
+                    None => break,
+                }
+            }
+            if is_function {
+                bodies.push((i, body));
+            }
+        }
+        // A helper calls a builder, or another helper (to a fixpoint).
+        let mut out: Vec<(usize, &'static str)> = Vec::new();
+        loop {
+            let before = out.len();
+            for (i, body) in &bodies {
+                for (_, builder) in BUILDERS {
+                    if out.contains(&(*i, *builder)) {
+                        continue;
+                    }
+                    let calls = body
+                        .descendants()
+                        .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
+                        .any(|app| self.builder_call_with(&app, builder, &out).is_some());
+                    if calls {
+                        out.push((*i, *builder));
+                    }
+                }
+            }
+            if out.len() == before {
+                return out;
+            }
+        }
+    }
+
+    /// `Some(text)` when `function` names the builder itself: a select ending
+    /// in `.builder`, or the bare name not bound lexically (it comes from a `with`).
+    fn direct_builder(&self, function: &SyntaxNode, builder: &str) -> Option<String> {
+        let function = unparen(function.clone());
+        match function.kind() {
+            SyntaxKind::NODE_SELECT => {
+                let path = function
+                    .children()
+                    .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)?;
+                let last = path.children().last()?;
+                (syntax::static_attr_name(&last)? == builder).then(|| function.text().to_string())
+            }
+            SyntaxKind::NODE_IDENT => {
+                let r = self
+                    .scope
+                    .refs
+                    .iter()
+                    .find(|r| r.range == function.text_range())?;
+                (r.binder.is_none() && r.name == builder).then(|| function.text().to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Classify an application as a builder call (`with X;` in front is looked through).
+    pub fn builder_call(
+        &self,
+        value: &SyntaxNode,
+        builder: &str,
+        helpers: &[(usize, &'static str)],
+    ) -> Option<BuilderCall> {
+        self.builder_call_with(value, builder, helpers)
+    }
+
+    fn builder_call_with(
+        &self,
+        value: &SyntaxNode,
+        builder: &str,
+        helpers: &[(usize, &'static str)],
+    ) -> Option<BuilderCall> {
+        let mut call = unparen(value.clone());
+        while call.kind() == SyntaxKind::NODE_WITH {
+            call = unparen(call.children().last()?);
+        }
+        if call.kind() != SyntaxKind::NODE_APPLY {
+            return None;
+        }
+        let mut function = unparen(call.first_child()?);
+        let arg = unparen(call.children().nth(1)?);
+        // `helper "name" { ... }`: walk to the innermost function.
+        while function.kind() == SyntaxKind::NODE_APPLY {
+            function = unparen(function.first_child()?);
+        }
+        if let Some(text) = self.direct_builder(&function, builder) {
+            return Some(BuilderCall {
+                call,
+                function,
+                arg,
+                via: Via::Direct(text),
+            });
+        }
+        if function.kind() == SyntaxKind::NODE_IDENT {
+            let r = self
+                .scope
+                .refs
+                .iter()
+                .find(|r| r.range == function.text_range())?;
+            let b = r.binder?;
+            if helpers.iter().any(|(h, name)| *h == b && *name == builder) {
+                let name = self.scope.binders[b].name.clone();
+                return Some(BuilderCall {
+                    call,
+                    function,
+                    arg,
+                    via: Via::Helper { binder: b, name },
+                });
+            }
+        }
+        None
+    }
+
+    /// Every entry of the configuration outputs that can be found statically.
+    pub fn configurations(&self) -> Vec<Configuration> {
+        let Some(outputs) = &self.outputs else {
+            return Vec::new();
+        };
+        let helpers = self.builder_helpers();
+        let mut out = Vec::new();
+        for (output, builder) in BUILDERS {
+            for def in outputs.defs_of(output) {
+                let Some(value) = &def.value else { continue };
+                let mut push = |name: Option<String>, entry: &SyntaxNode, v: SyntaxNode| {
+                    let call = self.builder_call(&v, builder, &helpers);
+                    out.push(Configuration {
+                        output: output.to_string(),
+                        name,
+                        entry: entry.clone(),
+                        value: v,
+                        call,
+                    });
+                };
+                if def.path.len() == 2 {
+                    push(Some(def.path[1].clone()), &def.entry, value.clone());
+                    continue;
+                }
+                let set = unparen(value.clone());
+                if set.kind() != SyntaxKind::NODE_ATTR_SET {
+                    continue;
+                }
+                for entry in set
+                    .children()
+                    .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                {
+                    let Some(v) = attr_value(&entry) else {
+                        continue;
+                    };
+                    let name = attrpath_names(&entry)
+                        .filter(|p| p.len() == 1)
+                        .map(|mut p| p.remove(0));
+                    push(name, &entry, v);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod configuration_tests {
+    use super::*;
+
+    fn load(src: &str) -> Flake {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("flake.nix"), src).unwrap();
+        Flake::load(&Workspace::new(dir.path()), Path::new("flake.nix")).unwrap()
+    }
+
+    #[test]
+    fn finds_hosts_direct_and_through_helpers_matched_by_binding() {
+        let f = load(
+            r#"{
+  outputs = { self, nixpkgs, home-manager, ... }:
+    let
+      mkSystem = { hostname }: nixpkgs.lib.nixosSystem { modules = [ ]; };
+      # a local helper that is itself named nixosSystem
+      nixosSystem = name: mkSystem { hostname = name; };
+      mkHome = user: home-manager.lib.homeManagerConfiguration { modules = [ ]; };
+    in
+    {
+      nixosConfigurations = {
+        a = nixpkgs.lib.nixosSystem { system = "x86_64-linux"; };
+        b = mkSystem { hostname = "b"; };
+        c = nixosSystem "c";
+        d = builtins.throw "no";
+      };
+      nixosConfigurations.e = (with nixpkgs.lib; nixosSystem { });
+      homeConfigurations.alice = mkHome "alice";
+    };
+}"#,
+        );
+        let confs = f.configurations();
+        let via: Vec<_> = confs
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone().unwrap_or_default(),
+                    c.call.as_ref().map(|k| k.via.clone()),
+                )
+            })
+            .collect();
+        let names: Vec<_> = via.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d", "e", "alice"]);
+        assert_eq!(
+            via[0].1,
+            Some(Via::Direct("nixpkgs.lib.nixosSystem".into()))
+        );
+        assert!(matches!(&via[1].1, Some(Via::Helper { name, .. }) if name == "mkSystem"));
+        assert!(matches!(&via[2].1, Some(Via::Helper { name, .. }) if name == "nixosSystem"));
+        assert_eq!(via[3].1, None);
+        assert!(matches!(&via[5].1, Some(Via::Helper { name, .. }) if name == "mkHome"));
+    }
+}

@@ -10,6 +10,7 @@ pub mod codemods;
 pub mod engine;
 pub mod error;
 pub mod flake;
+pub mod modules;
 pub mod output;
 pub mod relocate;
 pub mod scope;

@@ -14,7 +14,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 use crate::error::{Error, Location};
 
 /// A parsed Nix file: its text and its lossless syntax tree.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ParsedFile {
     pub text: String,
     pub root: SyntaxNode,
