@@ -11,7 +11,7 @@
 //! - **layout**: [`relocated_text`] shifts the code's indentation without
 //!   changing any string (see `syntax::indent`).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
@@ -55,61 +55,8 @@ pub fn plan_move(
         binder.kind == BinderKind::Let && movable_lets.contains(&binder.scope)
     };
 
-    // 1. Candidates: let bindings reachable from the expression.
-    let mut candidates: BTreeSet<usize> = BTreeSet::new();
-    let mut work: Vec<TextRange> = vec![expr_range];
-    while let Some(range) = work.pop() {
-        for r in scope.free_in(range) {
-            if let Some(b) = r.binder {
-                if movable_scope(b) && candidates.insert(b) {
-                    work.extend(scope.binders[b].entries.iter().map(|e| e.text_range()));
-                }
-            }
-        }
-    }
-
-    // 2. Keep only those used by nothing but the moved code (fixpoint).
-    loop {
-        let moved_ranges: Vec<TextRange> = std::iter::once(expr_range)
-            .chain(
-                candidates
-                    .iter()
-                    .flat_map(|&b| scope.binders[b].entries.iter().map(|e| e.text_range())),
-            )
-            .collect();
-        let inside = |r: TextRange| moved_ranges.iter().any(|m| m.contains_range(r));
-        let mut drop: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&b| scope.uses_of(b).any(|u| !inside(u.range)))
-            .collect();
-        // An `inherit a b;` entry moves whole or not at all.
-        for &b in &candidates {
-            for entry in &scope.binders[b].entries {
-                let siblings = scope
-                    .binders
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| o.entries.contains(entry))
-                    .map(|(i, _)| i);
-                let mut siblings = siblings.collect::<Vec<_>>();
-                if siblings
-                    .iter()
-                    .any(|s| !candidates.contains(s) || drop.contains(s))
-                {
-                    drop.push(b);
-                    drop.append(&mut siblings);
-                }
-            }
-        }
-        drop.retain(|b| candidates.contains(b));
-        if drop.is_empty() {
-            break;
-        }
-        for b in drop {
-            candidates.remove(&b);
-        }
-    }
+    // 1. The `let` bindings only the moved code uses travel with it.
+    let candidates = scope.exclusively_used(&[expr_range], |b| movable_scope(b));
 
     // 3. Names to pass and whether a `with` is needed.
     let mut moved_ranges: Vec<TextRange> = vec![expr_range];
@@ -406,22 +353,65 @@ pub fn removal_range(range: TextRange, text: &str) -> TextRange {
     }
 }
 
-/// Names bound by the scope construct `scope_node` that `plan` does not move.
-pub fn remaining_entries(scope: &ScopeIndex, let_node: &SyntaxNode, moved: &[usize]) -> usize {
-    let moved_entries: HashSet<&SyntaxNode> = moved
+/// The ranges to delete so that the `let` bindings `removed` leave their
+/// `let ... in`: each definition with its attached comments (see
+/// [`attached_range`] and [`removal_range`]). A `let` left with no binding
+/// and no comment is removed whole, up to its body. Bindings of other kinds
+/// are ignored.
+pub fn let_removals(text: &str, scope: &ScopeIndex, removed: &[usize]) -> Vec<TextRange> {
+    let removed: Vec<usize> = removed
         .iter()
-        .flat_map(|&b| scope.binders[b].entries.iter())
+        .copied()
+        .filter(|&b| scope.binders[b].kind == BinderKind::Let)
         .collect();
-    let_node
-        .children()
-        .filter(|c| {
-            matches!(
-                c.kind(),
-                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
-            )
+    let mut entries: Vec<(SyntaxNode, TextRange)> = Vec::new();
+    for &b in &removed {
+        for e in &scope.binders[b].entries {
+            if !entries.iter().any(|(n, _)| n == e) {
+                entries.push((e.clone(), attached_range(e, text)));
+            }
+        }
+    }
+    let mut lets: Vec<SyntaxNode> = removed
+        .iter()
+        .map(|&b| scope.binders[b].scope.clone())
+        .collect();
+    lets.dedup();
+    let mut out: Vec<TextRange> = entries.iter().map(|(_, r)| *r).collect();
+    for let_node in lets {
+        let remaining = let_node
+            .children()
+            .filter(|c| {
+                matches!(
+                    c.kind(),
+                    SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                )
+            })
+            .any(|c| !entries.iter().any(|(n, _)| *n == c));
+        let leftover_comment = let_node
+            .children_with_tokens()
+            .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+            .any(|c| !out.iter().any(|r| r.contains_range(c.text_range())));
+        if remaining || leftover_comment {
+            continue;
+        }
+        if let Some(body) = let_node.children().last() {
+            let whole = TextRange::new(let_node.text_range().start(), body.text_range().start());
+            out.retain(|r| !whole.contains_range(*r));
+            out.push(whole);
+        }
+    }
+    out.sort_by_key(|r| r.start());
+    out.into_iter()
+        .map(|r| {
+            // Whole `let`s start mid-line; entries get the blank-line tidy-up.
+            if text[..usize::from(r.start())].ends_with('\n') {
+                removal_range(r, text)
+            } else {
+                r
+            }
         })
-        .filter(|c| !moved_entries.contains(c))
-        .count()
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! why names that are *not* bound lexically but sit under a `with` are the
 //! only uncertain ones.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
@@ -139,6 +139,73 @@ impl ScopeIndex {
     /// The binder whose entries include `entry`.
     pub fn binder_of_entry(&self, entry: &SyntaxNode) -> Option<usize> {
         self.binders.iter().position(|b| b.entries.contains(entry))
+    }
+
+    /// The binders reachable from the code in `roots` (through references,
+    /// and transitively through the definitions of reachable binders) that
+    /// `eligible` accepts and that nothing uses outside `roots` and the
+    /// definitions of the returned binders. An `inherit a b;` entry counts
+    /// whole: its names are returned together or not at all.
+    ///
+    /// These are the bindings that can move, or go, together with `roots`.
+    pub fn exclusively_used(
+        &self,
+        roots: &[TextRange],
+        eligible: impl Fn(usize) -> bool,
+    ) -> BTreeSet<usize> {
+        let mut candidates: BTreeSet<usize> = BTreeSet::new();
+        let mut work: Vec<TextRange> = roots.to_vec();
+        while let Some(range) = work.pop() {
+            for r in self.free_in(range) {
+                if let Some(b) = r.binder {
+                    if eligible(b) && candidates.insert(b) {
+                        work.extend(self.binders[b].entries.iter().map(|e| e.text_range()));
+                    }
+                }
+            }
+        }
+        loop {
+            let ranges: Vec<TextRange> = roots
+                .iter()
+                .copied()
+                .chain(
+                    candidates
+                        .iter()
+                        .flat_map(|&b| self.binders[b].entries.iter().map(|e| e.text_range())),
+                )
+                .collect();
+            let inside = |r: TextRange| ranges.iter().any(|m| m.contains_range(r));
+            let mut drop: BTreeSet<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&b| self.uses_of(b).any(|u| !inside(u.range)))
+                .collect();
+            for &b in &candidates {
+                for entry in &self.binders[b].entries {
+                    let siblings: Vec<usize> = self
+                        .binders
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| o.entries.contains(entry))
+                        .map(|(i, _)| i)
+                        .collect();
+                    if siblings
+                        .iter()
+                        .any(|s| !candidates.contains(s) || drop.contains(s))
+                    {
+                        drop.insert(b);
+                        drop.extend(siblings);
+                    }
+                }
+            }
+            drop.retain(|b| candidates.contains(b));
+            if drop.is_empty() {
+                return candidates;
+            }
+            for b in drop {
+                candidates.remove(&b);
+            }
+        }
     }
 
     /// References that nothing binds: Nix rejects them as undefined variables.

@@ -10,9 +10,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
 use super::{Applicability, Codemod, Context, Fix};
 use crate::error::Error;
-use crate::relocate::{
-    self, attached_range, plan_move, remaining_entries, removal_range, MoveError,
-};
+use crate::relocate::{self, attached_range, plan_move, MoveError};
 use crate::syntax::edit::Edit;
 use crate::syntax::indent::{indent_unit, Shift};
 use crate::syntax::{line_indent, make, unparen};
@@ -83,7 +81,6 @@ impl Codemod for SplitOutputs {
         let text = &flake.file.text;
         let unit = indent_unit(text);
         let flake_dir = flake.dir();
-        let mut deleted_entries: Vec<TextRange> = Vec::new();
         let mut moved_binders: Vec<usize> = Vec::new();
         let mut used_dirs: BTreeSet<PathBuf> = BTreeSet::new();
 
@@ -193,7 +190,6 @@ impl Codemod for SplitOutputs {
                         moved = format!("{unit}{}", &moved[indent.len()..]);
                     }
                     bindings.push(moved.trim_end_matches('\n').to_string());
-                    deleted_entries.push(range);
                 }
                 moved_binders.push(b);
             }
@@ -253,38 +249,8 @@ impl Codemod for SplitOutputs {
         }
 
         // Remove the bindings that moved; a `let` left empty goes entirely.
-        for let_node in &outputs.lets {
-            let has_moved = moved_binders
-                .iter()
-                .any(|&b| &flake.scope.binders[b].scope == let_node);
-            if !has_moved {
-                continue;
-            }
-            let leftover_comments = let_node
-                .children_with_tokens()
-                .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
-                .any(|c| {
-                    !deleted_entries
-                        .iter()
-                        .any(|r| r.contains_range(c.text_range()))
-                });
-            let body = let_node.children().last();
-            if remaining_entries(&flake.scope, let_node, &moved_binders) == 0 && !leftover_comments
-            {
-                if let Some(body) = body {
-                    let range =
-                        TextRange::new(let_node.text_range().start(), body.text_range().start());
-                    fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
-                    deleted_entries.retain(|r| !range.contains_range(*r));
-                }
-            }
-        }
-        for range in &deleted_entries {
-            fix.edit(
-                NAME,
-                flake.path.clone(),
-                Edit::delete(removal_range(*range, text)),
-            )?;
+        for range in relocate::let_removals(text, &flake.scope, &moved_binders) {
+            fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
         }
         Ok(fix)
     }
