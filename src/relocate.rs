@@ -56,7 +56,7 @@ pub fn plan_move(
     };
 
     // 1. The `let` bindings only the moved code uses travel with it.
-    let candidates = scope.exclusively_used(&[expr_range], |b| movable_scope(b));
+    let candidates = scope.exclusively_used(&[expr_range], movable_scope);
 
     // 3. Names to pass and whether a `with` is needed.
     let mut moved_ranges: Vec<TextRange> = vec![expr_range];
