@@ -21,6 +21,8 @@ pub struct Outcome {
     pub actions: Vec<(String, String)>,
     /// Outputs the codemods change on purpose.
     pub declared_changes: Vec<String>,
+    /// Comments the codemods delete on purpose, with the code they describe.
+    pub removed_comments: Vec<String>,
 }
 
 impl Outcome {
@@ -85,11 +87,41 @@ fn apply_all(
             .actions
             .extend(fix.actions.into_iter().map(|a| (name.clone(), a)));
         outcome.declared_changes.extend(fix.declared_changes);
+        outcome.removed_comments.extend(fix.removed_comments);
     }
     Ok(outcome)
 }
 
 fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf>, Error> {
+    // Editing through a symbolic link would rewrite its target or replace the
+    // link with a file, depending on the output mode: refuse it everywhere.
+    for path in fix.edits.keys().chain(fix.creates.keys()) {
+        let abs = ws.root().join(path);
+        let mut probe = PathBuf::new();
+        for component in path.components() {
+            probe.push(component);
+            if ws
+                .root()
+                .join(&probe)
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(Error::Refused {
+                    codemod: codemod.to_string(),
+                    location: Some(Location {
+                        file: path.clone(),
+                        line: 1,
+                        col: 1,
+                    }),
+                    message: format!(
+                        "{} is a symbolic link ({}); flake-refactor does not edit through links",
+                        probe.display(),
+                        abs.display()
+                    ),
+                });
+            }
+        }
+    }
     let mut touched = Vec::new();
     for (path, edits) in &fix.edits {
         if edits.is_empty() {

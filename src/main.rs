@@ -113,16 +113,29 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     Applicability::Safe => "",
                     Applicability::Unsafe => " (unsafe: declares semantic changes)",
                 };
-                println!("{:width$}  {}{unsafe_mark}", c.name(), c.summary());
+                emit(&format!(
+                    "{:width$}  {}{unsafe_mark}\n",
+                    c.name(),
+                    c.summary()
+                ))?;
             }
             Ok(0)
         }
         Command::Explain { name } => {
             let c = find(&name)?;
-            print!("{}", c.docs());
+            emit(c.docs())?;
             Ok(0)
         }
         Command::Apply(args) => apply(args),
+    }
+}
+
+/// Print to stdout; a reader that went away (`| head`) ends the output quietly.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 
@@ -250,7 +263,7 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         },
         std::io::stdout().is_terminal(),
     );
-    print!("{}", output::diff::unified_diff(&outcome.changes, color));
+    emit(&output::diff::unified_diff(&outcome.changes, color))?;
     write!(err, "{}", output::report::summary(&outcome))?;
     Ok(if args.check { 1 } else { 0 })
 }

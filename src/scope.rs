@@ -141,6 +141,27 @@ impl ScopeIndex {
         self.binders.iter().position(|b| b.entries.contains(entry))
     }
 
+    /// The binders that `eligible` accepts and that the code in `roots`
+    /// references, directly or through the definitions of such binders.
+    pub fn reachable(
+        &self,
+        roots: &[TextRange],
+        eligible: impl Fn(usize) -> bool,
+    ) -> BTreeSet<usize> {
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        let mut work: Vec<TextRange> = roots.to_vec();
+        while let Some(range) = work.pop() {
+            for r in self.free_in(range) {
+                if let Some(b) = r.binder {
+                    if eligible(b) && found.insert(b) {
+                        work.extend(self.binders[b].entries.iter().map(|e| e.text_range()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// The binders reachable from the code in `roots` (through references,
     /// and transitively through the definitions of reachable binders) that
     /// `eligible` accepts and that nothing uses outside `roots` and the

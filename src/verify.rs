@@ -81,7 +81,7 @@ pub fn check(
             return Err(Error::CheckFailed {
                 check: "scope",
                 location: Some(new.lines.location(&change.path, r.range.start())),
-                message: format!("undefined variable `{}`", r.name),
+                message: format!("the result would use `{}`, which nothing defines there (location in the rewritten file)", r.name),
             });
         }
     }
@@ -96,6 +96,12 @@ pub fn check(
         }
     }
 
+    for removed in &outcome.removed_comments {
+        if let Some(n) = old_comments.get_mut(&normalize_comment(removed)) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    old_comments.retain(|_, n| *n > 0);
     if old_comments != new_comments {
         let lost = old_comments
             .iter()
@@ -160,10 +166,17 @@ fn count_comments(file: &ParsedFile, out: &mut BTreeMap<String, usize>) {
         .filter_map(|e| e.into_token())
     {
         if tok.kind() == SyntaxKind::TOKEN_COMMENT {
-            let norm: Vec<&str> = tok.text().lines().map(str::trim_start).collect();
-            *out.entry(norm.join("\n")).or_default() += 1;
+            *out.entry(normalize_comment(tok.text())).or_default() += 1;
         }
     }
+}
+
+/// A comment with each line's leading whitespace removed.
+pub fn normalize_comment(text: &str) -> String {
+    text.lines()
+        .map(str::trim_start)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The repository-relative targets of the relative path literals without

@@ -53,6 +53,21 @@ impl Options {
         if out.is_empty() || dir.is_empty() {
             return Err(Error::Usage(format!("--to expects OUT=DIR, got `{value}`")));
         }
+        // DIR becomes a Nix path literal (`import ./DIR`): only the characters
+        // a path literal can hold, and no `.` or `..` segments.
+        let valid_segment = |seg: &str| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
+        };
+        if !dir.split('/').all(valid_segment) {
+            return Err(Error::Usage(format!(
+                "--to {out}={dir}: DIR must be a relative path inside the flake made of letters, digits, `.`, `_`, `-` and `+` (it becomes a Nix path literal), without `.` or `..` segments"
+            )));
+        }
         Ok((out.to_string(), dir.to_string()))
     }
 }
@@ -89,8 +104,12 @@ pub struct Fix {
     pub notes: Vec<Note>,
     /// One line per action, for the summary and the commit body.
     pub actions: Vec<String>,
-    /// Outputs whose value the codemod changes on purpose (for `--verify`).
+    /// Outputs whose value the codemod changes on purpose (for `--verify`),
+    /// e.g. `homeConfigurations.alice`.
     pub declared_changes: Vec<String>,
+    /// Comments the codemod deletes on purpose, because the code they
+    /// describe goes (the `comments` check accepts exactly these losses).
+    pub removed_comments: Vec<String>,
 }
 
 impl Fix {

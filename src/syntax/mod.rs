@@ -94,11 +94,7 @@ fn describe_parse_error(err: &rnix::ParseError, text: &str) -> (TextSize, String
             format!(
                 "syntax error: unexpected {}, expected {}",
                 kind_name(*got),
-                wanted
-                    .iter()
-                    .map(|k| kind_name(*k))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                wanted_list(wanted)
             ),
         ),
         E::UnexpectedDoubleBind(r) => (r.start(), "syntax error: pattern bound twice".into()),
@@ -107,11 +103,7 @@ fn describe_parse_error(err: &rnix::ParseError, text: &str) -> (TextSize, String
             end,
             format!(
                 "syntax error: unexpected end of file, expected {}",
-                wanted
-                    .iter()
-                    .map(|k| kind_name(*k))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                wanted_list(wanted)
             ),
         ),
         E::DuplicatedArgs(r, name) => (r.start(), format!("duplicated function argument `{name}`")),
@@ -120,6 +112,25 @@ fn describe_parse_error(err: &rnix::ParseError, text: &str) -> (TextSize, String
             "expression nested too deeply to analyse safely".into(),
         ),
         other => (TextSize::from(0), format!("syntax error: {other}")),
+    }
+}
+
+/// "`;`, `}` or an identifier": each kind once, in the parser's order.
+fn wanted_list(wanted: &[SyntaxKind]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for k in wanted {
+        let n = kind_name(*k);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    match names.len() {
+        0 => "something else".into(),
+        1 => names.remove(0),
+        _ => {
+            let last = names.pop().unwrap_or_default();
+            format!("{} or {last}", names.join(", "))
+        }
     }
 }
 
@@ -142,10 +153,20 @@ fn kind_name(kind: SyntaxKind) -> String {
         TOKEN_IDENT => "an identifier",
         TOKEN_STRING_END => "the end of the string",
         TOKEN_INTERPOL_END => "`}`",
+        TOKEN_OR => "`or`",
+        TOKEN_CUR_POS => "`__curPos`",
+        TOKEN_DOT => "`.`",
+        TOKEN_QUESTION => "`?`",
+        TOKEN_AT => "`@`",
+        TOKEN_ELLIPSIS => "`...`",
+        TOKEN_STRING_START => "a string",
+        TOKEN_INTERPOL_START => "`${`",
         other => {
-            return format!("{other:?}")
+            let name = format!("{other:?}");
+            let name = name
                 .trim_start_matches("TOKEN_")
-                .to_lowercase()
+                .trim_start_matches("NODE_");
+            return format!("`{}`", name.to_lowercase().replace('_', " "));
         }
     };
     s.to_string()
