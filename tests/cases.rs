@@ -49,6 +49,10 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
     let text = std::fs::read_to_string(case.dir.join("args")).unwrap_or_default();
     let mut words = text.split_whitespace();
     while let Some(w) = words.next() {
+        if w == "--allow-breaking" {
+            options.allow_breaking = true;
+            continue;
+        }
         let v = words
             .next()
             .unwrap_or_else(|| panic!("{}: `{w}` needs a value", case.name));
@@ -56,7 +60,6 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
             "--flake" => flake = PathBuf::from(v),
             "--only" => options.only.extend(v.split(',').map(str::to_string)),
             "--to" => options.to.push(Options::parse_to(v).unwrap()),
-            "--allow-breaking" => options.allow_breaking = true,
             other => panic!("{}: unknown option {other}", case.name),
         }
     }

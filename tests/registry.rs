@@ -101,8 +101,9 @@ fn readme_examples_are_tested_cases() {
         if !case.exists() {
             continue;
         }
-        let blocks: Vec<&str> = c
-            .docs()
+        let example = c.docs().split("## Example").nth(1).unwrap_or_default();
+        let example = example.split("\n## ").next().unwrap_or_default();
+        let blocks: Vec<&str> = example
             .split("```nix\n")
             .skip(1)
             .map(|b| b.split("```").next().unwrap())

@@ -13,10 +13,14 @@ use crate::flake::Flake;
 use crate::syntax::edit::{Edit, EditSet};
 use crate::workspace::Workspace;
 
+pub mod drop_osconfigfor;
 pub mod split_outputs;
 
 /// Every codemod, in alphabetical order.
-pub static ALL: &[&dyn Codemod] = &[&split_outputs::SplitOutputs];
+pub static ALL: &[&dyn Codemod] = &[
+    &drop_osconfigfor::DropOsconfigfor,
+    &split_outputs::SplitOutputs,
+];
 
 /// The codemod called `name` (kebab-case, as on the command line).
 pub fn find(name: &str) -> Option<&'static dyn Codemod> {

@@ -48,6 +48,11 @@ pub fn import_call(
     checked(lines.join("\n"))
 }
 
+/// An empty attribute set, as nixfmt writes it.
+pub fn empty_attrset() -> String {
+    checked("{ }".to_string())
+}
+
 /// A relative path literal for `dir` (relative to the current file's directory).
 pub fn path_literal(dir: &std::path::Path) -> String {
     let s = dir.to_string_lossy().replace('\\', "/");

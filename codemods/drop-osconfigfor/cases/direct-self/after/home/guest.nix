@@ -1,0 +1,6 @@
+{ lib, osConfig ? null, ... }:
+{
+  imports = [ ./prompt.nix ];
+  home.username = "guest";
+  home.stateDirectory = lib.mkIf (osConfig != null) "/var/lib/${osConfig.networking.hostName}";
+}

@@ -1,0 +1,4 @@
+{ osConfig ? null, ... }:
+{
+  programs.bash.sessionVariables.HOST_LABEL = osConfig.networking.hostName or "standalone";
+}

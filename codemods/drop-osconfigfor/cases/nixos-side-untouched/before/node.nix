@@ -1,0 +1,5 @@
+{ allHosts, ... }:
+{
+  networking.hostName = "node";
+  networking.extraHosts = builtins.concatStringsSep "\n" (builtins.attrNames allHosts);
+}
