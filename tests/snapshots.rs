@@ -12,6 +12,11 @@ use flake_refactor::output::{diff, report};
 use flake_refactor::workspace::Workspace;
 
 fn user_view(example: &str, codemod_names: &[&str]) -> String {
+    user_view_with(example, codemod_names, &Options::default())
+}
+
+/// What the user sees: the diff and the summary, or the refusal.
+fn user_view_with(example: &str, codemod_names: &[&str], options: &Options) -> String {
     let tmp = tempfile::tempdir().unwrap();
     common::copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join(example),
@@ -22,13 +27,10 @@ fn user_view(example: &str, codemod_names: &[&str]) -> String {
         .map(|n| codemods::find(n).unwrap())
         .collect();
     let mut ws = Workspace::new(tmp.path());
-    let outcome = engine::run(
-        &mut ws,
-        Path::new("flake.nix"),
-        &selected,
-        &Options::default(),
-    )
-    .unwrap();
+    let outcome = match engine::run(&mut ws, Path::new("flake.nix"), &selected, options) {
+        Ok(o) => o,
+        Err(e) => return format!("refused (exit 2):\n{e}\n"),
+    };
     format!(
         "{}\n----- stderr -----\n{}{}",
         diff::unified_diff(&outcome.changes, false),
@@ -41,5 +43,21 @@ fn user_view(example: &str, codemod_names: &[&str]) -> String {
 fn hybrid_split_outputs() {
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("hybrid-split-outputs", user_view("examples/hybrid", &["split-outputs"]));
+    });
+}
+
+#[test]
+fn hybrid_drop_osconfigfor() {
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("hybrid-drop-osconfigfor-refused", user_view("examples/hybrid", &["drop-osconfigfor"]));
+        let breaking = Options { allow_breaking: true, ..Options::default() };
+        insta::assert_snapshot!(
+            "hybrid-drop-osconfigfor-allow-breaking",
+            user_view_with("examples/hybrid", &["drop-osconfigfor"], &breaking)
+        );
+        insta::assert_snapshot!(
+            "hybrid-drop-osconfigfor-then-split-outputs",
+            user_view_with("examples/hybrid", &["drop-osconfigfor", "split-outputs"], &breaking)
+        );
     });
 }
