@@ -327,9 +327,10 @@ fn is_short_reference(value: &SyntaxNode) -> bool {
 fn one_line(node: &SyntaxNode) -> String {
     let t = node.text().to_string();
     let first = t.lines().next().unwrap_or_default();
-    if t.contains('\n') {
-        format!("{first} ...")
+    let short: String = first.chars().take(60).collect();
+    if t.contains('\n') || short.len() < first.len() {
+        format!("{short} ...")
     } else {
-        first.to_string()
+        short
     }
 }

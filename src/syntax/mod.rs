@@ -108,11 +108,34 @@ fn describe_parse_error(err: &rnix::ParseError, text: &str) -> (TextSize, String
         ),
         E::DuplicatedArgs(r, name) => (r.start(), format!("duplicated function argument `{name}`")),
         E::RecursionLimitExceeded => (
-            TextSize::from(0),
-            "expression nested too deeply to analyse safely".into(),
+            deepest_point(text),
+            "expression nested too deeply to analyse safely (the deepest point is here)".into(),
         ),
         other => (TextSize::from(0), format!("syntax error: {other}")),
     }
+}
+
+/// Where bracket nesting (`(`, `[`, `{`, `${`) first reaches its maximum.
+fn deepest_point(text: &str) -> TextSize {
+    let (mut depth, mut max, mut at) = (0usize, 0usize, 0usize);
+    let mut offset = 0usize;
+    for (kind, tok) in rnix::tokenize(text) {
+        use SyntaxKind::*;
+        match kind {
+            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+                depth += 1;
+                if depth > max {
+                    (max, at) = (depth, offset);
+                }
+            }
+            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        offset += tok.len();
+    }
+    TextSize::from(at as u32)
 }
 
 /// "`;`, `}` or an identifier": each kind once, in the parser's order.
