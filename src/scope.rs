@@ -174,17 +174,7 @@ impl ScopeIndex {
         roots: &[TextRange],
         eligible: impl Fn(usize) -> bool,
     ) -> BTreeSet<usize> {
-        let mut candidates: BTreeSet<usize> = BTreeSet::new();
-        let mut work: Vec<TextRange> = roots.to_vec();
-        while let Some(range) = work.pop() {
-            for r in self.free_in(range) {
-                if let Some(b) = r.binder {
-                    if eligible(b) && candidates.insert(b) {
-                        work.extend(self.binders[b].entries.iter().map(|e| e.text_range()));
-                    }
-                }
-            }
-        }
+        let mut candidates = self.reachable(roots, eligible);
         loop {
             let ranges: Vec<TextRange> = roots
                 .iter()
