@@ -78,16 +78,27 @@ impl EditSet {
     }
 
     /// Add an edit, keeping the set sorted; fails when it overlaps an existing edit.
+    ///
+    /// The set is sorted and disjoint, so only the two neighbours of the
+    /// insertion point can overlap the new edit: this is a binary search, and
+    /// adding edits in order appends.
     pub fn add(&mut self, edit: Edit) -> Result<(), Overlap> {
-        if let Some(other) = self.edits.iter().find(|e| overlaps(e.range, edit.range)) {
-            return Err(Overlap {
-                first: other.range,
-                second: edit.range,
-            });
+        let key = (edit.range.start(), edit.range.end());
+        let pos = self
+            .edits
+            .partition_point(|e| (e.range.start(), e.range.end()) <= key);
+        let neighbours = pos
+            .checked_sub(1)
+            .into_iter()
+            .chain((pos < self.edits.len()).then_some(pos));
+        for i in neighbours {
+            if overlaps(self.edits[i].range, edit.range) {
+                return Err(Overlap {
+                    first: self.edits[i].range,
+                    second: edit.range,
+                });
+            }
         }
-        let pos = self.edits.partition_point(|e| {
-            (e.range.start(), e.range.end()) <= (edit.range.start(), edit.range.end())
-        });
         self.edits.insert(pos, edit);
         Ok(())
     }
@@ -169,6 +180,19 @@ mod tests {
         set.add(Edit::insert(6.into(), "z")).unwrap();
         set.add(Edit::delete(r(0, 2))).unwrap();
         assert_eq!(set.apply("abcdefgh"), "xzgh");
+    }
+
+    #[test]
+    fn overlap_found_away_from_the_insertion_order() {
+        let mut set = EditSet::new();
+        set.add(Edit::insert(5.into(), "a")).unwrap();
+        set.add(Edit::insert(5.into(), "b")).unwrap();
+        set.add(Edit::replace(r(10, 12), "c")).unwrap();
+        assert!(set.add(Edit::replace(r(3, 7), "x")).is_err());
+        assert!(set.add(Edit::replace(r(11, 20), "x")).is_err());
+        assert!(set.add(Edit::insert(11.into(), "x")).is_err());
+        set.add(Edit::replace(r(6, 10), "d")).unwrap();
+        assert_eq!(set.apply("0123456789abcdef"), "01234ab5dccdef");
     }
 
     #[test]

@@ -158,11 +158,23 @@ fn is_indented_string(string: &SyntaxNode) -> bool {
 /// Nix removes the smallest indentation (in spaces) of the lines that have
 /// content. Removing `r` spaces and adding `a` spaces to every line after the
 /// first keeps the value when: `remove` and `add` are spaces only, the first
-/// line (right after `''`) has no content, and every line with content has at
-/// least `r` leading spaces.
+/// line (right after `''`) has no content, every line with content has at
+/// least `r` leading spaces (a line with fewer would lose less than `r` but
+/// still gain `a`, even when `remove == add`), and no `''\n` escape starts a
+/// line the shift cannot see.
 pub fn indented_string_shiftable(string: &SyntaxNode, shift: Shift) -> bool {
-    if shift.remove == shift.add {
+    if shift.remove.is_empty() && shift.add.is_empty() {
         return true;
+    }
+    // Nix 2.8 treats the newline an `''\n` escape produces as a line break
+    // when it strips indentation, but no source line starts there, so the
+    // shift could not reach that line: keep such strings as they are.
+    let has_escaped_newline = string.children_with_tokens().any(|t| {
+        t.kind() == SyntaxKind::TOKEN_STRING_CONTENT
+            && t.as_token().is_some_and(|t| t.text().contains("''\\n"))
+    });
+    if has_escaped_newline {
+        return false;
     }
     if !shift.remove.chars().all(|c| c == ' ') || !shift.add.chars().all(|c| c == ' ') {
         return false;
