@@ -47,6 +47,9 @@ pub enum Error {
     /// An output step (write, git) failed or refused.
     #[error("{0}")]
     Output(String),
+    /// `--verify` could not evaluate, or refused because an output changed.
+    #[error("--verify: {0}")]
+    Verify(String),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

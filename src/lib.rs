@@ -3,12 +3,14 @@
 //! The pipeline (see `ARCHITECTURE.md`): a [`workspace::Workspace`] overlays
 //! the repository; [`flake::Flake`] models `flake.nix` on top of
 //! [`syntax`] and [`scope`]; each [`codemods::Codemod`] returns edits, which
-//! [`engine`] applies and re-parses; [`verify`] checks the result; and
+//! [`engine`] applies and re-parses; [`verify`] checks the result;
+//! [`evaluate`] compares Nix evaluations before and after (`--verify`); and
 //! [`output`] renders it as a diff, writes it, or commits it to a branch.
 
 pub mod codemods;
 pub mod engine;
 pub mod error;
+pub mod evaluate;
 pub mod flake;
 pub mod modules;
 pub mod output;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use flake_refactor::codemods::{self, Applicability, Codemod, Options};
 use flake_refactor::engine;
+use flake_refactor::evaluate;
 use flake_refactor::output::{self, diff::ColorChoice};
 use flake_refactor::workspace::Workspace;
 use flake_refactor::Error;
@@ -69,6 +70,9 @@ struct ApplyArgs {
     /// Apply even where the codemod found readers that would break.
     #[arg(long)]
     allow_breaking: bool,
+    /// Evaluate the flake before and after with nix (offline) and refuse if an output changed.
+    #[arg(long)]
+    verify: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -195,6 +199,23 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
 
+    let verification = if args.verify {
+        let report = evaluate::verify(
+            &root,
+            &flake_path,
+            &outcome.changes,
+            &outcome.declared_changes,
+        )?;
+        let table = report.render();
+        write!(err, "{table}")?;
+        if report.has_unexpected_changes() {
+            bail!(Error::Verify(report.refusal()));
+        }
+        Some(table)
+    } else {
+        None
+    };
+
     if let Some(branch) = &args.branch {
         let name = branch
             .clone()
@@ -213,7 +234,11 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
                 dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             )));
         }
-        let message = output::report::commit_message(&args.codemods, &outcome);
+        let message = output::report::commit_message_verified(
+            &args.codemods,
+            &outcome,
+            verification.as_deref(),
+        );
         let report = output::git::commit_to_branch(
             &root,
             &output::git::BranchRequest {

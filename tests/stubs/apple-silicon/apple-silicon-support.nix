@@ -1,0 +1,1 @@
+{ boot.kernelParams = [ "stub-asahi" ]; }

@@ -1,0 +1,1 @@
+{ documentation.enable = false; }

@@ -1,0 +1,5 @@
+# Stub of nixpkgs' qemu-vm module.
+{ config, ... }:
+{
+  virtualisation.qemu.stub = true;
+}

@@ -1,0 +1,947 @@
+//! `--verify` (src/evaluate.rs) against real Nix evaluations.
+//!
+//! The flakes' inputs are the stub flakes in `tests/stubs/` (nixpkgs,
+//! home-manager, flake-utils, nixos-hardware, nix-darwin, apple-silicon),
+//! locked with
+//! `nix flake lock --override-input NAME path:tests/stubs/...`. Their
+//! `nixosSystem`, `homeConfigurations` and packages are derivations whose
+//! drvPath depends on everything they were given (see
+//! `tests/stubs/nixpkgs/lib.nix`), so equal drvPaths mean equal inputs.
+//!
+//! These tests need `nix`; without it they are skipped, and with `CI` set
+//! they fail.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use flake_refactor::codemods::{self, Options};
+use flake_refactor::engine;
+use flake_refactor::evaluate::{self, Status, VerifyReport};
+use flake_refactor::workspace::{FileChange, Workspace};
+use flake_refactor::Error;
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Input name -> stub directory under `tests/stubs/`.
+const STUBS: &[(&str, &str)] = &[
+    ("nixpkgs", "nixpkgs"),
+    ("nixpkgs-unstable", "nixpkgs"),
+    ("home-manager", "home-manager"),
+    ("flake-utils", "flake-utils"),
+    ("nixos-hardware", "nixos-hardware"),
+    ("nix-darwin", "nix-darwin"),
+    ("nix-darwin/nixpkgs", "nixpkgs"),
+    ("apple-silicon", "apple-silicon"),
+];
+
+/// Write `flake.lock` for the flake in `dir`, every known input locked to its stub.
+fn lock(dir: &Path) {
+    let mut cmd = Command::new("nix");
+    cmd.args(["flake", "lock"])
+        .arg(format!("path:{}", dir.display()))
+        .env("NIX_CONFIG", "experimental-features = nix-command flakes");
+    for (input, stub) in STUBS {
+        cmd.arg("--override-input").arg(input).arg(format!(
+            "path:{}",
+            manifest().join("tests/stubs").join(stub).display()
+        ));
+    }
+    let out = cmd.output().expect("run nix flake lock");
+    assert!(
+        out.status.success(),
+        "nix flake lock failed in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The changes that turn the tree `before` into the tree `after`.
+fn changes_between(before: &Path, after: &Path) -> Vec<FileChange> {
+    let (b, a) = (common::read_tree(before), common::read_tree(after));
+    let paths: BTreeSet<&PathBuf> = b.keys().chain(a.keys()).collect();
+    let text = |bytes: Option<&Vec<u8>>| bytes.map(|v| String::from_utf8(v.clone()).unwrap());
+    paths
+        .into_iter()
+        .filter(|p| b.get(*p) != a.get(*p))
+        .map(|p| FileChange {
+            path: p.clone(),
+            old: text(b.get(p)),
+            new: text(a.get(p)),
+        })
+        .collect()
+}
+
+fn write_tree(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+fn status_of<'a>(report: &'a VerifyReport, output: &str) -> &'a Status {
+    &report
+        .rows
+        .iter()
+        .find(|r| r.output() == output)
+        .unwrap_or_else(|| panic!("no row {output} in\n{}", report.render()))
+        .status
+}
+
+fn assert_all_identical(report: &VerifyReport, what: &str) {
+    assert!(!report.rows.is_empty(), "{what}: no outputs");
+    assert!(
+        report.rows.iter().all(|r| r.status == Status::Identical),
+        "{what}: not identical:\n{}",
+        report.render()
+    );
+    assert!(!report.has_unexpected_changes());
+    assert_eq!(report.evaluations, 2, "{what}: one evaluation per side");
+}
+
+/// Run split-outputs over the flake in `dir` (not writing anything).
+fn split(dir: &Path) -> Vec<FileChange> {
+    let codemod = codemods::find("split-outputs").unwrap();
+    let mut ws = Workspace::new(dir);
+    engine::run(
+        &mut ws,
+        Path::new("flake.nix"),
+        &[codemod],
+        &Options::default(),
+    )
+    .unwrap()
+    .changes
+}
+
+/// Replace `from` by `to` in the new content of `path` among `changes`.
+fn edit(changes: &mut [FileChange], path: &str, from: &str, to: &str) {
+    let change = changes
+        .iter_mut()
+        .find(|c| c.path == Path::new(path))
+        .unwrap_or_else(|| panic!("no change of {path}"));
+    let new = change.new.as_mut().unwrap();
+    assert!(new.contains(from), "{path} has no `{from}`:\n{new}");
+    *new = new.replacen(from, to, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Every split-outputs case
+// ---------------------------------------------------------------------------
+
+/// (case, output, error): parts that fail to evaluate before and after, for
+/// a reason that has nothing to do with the refactor. `banner.bin` holds NUL
+/// bytes, which `builtins.readFile` cannot return, in any Nix.
+const FAILS_ANYWAY: &[(&str, &str, &str)] = &[(
+    "existing-dir-other-files",
+    "nixosConfigurations.tern",
+    "cannot be represented as a Nix string",
+)];
+
+#[test]
+fn every_split_outputs_case_verifies_identical() {
+    if !common::nix_available() {
+        return;
+    }
+    let cases = manifest().join("codemods/split-outputs/cases");
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for case in entries {
+        let after = case.path().join("after");
+        if !after.is_dir() {
+            continue;
+        }
+        let name = case.file_name().to_string_lossy().into_owned();
+        let before = case.path().join("before");
+        // `--flake DIR` in `args` (subdir-flake) says where flake.nix is.
+        let args = std::fs::read_to_string(case.path().join("args")).unwrap_or_default();
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let flake_dir = words
+            .windows(2)
+            .find(|w| w[0] == "--flake")
+            .map(|w| PathBuf::from(w[1]))
+            .unwrap_or_default();
+
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&before, dir.path());
+        lock(&dir.path().join(&flake_dir));
+        let changes = changes_between(&before, &after);
+        assert!(!changes.is_empty(), "{name}: before and after are the same");
+        let report = evaluate::verify(dir.path(), &flake_dir.join("flake.nix"), &changes, &[])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if std::env::var_os("SHOW_REPORTS").is_some() {
+            eprintln!("== {name}\n{}", report.render());
+        }
+        let anyway: Vec<_> = FAILS_ANYWAY.iter().filter(|f| f.0 == name).collect();
+        if anyway.is_empty() {
+            assert_all_identical(&report, &name);
+        } else {
+            for row in &report.rows {
+                match anyway.iter().find(|f| f.1 == row.output()) {
+                    Some(f) => assert!(
+                        matches!(&row.status, Status::FailedBoth(m) if m.contains(f.2)),
+                        "{name}: {}",
+                        report.render()
+                    ),
+                    None => {
+                        assert_eq!(row.status, Status::Identical, "{name}: {}", report.render())
+                    }
+                }
+            }
+            assert!(!report.has_unexpected_changes());
+        }
+        seen += 1;
+    }
+    assert!(seen >= 15, "only {seen} cases with an after/ tree");
+}
+
+/// The main example: split-outputs changes no host, home or package. Only
+/// the formatting checks change, because they copy the whole directory
+/// (`cd ${./.}`), which the split changes: the documented limit.
+#[test]
+fn the_example_verifies_identical_except_copies_of_its_directory() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    let changes = split(dir.path());
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(report.rows.len() > 20, "{}", report.render());
+    for row in &report.rows {
+        let expected = if row.output().ends_with(".formatting") {
+            Status::Changed("different value".into())
+        } else {
+            Status::Identical
+        };
+        assert_eq!(
+            row.status,
+            expected,
+            "{}\n{}",
+            row.output(),
+            report.render()
+        );
+    }
+    assert_eq!(report.evaluations, 2);
+}
+
+// ---------------------------------------------------------------------------
+// A flake with a build-metadata module that interpolates `self`
+// ---------------------------------------------------------------------------
+
+const METADATA_FLAKE: &[(&str, &str)] = &[
+    (
+        "flake.nix",
+        r#"# One host with Home Manager, a standalone Home Manager profile and a
+# build-info package; the metadata module and the package read `self`.
+{
+  description = "verify fixture";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    home-manager = {
+      url = "github:nix-community/home-manager/release-24.11";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs = { self, nixpkgs, home-manager, ... }@inputs:
+    let
+      pkgs = nixpkgs.legacyPackages.x86_64-linux;
+    in
+    {
+      nixosConfigurations = {
+        box = nixpkgs.lib.nixosSystem {
+          system = "x86_64-linux";
+          specialArgs = { inherit inputs; };
+          modules = [
+            ./configuration.nix
+            ./modules/metadata.nix
+            home-manager.nixosModules.home-manager
+            {
+              home-manager.useGlobalPkgs = true;
+              home-manager.users.ann = import ./home/ann.nix;
+            }
+          ];
+        };
+      };
+
+      homeConfigurations = {
+        ann = home-manager.lib.homeManagerConfiguration {
+          inherit pkgs;
+          modules = [ ./home/ann.nix ];
+        };
+      };
+
+      packages = {
+        x86_64-linux.default = pkgs.writeText "build-info" ''
+          source: ${self}
+          revision: ${self.shortRev or "dirty"}
+        '';
+      };
+    };
+}
+"#,
+    ),
+    (
+        "configuration.nix",
+        r#"{ pkgs, ... }:
+{
+  networking.hostName = "box";
+  environment.systemPackages = [ pkgs.git ];
+  system.stateVersion = "24.11";
+}
+"#,
+    ),
+    // Not used by the flake: a non-rebased `./configuration.nix` in
+    // hosts/default.nix would name it.
+    (
+        "hosts/configuration.nix",
+        "{ networking.hostName = \"not-box\"; }\n",
+    ),
+    (
+        "modules/metadata.nix",
+        r#"# Build metadata, as real flakes have it.
+{ inputs, ... }:
+{
+  system.configurationRevision = inputs.self.rev or inputs.self.dirtyRev or "unknown";
+  environment.etc."flake-source".text = "${inputs.self}";
+  environment.etc."flake-out-path".text = inputs.self.outPath;
+  environment.etc."flake-info".text = builtins.toJSON inputs.self.sourceInfo;
+}
+"#,
+    ),
+    (
+        "home/ann.nix",
+        r#"{ pkgs, ... }:
+{
+  home.username = "ann";
+  home.packages = [ pkgs.ripgrep ];
+  home.stateVersion = "24.11";
+}
+"#,
+    ),
+];
+
+/// A locked copy of the metadata flake.
+fn metadata_flake() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), METADATA_FLAKE);
+    lock(dir.path());
+    dir
+}
+
+fn verify(dir: &Path, changes: &[FileChange], declared: &[&str]) -> VerifyReport {
+    let declared: Vec<String> = declared.iter().map(|s| s.to_string()).collect();
+    evaluate::verify(dir, Path::new("flake.nix"), changes, &declared)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_comment_only_change_is_identical() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let change = |path: &str, from: &str, to: &str| {
+        let old = std::fs::read_to_string(dir.path().join(path)).unwrap();
+        FileChange {
+            path: path.into(),
+            new: Some(old.replacen(from, to, 1)),
+            old: Some(old),
+        }
+    };
+    let changes = vec![
+        change(
+            "flake.nix",
+            "  outputs =",
+            "  # The outputs, unchanged.\n  outputs =",
+        ),
+        change(
+            "modules/metadata.nix",
+            "{ inputs",
+            "# Reads self.\n{ inputs",
+        ),
+    ];
+    let report = verify(dir.path(), &changes, &[]);
+    assert_all_identical(&report, "comment-only change");
+    for row in [
+        "nixosConfigurations.box",
+        "homeConfigurations.ann",
+        "packages.x86_64-linux.default",
+    ] {
+        assert_eq!(status_of(&report, row), &Status::Identical);
+    }
+}
+
+#[test]
+fn a_pure_move_is_identical() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let changes = split(dir.path());
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.path == Path::new("hosts/default.nix")),
+        "split-outputs moved nothing: {changes:?}"
+    );
+    assert_all_identical(&verify(dir.path(), &changes, &[]), "split-outputs");
+}
+
+#[test]
+fn a_path_that_was_not_rebased_is_caught() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+
+    // It names another file: the host changes.
+    let mut changes = split(dir.path());
+    edit(
+        &mut changes,
+        "hosts/default.nix",
+        "../configuration.nix",
+        "./configuration.nix",
+    );
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(matches!(
+        status_of(&report, "nixosConfigurations.box"),
+        Status::Changed(_)
+    ));
+    assert_eq!(
+        status_of(&report, "homeConfigurations.ann"),
+        &Status::Identical
+    );
+    assert!(report.has_unexpected_changes());
+
+    // It names nothing: the host fails to evaluate, the rest is compared.
+    let mut changes = split(dir.path());
+    edit(
+        &mut changes,
+        "hosts/default.nix",
+        "../modules/metadata.nix",
+        "./modules/metadata.nix",
+    );
+    let report = verify(dir.path(), &changes, &[]);
+    match status_of(&report, "nixosConfigurations.box") {
+        Status::Failed(msg) => assert!(msg.contains("hosts/modules/metadata.nix"), "{msg}"),
+        other => panic!("expected a failure, got {other:?}\n{}", report.render()),
+    }
+    assert_eq!(
+        status_of(&report, "homeConfigurations.ann"),
+        &Status::Identical
+    );
+    assert_eq!(report.evaluations, 3, "one more evaluation for the failure");
+    assert!(report
+        .render()
+        .contains("failed to evaluate after the change"));
+}
+
+#[test]
+fn a_dropped_module_is_caught() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let mut changes = split(dir.path());
+    edit(
+        &mut changes,
+        "hosts/default.nix",
+        "home-manager.nixosModules.home-manager\n",
+        "",
+    );
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(matches!(
+        status_of(&report, "nixosConfigurations.box"),
+        Status::Changed(_)
+    ));
+    assert!(report.has_unexpected_changes());
+}
+
+#[test]
+fn a_changed_special_args_is_caught() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let mut changes = split(dir.path());
+    edit(
+        &mut changes,
+        "hosts/default.nix",
+        "specialArgs = { inherit inputs; };",
+        "specialArgs = { inherit inputs; hostName = \"box\"; };",
+    );
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(matches!(
+        status_of(&report, "nixosConfigurations.box"),
+        Status::Changed(_)
+    ));
+    assert_eq!(
+        status_of(&report, "homeConfigurations.ann"),
+        &Status::Identical
+    );
+}
+
+#[test]
+fn a_removed_output_is_caught_unless_declared() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let mut changes = split(dir.path());
+    let flake = changes
+        .iter()
+        .find(|c| c.path == Path::new("flake.nix"))
+        .and_then(|c| c.new.clone())
+        .unwrap();
+    let line = flake
+        .lines()
+        .find(|l| l.trim_start().starts_with("packages ="))
+        .unwrap_or_else(|| panic!("no packages line in\n{flake}"))
+        .to_string();
+    edit(&mut changes, "flake.nix", &format!("{line}\n"), "");
+
+    let report = verify(dir.path(), &changes, &[]);
+    assert_eq!(
+        status_of(&report, "packages.x86_64-linux.default"),
+        &Status::Changed("removed".into())
+    );
+    assert!(report.has_unexpected_changes());
+
+    let report = verify(dir.path(), &changes, &["packages"]);
+    assert_eq!(
+        status_of(&report, "packages.x86_64-linux.default"),
+        &Status::Declared(Box::new(Status::Changed("removed".into())))
+    );
+    assert!(!report.has_unexpected_changes(), "{}", report.render());
+    assert!(report.render().contains("declared by the codemod"));
+}
+
+/// The stubs see module content, also of Home Manager users inside a host.
+#[test]
+fn a_changed_module_is_caught_where_it_is_used() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let old = std::fs::read_to_string(dir.path().join("home/ann.nix")).unwrap();
+    let changes = vec![FileChange {
+        path: "home/ann.nix".into(),
+        new: Some(old.replace("pkgs.ripgrep", "pkgs.fd")),
+        old: Some(old),
+    }];
+    let report = verify(dir.path(), &changes, &[]);
+    for row in ["nixosConfigurations.box", "homeConfigurations.ann"] {
+        assert!(
+            matches!(status_of(&report, row), Status::Changed(_)),
+            "{row}"
+        );
+    }
+    assert_eq!(
+        status_of(&report, "packages.x86_64-linux.default"),
+        &Status::Identical
+    );
+}
+
+/// The documented limit: a value that copies the flake's own directory into
+/// the store (`"${./.}"`) depends on every file in it, so any change shows.
+#[test]
+fn copying_the_flake_directory_changes_with_any_edit() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let flake = std::fs::read_to_string(dir.path().join("flake.nix")).unwrap();
+    let with_copy = flake.replace("source: ${self}", "source: ${./.}");
+    std::fs::write(dir.path().join("flake.nix"), &with_copy).unwrap();
+    let changes = vec![FileChange {
+        path: "flake.nix".into(),
+        new: Some(with_copy.replacen("{\n", "# a comment\n{\n", 1)),
+        old: Some(with_copy),
+    }];
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(matches!(
+        status_of(&report, "packages.x86_64-linux.default"),
+        Status::Changed(_)
+    ));
+    assert_eq!(
+        status_of(&report, "nixosConfigurations.box"),
+        &Status::Identical
+    );
+}
+
+#[test]
+fn outputs_that_fail_on_both_sides_are_not_a_change() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "flake.nix",
+            r#"{
+  outputs = { self }: {
+    broken = builtins.throw "this output is broken";
+    missing = self.nope;
+    fine = { a = 1; };
+  };
+}
+"#,
+        )],
+    );
+    lock(dir.path());
+    let old = std::fs::read_to_string(dir.path().join("flake.nix")).unwrap();
+    let changes = vec![FileChange {
+        path: "flake.nix".into(),
+        new: Some(old.replace("    fine =", "    # Fine.\n    fine =")),
+        old: Some(old),
+    }];
+    let report = verify(dir.path(), &changes, &[]);
+    assert_eq!(
+        status_of(&report, "broken"),
+        &Status::FailedBoth("this output is broken".into())
+    );
+    match status_of(&report, "missing") {
+        Status::FailedBoth(msg) => assert!(msg.contains("'nope' missing"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(status_of(&report, "fine"), &Status::Identical);
+    assert!(!report.has_unexpected_changes());
+    // Two failures per side, each costing one more evaluation.
+    assert_eq!(report.evaluations, 6);
+}
+
+#[test]
+fn darwin_configurations_are_compared_by_their_system() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "flake.nix",
+                r#"{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixpkgs-unstable";
+    nix-darwin = {
+      url = "github:LnL7/nix-darwin";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs = { self, nixpkgs, nix-darwin, ... }: {
+    darwinConfigurations = {
+      mbp = nix-darwin.lib.darwinSystem {
+        system = "aarch64-darwin";
+        specialArgs = { inherit self; };
+        modules = [ ./darwin.nix ];
+      };
+    };
+  };
+}
+"#,
+            ),
+            (
+                "darwin.nix",
+                "{ pkgs, ... }:\n{\n  environment.systemPackages = [ pkgs.git ];\n}\n",
+            ),
+        ],
+    );
+    lock(dir.path());
+    let changed = |path: &str, from: &str, to: &str| {
+        let old = std::fs::read_to_string(dir.path().join(path)).unwrap();
+        vec![FileChange {
+            path: path.into(),
+            new: Some(old.replacen(from, to, 1)),
+            old: Some(old),
+        }]
+    };
+    let report = verify(
+        dir.path(),
+        &changed("darwin.nix", "{ pkgs", "# The Mac.\n{ pkgs"),
+        &[],
+    );
+    assert_eq!(
+        status_of(&report, "darwinConfigurations.mbp"),
+        &Status::Identical
+    );
+    let report = verify(
+        dir.path(),
+        &changed("darwin.nix", "pkgs.git", "pkgs.jq"),
+        &[],
+    );
+    assert!(matches!(
+        status_of(&report, "darwinConfigurations.mbp"),
+        Status::Changed(_)
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_input_that_cannot_be_had_offline_is_named() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = metadata_flake();
+    let lock_path = dir.path().join("flake.lock");
+    let mut lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&lock_path).unwrap()).unwrap();
+    lock["nodes"]["home-manager"]["locked"] = serde_json::json!({
+        "type": "path",
+        "path": "/nonexistent/flake-refactor-test/home-manager",
+        "narHash": "sha256-0000000000000000000000000000000000000000000=",
+        "lastModified": 1,
+    });
+    std::fs::write(&lock_path, lock.to_string()).unwrap();
+    let changes = split(dir.path());
+    let err = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[]).unwrap_err();
+    assert!(matches!(err, Error::Verify(_)));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("input `home-manager` (github:nix-community/home-manager/release-24.11) cannot be had offline"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_missing_lock_file_is_an_error() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), METADATA_FLAKE);
+    let err = evaluate::verify(dir.path(), Path::new("flake.nix"), &[], &[]).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("called without required argument"), "{msg}");
+    assert!(msg.contains("flake.lock does not exist"), "{msg}");
+}
+
+#[test]
+fn a_flake_that_does_not_evaluate_before_is_an_error() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[("flake.nix", "{ outputs = { self }: undefined-thing; }\n")],
+    );
+    std::fs::write(
+        dir.path().join("flake.lock"),
+        r#"{"nodes":{"root":{}},"root":"root","version":7}"#,
+    )
+    .unwrap();
+    let err = evaluate::verify(dir.path(), Path::new("flake.nix"), &[], &[]).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("does not evaluate before the change"), "{msg}");
+    assert!(
+        msg.contains("undefined variable 'undefined-thing'"),
+        "{msg}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The command line: `apply --verify`
+// ---------------------------------------------------------------------------
+
+/// (exit code, stdout, stderr) of `flake-refactor ARGS` in `dir`.
+fn cli(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = assert_cmd::Command::cargo_bin("flake-refactor").unwrap();
+    cmd.current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+fn locked_case(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join(format!("codemods/split-outputs/cases/{name}/before")),
+        dir.path(),
+    );
+    lock(dir.path());
+    dir
+}
+
+#[test]
+fn cli_dry_run_with_verify_prints_the_table() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = locked_case("inputs-at-formals");
+    let (code, stdout, stderr) = cli(dir.path(), &["apply", "split-outputs", "--verify"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("+++ b/hosts/default.nix"), "{stdout}");
+    for row in [
+        "homeConfigurations.\"carol@lab\"  identical",
+        "nixosConfigurations.heron       identical",
+        "nixosConfigurations.kestrel     identical",
+        "3 identical, 0 changed",
+    ] {
+        assert!(stderr.contains(row), "no `{row}` in\n{stderr}");
+    }
+}
+
+#[test]
+fn cli_verify_refuses_a_changed_output_and_writes_nothing() {
+    if !common::nix_available() {
+        return;
+    }
+    // The package copies the flake's directory, which the split changes.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "flake.nix",
+                r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+
+  outputs = { self, nixpkgs, ... }: {
+    nixosConfigurations = {
+      box = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [ ./configuration.nix ];
+      };
+    };
+
+    packages = {
+      x86_64-linux.default = nixpkgs.legacyPackages.x86_64-linux.writeText "tree" "${./.}";
+    };
+  };
+}
+"#,
+            ),
+            ("configuration.nix", "{ networking.hostName = \"box\"; }\n"),
+        ],
+    );
+    lock(dir.path());
+    let before = common::read_tree(dir.path());
+    let (code, _, stderr) = cli(
+        dir.path(),
+        &["apply", "split-outputs", "--verify", "--write"],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("packages.x86_64-linux.default  changed (different value)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("nixosConfigurations.box        identical"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--verify: refused: 1 output(s) changed or failed to evaluate only after the change: packages.x86_64-linux.default; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(common::read_tree(dir.path()), before, "files were written");
+}
+
+#[test]
+fn cli_verify_with_branch_puts_the_table_in_the_commit() {
+    if !common::nix_available() {
+        return;
+    }
+    let tree = locked_case("inputs-at-formals");
+    let repo = common::repo_with(tree.path());
+    let (code, _, stderr) = cli(
+        repo.path(),
+        &["apply", "split-outputs", "--verify", "--branch", "verified"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let body = common::git(repo.path(), &["log", "-1", "--format=%B", "verified"]);
+    assert!(
+        body.contains("verify: the flake evaluated before and after the change"),
+        "{body}"
+    );
+    assert!(
+        body.contains("nixosConfigurations.kestrel     identical"),
+        "{body}"
+    );
+    assert!(
+        body.trim_end().ends_with("Generated by flake-refactor."),
+        "{body}"
+    );
+}
+
+/// drop-osconfigfor declares the home configurations it changes.
+#[test]
+fn cli_verify_accepts_declared_changes() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join("codemods/drop-osconfigfor/cases/readme-example/before"),
+        dir.path(),
+    );
+    lock(dir.path());
+    let (code, _, stderr) = cli(dir.path(), &["apply", "drop-osconfigfor", "--verify"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "homeConfigurations.ann    changed (different value); declared by the codemod"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("nixosConfigurations.desk  identical"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cli_verify_without_nix_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join("codemods/split-outputs/cases/inputs-at-formals/before"),
+        dir.path(),
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let path = empty.path().to_str().unwrap();
+    let before = common::read_tree(dir.path());
+    let (code, stdout, stderr) = cli(
+        dir.path(),
+        &["apply", "split-outputs", "--verify", "--write"],
+        &[("PATH", path)],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("--verify: `nix-instantiate` was not found on PATH"),
+        "{stderr}"
+    );
+    assert_eq!(common::read_tree(dir.path()), before, "files were written");
+}
