@@ -137,15 +137,6 @@ fn edit(changes: &mut [FileChange], path: &str, from: &str, to: &str) {
 // Every split-outputs case
 // ---------------------------------------------------------------------------
 
-/// (case, output, error): parts that fail to evaluate before and after, for
-/// a reason that has nothing to do with the refactor. `banner.bin` holds NUL
-/// bytes, which `builtins.readFile` cannot return, in any Nix.
-const FAILS_ANYWAY: &[(&str, &str, &str)] = &[(
-    "existing-dir-other-files",
-    "nixosConfigurations.tern",
-    "cannot be represented as a Nix string",
-)];
-
 #[test]
 fn every_split_outputs_case_verifies_identical() {
     if !common::nix_available() {
@@ -181,34 +172,17 @@ fn every_split_outputs_case_verifies_identical() {
         if std::env::var_os("SHOW_REPORTS").is_some() {
             eprintln!("== {name}\n{}", report.render());
         }
-        let anyway: Vec<_> = FAILS_ANYWAY.iter().filter(|f| f.0 == name).collect();
-        if anyway.is_empty() {
-            assert_all_identical(&report, &name);
-        } else {
-            for row in &report.rows {
-                match anyway.iter().find(|f| f.1 == row.output()) {
-                    Some(f) => assert!(
-                        matches!(&row.status, Status::FailedBoth(m) if m.contains(f.2)),
-                        "{name}: {}",
-                        report.render()
-                    ),
-                    None => {
-                        assert_eq!(row.status, Status::Identical, "{name}: {}", report.render())
-                    }
-                }
-            }
-            assert!(!report.has_unexpected_changes());
-        }
+        assert_all_identical(&report, &name);
         seen += 1;
     }
     assert!(seen >= 15, "only {seen} cases with an after/ tree");
 }
 
-/// The main example: split-outputs changes no host, home or package. Only
-/// the formatting checks change, because they copy the whole directory
-/// (`cd ${./.}`), which the split changes: the documented limit.
+/// The main example: split-outputs changes no host, home, package, check
+/// or dev shell (its formatting check reads the source through `self`,
+/// which `--verify` holds fixed).
 #[test]
-fn the_example_verifies_identical_except_copies_of_its_directory() {
+fn the_example_verifies_identical() {
     if !common::nix_available() {
         return;
     }
@@ -218,20 +192,7 @@ fn the_example_verifies_identical_except_copies_of_its_directory() {
     let changes = split(dir.path());
     let report = verify(dir.path(), &changes, &[]);
     assert!(report.rows.len() > 20, "{}", report.render());
-    for row in &report.rows {
-        let expected = if row.output().ends_with(".formatting") {
-            Status::Changed("different value".into())
-        } else {
-            Status::Identical
-        };
-        assert_eq!(
-            row.status,
-            expected,
-            "{}\n{}",
-            row.output(),
-            report.render()
-        );
-    }
+    assert_all_identical(&report, "examples/hybrid");
     assert_eq!(report.evaluations, 2);
 }
 

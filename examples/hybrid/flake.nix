@@ -292,7 +292,7 @@
             {
               nativeBuildInputs = with pkgs; [ nixpkgs-fmt findutils ];
             } ''
-            cd ${./.}
+            cd ${self}
             find . -name '*.nix' -exec nixpkgs-fmt --check {} +
             touch $out
           '';
