@@ -258,7 +258,8 @@ pub fn relocated_text(
     shift: Shift,
 ) -> Result<String, TextRange> {
     let mut edits = EditSet::new();
-    for path in root
+    let node = crate::syntax::covering_node(root, range);
+    for path in node
         .descendants()
         .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL && range.contains_range(n.text_range()))
     {
@@ -280,7 +281,7 @@ pub fn relocated_text(
     for e in shift_edits(root, range, shift) {
         edits.add(e).map_err(|o| o.second)?;
     }
-    Ok(edits.apply_within(&root.text().to_string(), root.text_range().start(), range))
+    Ok(edits.apply_within(&node.text().to_string(), node.text_range().start(), range))
 }
 
 /// The text range a `let` entry occupies together with the comments attached

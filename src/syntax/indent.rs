@@ -65,12 +65,15 @@ pub fn shift_range(root: &SyntaxNode, range: TextRange, shift: Shift) -> String 
         // Line-start edits never overlap each other.
         let _ = set.add(e);
     }
-    set.apply_within(&root.text().to_string(), root.text_range().start(), range)
+    let node = crate::syntax::covering_node(root, range);
+    set.apply_within(&node.text().to_string(), node.text_range().start(), range)
 }
 
 /// The edits that shift every line starting inside `range` (absolute offsets).
 /// Each edit replaces a line's leading whitespace, so none overlaps a token.
 pub fn shift_edits(root: &SyntaxNode, range: TextRange, shift: Shift) -> Vec<Edit> {
+    // Work on the smallest node around the range, not the whole file.
+    let root = &crate::syntax::covering_node(root, range);
     let text = root.text().to_string();
     let base = usize::from(root.text_range().start());
     let (start, end) = (

@@ -250,6 +250,14 @@ pub fn starts_line(text: &str, offset: usize) -> bool {
     text[start..offset].chars().all(|c| c == ' ' || c == '\t')
 }
 
+/// The smallest node whose range contains `range` (the root at most).
+pub fn covering_node(root: &SyntaxNode, range: TextRange) -> SyntaxNode {
+    match root.covering_element(range) {
+        rnix::NodeOrToken::Node(n) => n,
+        rnix::NodeOrToken::Token(t) => t.parent().unwrap_or_else(|| root.clone()),
+    }
+}
+
 /// Strip parentheses around an expression node.
 pub fn unparen(mut node: SyntaxNode) -> SyntaxNode {
     while node.kind() == SyntaxKind::NODE_PAREN {
