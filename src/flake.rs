@@ -674,3 +674,195 @@ mod configuration_tests {
         assert!(matches!(&via[5].1, Some(Via::Helper { name, .. }) if name == "mkHome"));
     }
 }
+
+impl Flake {
+    /// Items of a list expression written in flake.nix, looking through
+    /// parentheses, `++` and names bound by a `let` or `rec` set of
+    /// flake.nix (`commonModules ++ [ ./x.nix ]`). Anything else (a
+    /// function argument, a call) contributes nothing.
+    pub fn list_items_resolved(&self, expr: &SyntaxNode) -> Vec<SyntaxNode> {
+        let mut seen = BTreeSet::new();
+        self.resolved_items(expr, &mut seen)
+    }
+
+    fn resolved_items(&self, expr: &SyntaxNode, seen: &mut BTreeSet<usize>) -> Vec<SyntaxNode> {
+        let expr = unparen(expr.clone());
+        match expr.kind() {
+            SyntaxKind::NODE_IDENT => {
+                let Some(b) = self
+                    .scope
+                    .refs
+                    .iter()
+                    .find(|r| r.range == expr.text_range())
+                    .and_then(|r| r.binder)
+                else {
+                    return Vec::new();
+                };
+                let binder = &self.scope.binders[b];
+                if !matches!(
+                    binder.kind,
+                    crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
+                ) || !seen.insert(b)
+                {
+                    return Vec::new();
+                }
+                match binder.entries.first().and_then(attr_value) {
+                    Some(value) => self.resolved_items(&value, seen),
+                    None => Vec::new(),
+                }
+            }
+            SyntaxKind::NODE_BIN_OP
+                if expr
+                    .children_with_tokens()
+                    .any(|t| t.kind() == SyntaxKind::TOKEN_CONCAT) =>
+            {
+                expr.children()
+                    .flat_map(|c| self.resolved_items(&c, seen))
+                    .collect()
+            }
+            SyntaxKind::NODE_LIST => expr.children().map(unparen).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The builder calls in the body of the helper bound by `binder` (calls
+    /// of the builder itself, or of other helpers), outermost calls only.
+    pub fn helper_calls(
+        &self,
+        binder: usize,
+        helpers: &[(usize, &'static str)],
+    ) -> Vec<BuilderCall> {
+        let Some(value) = self
+            .scope
+            .binders
+            .get(binder)
+            .and_then(|b| b.entries.first())
+            .and_then(attr_value)
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (h, builder) in helpers {
+            if *h != binder {
+                continue;
+            }
+            for app in value
+                .descendants()
+                .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
+            {
+                // `f a b` is `(f a) b`: only the outer application counts.
+                let is_function_of_parent = app.parent().is_some_and(|p| {
+                    p.kind() == SyntaxKind::NODE_APPLY && p.first_child().as_ref() == Some(&app)
+                });
+                if is_function_of_parent {
+                    continue;
+                }
+                if let Some(call) = self.builder_call(&app, builder, helpers) {
+                    if !out
+                        .iter()
+                        .any(|c: &BuilderCall| c.call.text_range() == call.call.text_range())
+                    {
+                        out.push(call);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The module-list items a builder call passes: the `modules = [ ... ]`
+    /// of its argument (see [`Flake::list_items_resolved`]) and, for a call
+    /// through a helper, the modules of the builder calls in the helper's
+    /// body, transitively. Each item is an expression to classify with
+    /// [`crate::modules::module_of`].
+    pub fn module_items(
+        &self,
+        call: &BuilderCall,
+        helpers: &[(usize, &'static str)],
+    ) -> Vec<SyntaxNode> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        self.collect_module_items(call, helpers, &mut seen, &mut out);
+        out
+    }
+
+    fn collect_module_items(
+        &self,
+        call: &BuilderCall,
+        helpers: &[(usize, &'static str)],
+        seen: &mut BTreeSet<usize>,
+        out: &mut Vec<SyntaxNode>,
+    ) {
+        // The helper's own modules first: helpers usually append theirs last (`++ modules`).
+        if let Via::Helper { binder, .. } = &call.via {
+            if seen.insert(*binder) {
+                for inner in self.helper_calls(*binder, helpers) {
+                    self.collect_module_items(&inner, helpers, seen, out);
+                }
+            }
+        }
+        let arg = unparen(call.arg.clone());
+        if arg.kind() == SyntaxKind::NODE_ATTR_SET {
+            for entry in arg
+                .children()
+                .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+            {
+                if attrpath_names(&entry).as_deref() == Some(&["modules".to_string()]) {
+                    if let Some(value) = attr_value(&entry) {
+                        out.extend(self.list_items_resolved(&value));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod module_items_tests {
+    use super::*;
+
+    #[test]
+    fn module_items_follow_helpers_concatenation_and_let_bound_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("flake.nix"),
+            r#"{
+  outputs = { self, nixpkgs, ... }:
+    let
+      common = [ ./modules/base.nix ] ++ extra;
+      extra = [ ./modules/extra.nix ];
+      mkSystem = { name, modules }: nixpkgs.lib.nixosSystem {
+        modules = common ++ [ ./hosts/${name}.nix ] ++ modules;
+      };
+      mkLaptop = name: mkSystem { inherit name; modules = [ ./laptop.nix ]; };
+    in
+    {
+      nixosConfigurations = {
+        a = mkLaptop "a";
+        b = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ({ ... }: { }) ]; };
+      };
+    };
+}"#,
+        )
+        .unwrap();
+        let f = Flake::load(&Workspace::new(dir.path()), Path::new("flake.nix")).unwrap();
+        let helpers = f.builder_helpers();
+        let confs = f.configurations();
+        let texts = |c: &Configuration| -> Vec<String> {
+            f.module_items(c.call.as_ref().unwrap(), &helpers)
+                .iter()
+                .map(|n| n.text().to_string())
+                .collect()
+        };
+        assert_eq!(
+            texts(&confs[0]),
+            [
+                "./modules/base.nix",
+                "./modules/extra.nix",
+                "./hosts/${name}.nix",
+                "./laptop.nix"
+            ]
+        );
+        assert_eq!(texts(&confs[1]), ["./b.nix", "{ ... }: { }"]);
+    }
+}

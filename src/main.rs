@@ -33,6 +33,43 @@ enum Command {
     Explain { name: String },
     /// Apply codemods (a dry run printing a unified diff unless --write, --branch or --check).
     Apply(ApplyArgs),
+    /// Review the flake's architecture: findings tied to codemods, an overview, recommendations.
+    Review(ReviewArgs),
+}
+
+#[derive(clap::Args)]
+struct ReviewArgs {
+    /// The directory that holds flake.nix (the repository root is found from it).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    flake: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    format: ReviewFormat,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// FR001: flake.nix longer than this is monolithic.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    max_lines: usize,
+    /// FR009: repeated blocks shorter than this many lines are not reported.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    min_duplicate_lines: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReviewFormat {
+    Text,
+    Markdown,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
 }
 
 #[derive(clap::Args)]
@@ -131,6 +168,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Apply(args) => apply(args),
+        Command::Review(args) => review_cmd(args),
     }
 }
 
@@ -291,4 +329,29 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     emit(&output::diff::unified_diff(&outcome.changes, color))?;
     write!(err, "{}", output::report::summary(&outcome))?;
     Ok(if args.check { 1 } else { 0 })
+}
+
+fn review_cmd(args: ReviewArgs) -> anyhow::Result<u8> {
+    use flake_refactor::review::{self, render};
+    let options = review::Options {
+        max_lines: args.max_lines,
+        min_duplicate_lines: args.min_duplicate_lines,
+        flake_arg: Some(args.flake.display().to_string()),
+    };
+    // The process exits right after printing: leave the syntax trees to the OS.
+    let report = review::review_dir_keeping(&args.flake, &options)?.into_report_without_freeing();
+    let format = match args.format {
+        ReviewFormat::Text => render::Format::Text,
+        ReviewFormat::Markdown => render::Format::Markdown,
+        ReviewFormat::Json => render::Format::Json,
+        ReviewFormat::Sarif => render::Format::Sarif,
+    };
+    emit(&render::render(&report, format)?)?;
+    let fail_on = match args.fail_on {
+        FailOn::Error => review::FailOn::Error,
+        FailOn::Warning => review::FailOn::Warning,
+        FailOn::Info => review::FailOn::Info,
+        FailOn::Never => review::FailOn::Never,
+    };
+    Ok(u8::from(report.fails(fail_on)))
 }

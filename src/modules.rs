@@ -424,3 +424,625 @@ mod tests {
         assert_eq!(kinds, [Kind::Nixos, Kind::Home]);
     }
 }
+
+/// Module files parsed once and shared between several [`follow_cached`]
+/// calls: a file reached again is not read or parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    /// Module paths as written (a directory, say) to the file they name
+    /// (its `default.nix`).
+    resolved: std::collections::HashMap<PathBuf, PathBuf>,
+    /// Files read, by resolved path; absent: the file does not exist (or,
+    /// for [`follow_parallel`], it moved into the graph: see `taken`).
+    files: std::collections::HashMap<PathBuf, Result<ParsedFile, Error>>,
+    /// Files that moved into a graph.
+    taken: std::collections::HashSet<PathBuf>,
+    /// Imports computed by the worker that parsed the file, for the kind it
+    /// was first reached as.
+    imports: std::collections::HashMap<PathBuf, (Kind, Vec<(Kind, Module)>)>,
+    /// Line indexes of files that hold inline modules (flake.nix, usually).
+    lines: std::collections::HashMap<PathBuf, Option<syntax::LineIndex>>,
+}
+
+impl ParseCache {
+    /// How many module paths have been looked up (existing or not).
+    pub fn len(&self) -> usize {
+        self.resolved.len()
+    }
+
+    /// Whether nothing has been looked up yet.
+    pub fn is_empty(&self) -> bool {
+        self.resolved.is_empty()
+    }
+
+    /// The line index of `file` (parsed, or read from the workspace once).
+    fn lines_of(&mut self, ws: &Workspace, file: &Path) -> Option<syntax::LineIndex> {
+        if let Some(Ok(p)) = self.files.get(file) {
+            return Some(p.lines.clone());
+        }
+        self.lines
+            .entry(file.to_path_buf())
+            .or_insert_with(|| {
+                ws.read(file)
+                    .ok()
+                    .flatten()
+                    .map(|t| syntax::LineIndex::new(&t))
+            })
+            .clone()
+    }
+}
+
+/// A copy of a parse result (errors are not `Clone`: an I/O error keeps its
+/// kind and text).
+fn clone_parsed(r: &Result<ParsedFile, Error>) -> Result<ParsedFile, Error> {
+    match r {
+        Ok(p) => Ok(p.clone()),
+        Err(e) => Err(match e {
+            Error::Syntax { location, message } => Error::Syntax {
+                location: location.clone(),
+                message: message.clone(),
+            },
+            Error::Encoding { path, message } => Error::Encoding {
+                path: path.clone(),
+                message: message.clone(),
+            },
+            Error::Io { path, source } => Error::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            other => Error::Usage(other.to_string()),
+        }),
+    }
+}
+
+/// A [`Module`] that can cross threads: an inline module is its range.
+enum SentModule {
+    File(PathBuf),
+    Inline(SyntaxKind, rnix::TextRange),
+    Opaque { location: Location, text: String },
+}
+
+/// What a worker thread made of one module path. Syntax trees are not
+/// `Send`, so a worker hands back the green tree (and the file's imports,
+/// with inline modules as ranges), and the main thread roots it.
+enum Loaded {
+    Missing,
+    Failed(Error),
+    /// Parsed without errors.
+    Parsed {
+        text: String,
+        green: rnix::Parse<rnix::Root>,
+        lines: syntax::LineIndex,
+        imports: Vec<(Kind, SentModule)>,
+    },
+    /// Parsed with errors; the main thread parses again for the message.
+    Invalid(String),
+}
+
+/// Resolve a module path (a directory means its `default.nix`), read and
+/// parse it, and find what it imports when reached as `kind`.
+fn load_one(reader: &crate::workspace::SharedReader, path: &Path, kind: Kind) -> (PathBuf, Loaded) {
+    // A directory reads as nothing; only then is it worth a `stat`.
+    let mut read = reader.read(path);
+    let mut path = path.to_path_buf();
+    if matches!(read, Ok(None)) && reader.is_dir(&path) {
+        path = path.join("default.nix");
+        read = reader.read(&path);
+    }
+    let loaded = match read {
+        Ok(None) => Loaded::Missing,
+        Err(e) => Loaded::Failed(e),
+        Ok(Some(text)) => {
+            let green = rnix::Root::parse(&text);
+            if green.errors().is_empty() {
+                let lines = syntax::LineIndex::new(&text);
+                let imports = match green.syntax().first_child() {
+                    Some(top) => imports_of(&top, kind, &path, &lines)
+                        .into_iter()
+                        .map(|(k, m)| {
+                            let sent = match m {
+                                Module::File(p) => SentModule::File(p),
+                                Module::Inline { node, .. } => {
+                                    SentModule::Inline(node.kind(), node.text_range())
+                                }
+                                Module::Opaque { location, text } => {
+                                    SentModule::Opaque { location, text }
+                                }
+                            };
+                            (k, sent)
+                        })
+                        .collect(),
+                    None => Vec::new(),
+                };
+                Loaded::Parsed {
+                    text,
+                    green,
+                    lines,
+                    imports,
+                }
+            } else {
+                Loaded::Invalid(text)
+            }
+        }
+    };
+    (path, loaded)
+}
+
+/// Resolve, read and parse `paths` on every core (`std::thread::scope`; the
+/// calling thread works too), in any order; results come back in `paths` order.
+fn load_parallel(ws: &Workspace, paths: &[(PathBuf, Kind)]) -> Vec<(PathBuf, Loaded)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let reader = ws.shared_reader();
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .min(paths.len().div_ceil(4))
+        .max(1);
+    if threads == 1 {
+        return paths
+            .iter()
+            .map(|(p, k)| load_one(&reader, p, *k))
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((path, kind)) = paths.get(i) else {
+                return done;
+            };
+            done.push((i, load_one(&reader, path, *kind)));
+        }
+    };
+    let mut results: Vec<(usize, (PathBuf, Loaded))> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in handles {
+            // A worker that panicked leaves its files unread; they are read below.
+            if let Ok(done) = h.join() {
+                all.extend(done);
+            }
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    let mut out = Vec::with_capacity(paths.len());
+    let mut results = results.into_iter().peekable();
+    for (i, (path, kind)) in paths.iter().enumerate() {
+        match results.next_if(|(j, _)| *j == i) {
+            Some((_, loaded)) => out.push(loaded),
+            None => out.push(load_one(&reader, path, *kind)),
+        }
+    }
+    out
+}
+
+/// The node of `kind` that spans exactly `range` under `root`.
+fn node_at(root: &SyntaxNode, kind: SyntaxKind, range: rnix::TextRange) -> Option<SyntaxNode> {
+    let start = match root.covering_element(range) {
+        rnix::NodeOrToken::Node(n) => n,
+        rnix::NodeOrToken::Token(t) => t.parent()?,
+    };
+    start
+        .ancestors()
+        .find(|n| n.kind() == kind && n.text_range() == range)
+}
+
+/// [`follow`] with the files of each breadth-first level read and parsed in
+/// parallel. The result is the same as `follow`'s. Parsed files move into
+/// the graph (no cache is kept), so this is the cheapest way to follow
+/// everything once; query the graph afterwards with [`Graph::reach`].
+pub fn follow_parallel(ws: &Workspace, roots: Vec<(Kind, Module)>) -> Graph {
+    follow_levels(ws, roots, &mut ParseCache::default(), false)
+}
+
+/// [`follow`], level by level: the module paths a breadth-first level names
+/// that `cache` has not seen are resolved, read and parsed in parallel (and
+/// their imports found with [`imports_of`] on the worker), then the level is
+/// processed in order with the same rules and bookkeeping as `follow`, so
+/// the graph is the same, down to the order of `inline`, `opaque` and
+/// `missing`. Files stay in `cache` for later calls; the graph gets copies.
+pub fn follow_cached(ws: &Workspace, roots: Vec<(Kind, Module)>, cache: &mut ParseCache) -> Graph {
+    follow_levels(ws, roots, cache, true)
+}
+
+/// The level-by-level walk; `keep` leaves parsed files in `cache` (the graph
+/// gets copies), otherwise they move into the graph.
+fn follow_levels(
+    ws: &Workspace,
+    roots: Vec<(Kind, Module)>,
+    cache: &mut ParseCache,
+    keep: bool,
+) -> Graph {
+    let mut graph = Graph::default();
+    let mut level: Vec<(Kind, Module, Option<Location>)> =
+        roots.into_iter().map(|(k, m)| (k, m, None)).collect();
+    while !level.is_empty() {
+        // Load what is new, in parallel.
+        let mut wanted: Vec<(PathBuf, Kind)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (kind, module, _) in &level {
+            if let Module::File(path) = module {
+                if !cache.resolved.contains_key(path) && seen.insert(path) {
+                    wanted.push((path.clone(), *kind));
+                }
+            }
+        }
+        for ((asked, kind), (path, loaded)) in wanted.iter().zip(load_parallel(ws, &wanted)) {
+            cache.resolved.insert(asked.clone(), path.clone());
+            // Another spelling of a path already read (`./x` and `./x/default.nix`).
+            if cache.files.contains_key(&path) || cache.taken.contains(&path) {
+                continue;
+            }
+            let result = match loaded {
+                Loaded::Missing => continue,
+                Loaded::Failed(e) => Err(e),
+                Loaded::Parsed {
+                    text,
+                    green,
+                    lines,
+                    imports,
+                } => {
+                    let root = green.syntax();
+                    let imports: Vec<(Kind, Module)> = imports
+                        .into_iter()
+                        .filter_map(|(k, m)| {
+                            Some((
+                                k,
+                                match m {
+                                    SentModule::File(p) => Module::File(p),
+                                    SentModule::Opaque { location, text } => {
+                                        Module::Opaque { location, text }
+                                    }
+                                    SentModule::Inline(node_kind, range) => Module::Inline {
+                                        file: path.clone(),
+                                        node: node_at(&root, node_kind, range)?,
+                                    },
+                                },
+                            ))
+                        })
+                        .collect();
+                    cache.imports.insert(path.clone(), (*kind, imports));
+                    Ok(ParsedFile { text, root, lines })
+                }
+                Loaded::Invalid(text) => syntax::parse(&path, &text),
+            };
+            cache.files.insert(path, result);
+        }
+        // Process the level in order, exactly as `follow` does.
+        let mut next = Vec::new();
+        for (kind, module, from) in level {
+            match module {
+                Module::Opaque { location, text } => graph.opaque.push((kind, location, text)),
+                Module::Inline { file, node } => {
+                    let Some(lines) = cache.lines_of(ws, &file) else {
+                        continue;
+                    };
+                    for (k, m) in imports_of(&node, kind, &file, &lines) {
+                        next.push((k, m, Some(lines.location(&file, node.text_range().start()))));
+                    }
+                    graph.inline.push((kind, file, node));
+                }
+                Module::File(asked) => {
+                    let path = cache.resolved.get(&asked).cloned().unwrap_or(asked);
+                    if graph.files.contains_key(&(kind, path.clone())) {
+                        continue;
+                    }
+                    let parsed = if keep {
+                        cache.files.get(&path).map(clone_parsed)
+                    } else if let Some(p) = cache.files.remove(&path) {
+                        cache.taken.insert(path.clone());
+                        Some(p)
+                    } else {
+                        // Moved into the graph already, reached as the other kind.
+                        [Kind::Nixos, Kind::Home].iter().find_map(|k| {
+                            graph
+                                .files
+                                .get(&(*k, path.clone()))
+                                .map(|f| clone_parsed(&f.parsed))
+                        })
+                    };
+                    let Some(parsed) = parsed else {
+                        // Not read: the file does not exist.
+                        if let Some(loc) = from {
+                            graph.missing.push((kind, loc, path));
+                        }
+                        continue;
+                    };
+                    let precomputed = match cache.imports.get(&path) {
+                        Some((k, imports)) if *k == kind => Some(if keep {
+                            imports.clone()
+                        } else {
+                            cache
+                                .imports
+                                .remove(&path)
+                                .map(|(_, i)| i)
+                                .unwrap_or_default()
+                        }),
+                        _ => None,
+                    };
+                    let imports = match (precomputed, &parsed) {
+                        (Some(imports), _) => imports,
+                        (None, Ok(p)) => match p.root.first_child() {
+                            Some(top) => imports_of(&top, kind, &path, &p.lines),
+                            None => Vec::new(),
+                        },
+                        (None, Err(_)) => Vec::new(),
+                    };
+                    if !imports.is_empty() {
+                        let loc = parsed
+                            .as_ref()
+                            .ok()
+                            .map(|p| p.lines.location(&path, 0.into()));
+                        for (k, m) in &imports {
+                            next.push((*k, m.clone(), loc.clone()));
+                        }
+                    }
+                    graph.files.insert(
+                        (kind, path),
+                        ModuleFile {
+                            kind,
+                            parsed,
+                            imports,
+                        },
+                    );
+                }
+            }
+        }
+        level = next;
+    }
+    graph
+}
+
+/// What part of a [`Graph`] some of its roots reach (see [`GraphIndex::reach`]).
+#[derive(Debug, Default, Clone)]
+pub struct Reach {
+    /// Files reached, with the kind they were reached as.
+    pub files: std::collections::HashSet<(Kind, PathBuf)>,
+    /// Inline modules reached: kind, file and range.
+    pub inline: std::collections::HashSet<(Kind, PathBuf, rnix::TextRange)>,
+}
+
+/// The imports of one indexed file: the files they name (resolved), and
+/// the inline modules among them.
+type IndexedEdges<'g> = (Vec<usize>, Vec<(Kind, &'g Module)>);
+
+/// A [`Graph`] indexed for reachability queries: every file numbered, every
+/// file-to-file edge resolved once.
+pub struct GraphIndex<'g> {
+    keys: Vec<(Kind, &'g Path)>,
+    ids: std::collections::HashMap<(Kind, &'g Path), usize>,
+    /// Per file: the files its imports name (resolved), and its other imports.
+    edges: Vec<IndexedEdges<'g>>,
+    lines: std::collections::HashMap<&'g Path, &'g syntax::LineIndex>,
+}
+
+impl Graph {
+    /// Index the graph for [`GraphIndex::reach`] queries.
+    pub fn index(&self) -> GraphIndex<'_> {
+        let keys: Vec<(Kind, &Path)> = self.files.keys().map(|(k, p)| (*k, p.as_path())).collect();
+        let ids: std::collections::HashMap<(Kind, &Path), usize> =
+            keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        let resolve = |kind: Kind, path: &Path| {
+            ids.get(&(kind, path)).copied().or_else(|| {
+                let d = path.join("default.nix");
+                ids.get(&(kind, d.as_path())).copied()
+            })
+        };
+        let edges = self
+            .files
+            .values()
+            .map(|f| {
+                let mut files = Vec::new();
+                let mut other = Vec::new();
+                for (k, m) in &f.imports {
+                    match m {
+                        Module::File(p) => files.extend(resolve(*k, p)),
+                        Module::Inline { .. } => other.push((*k, m)),
+                        Module::Opaque { .. } => {}
+                    }
+                }
+                (files, other)
+            })
+            .collect();
+        let lines = self
+            .files
+            .iter()
+            .filter_map(|((_, p), f)| Some((p.as_path(), &f.parsed.as_ref().ok()?.lines)))
+            .collect();
+        GraphIndex {
+            keys,
+            ids,
+            edges,
+            lines,
+        }
+    }
+}
+
+impl GraphIndex<'_> {
+    /// What `roots` reach inside the graph, which must have been built by
+    /// following a superset of `roots` (one graph for every configuration,
+    /// then one query per configuration). Nothing is read or parsed: file
+    /// edges are the recorded [`ModuleFile::imports`], inline modules are
+    /// scanned with [`imports_of`], and a path names its `default.nix` when
+    /// the graph holds that rather than the path itself.
+    pub fn reach(&self, ws: &Workspace, roots: Vec<(Kind, Module)>) -> Reach {
+        let mut out = Reach::default();
+        let mut seen = vec![false; self.keys.len()];
+        let mut files: Vec<usize> = Vec::new();
+        let mut inline: VecDeque<(Kind, Module)> = VecDeque::new();
+        let mut read_lines: std::collections::HashMap<PathBuf, Option<syntax::LineIndex>> =
+            std::collections::HashMap::new();
+        let resolve = |kind: Kind, path: &Path| {
+            self.ids.get(&(kind, path)).copied().or_else(|| {
+                let d = path.join("default.nix");
+                self.ids.get(&(kind, d.as_path())).copied()
+            })
+        };
+        for (kind, m) in roots {
+            match m {
+                Module::File(p) => files.extend(resolve(kind, &p)),
+                Module::Inline { .. } => inline.push_back((kind, m)),
+                Module::Opaque { .. } => {}
+            }
+        }
+        loop {
+            if let Some(id) = files.pop() {
+                if std::mem::replace(&mut seen[id], true) {
+                    continue;
+                }
+                let (file_edges, other) = &self.edges[id];
+                files.extend(file_edges);
+                inline.extend(other.iter().map(|(k, m)| (*k, (*m).clone())));
+                continue;
+            }
+            let Some((kind, module)) = inline.pop_front() else {
+                break;
+            };
+            let Module::Inline { file, node } = module else {
+                continue;
+            };
+            if !out.inline.insert((kind, file.clone(), node.text_range())) {
+                continue;
+            }
+            let lines = match self.lines.get(file.as_path()) {
+                Some(l) => Some((*l).clone()),
+                None => read_lines
+                    .entry(file.clone())
+                    .or_insert_with(|| {
+                        ws.read(&file)
+                            .ok()
+                            .flatten()
+                            .map(|t| syntax::LineIndex::new(&t))
+                    })
+                    .clone(),
+            };
+            let Some(lines) = lines else { continue };
+            for (k, m) in imports_of(&node, kind, &file, &lines) {
+                match m {
+                    Module::File(p) => files.extend(resolve(k, &p)),
+                    Module::Inline { .. } => inline.push_back((k, m)),
+                    Module::Opaque { .. } => {}
+                }
+            }
+        }
+        out.files = seen
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| (self.keys[i].0, self.keys[i].1.to_path_buf()))
+            .collect();
+        out
+    }
+}
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::*;
+
+    fn summary(g: &Graph) -> Vec<String> {
+        let mut out: Vec<String> = g
+            .files
+            .iter()
+            .map(|((k, p), f)| format!("{k:?} {} {}", p.display(), f.parsed.is_ok()))
+            .collect();
+        out.extend(
+            g.inline
+                .iter()
+                .map(|(k, p, n)| format!("inline {k:?} {} {:?}", p.display(), n.text_range())),
+        );
+        out.extend(
+            g.opaque
+                .iter()
+                .map(|(k, l, t)| format!("opaque {k:?} {l} {t}")),
+        );
+        out.extend(
+            g.missing
+                .iter()
+                .map(|(k, l, p)| format!("missing {k:?} {l} {}", p.display())),
+        );
+        out
+    }
+
+    #[test]
+    fn parallel_follow_gives_the_same_graph_as_follow() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files: Vec<(String, String)> = vec![
+            ("hosts/a.nix".into(), "{ imports = [ ../modules ./hw.nix ./broken.nix ]; home-manager.users.alice = { imports = [ ../home/alice.nix ]; }; }".into()),
+            ("hosts/hw.nix".into(), "{ config, ... }: { }".into()),
+            ("hosts/broken.nix".into(), "{ imports = [ ".into()),
+            ("home/alice.nix".into(), "{ imports = [ ./gone.nix inputs.x.homeModules.y ]; }".into()),
+        ];
+        let mut imports = String::new();
+        for i in 0..40 {
+            imports.push_str(&format!(" ./m{i}.nix"));
+            files.push((
+                format!("modules/m{i}.nix"),
+                format!("{{ imports = [ ./leaf{}.nix ]; }}", i % 7),
+            ));
+        }
+        for i in 0..7 {
+            files.push((format!("modules/leaf{i}.nix"), "{ }".into()));
+        }
+        files.push((
+            "modules/default.nix".into(),
+            format!("{{ imports = [{imports} ]; }}"),
+        ));
+        for (p, c) in &files {
+            let p = dir.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, c).unwrap();
+        }
+        let roots = || {
+            vec![
+                (Kind::Nixos, Module::File("hosts/a.nix".into())),
+                (Kind::Home, Module::File("home/alice.nix".into())),
+                (Kind::Nixos, Module::File("hosts/none.nix".into())),
+            ]
+        };
+        let ws = Workspace::new(dir.path());
+        let sequential = follow(&ws, roots());
+        let parallel = follow_parallel(&ws, roots());
+        assert_eq!(summary(&sequential), summary(&parallel));
+        assert_eq!(parallel.files.len(), 52);
+
+        // A second call with the same cache reads nothing again.
+        let mut cache = ParseCache::default();
+        let first = follow_cached(&ws, roots(), &mut cache);
+        let read = cache.len();
+        let again = follow_cached(&ws, roots(), &mut cache);
+        assert_eq!(cache.len(), read);
+        assert_eq!(summary(&first), summary(&again));
+        assert_eq!(summary(&first), summary(&sequential));
+
+        // One root's reach, computed inside the whole graph, is what following it alone gives.
+        let alone = follow(
+            &ws,
+            vec![(Kind::Home, Module::File("home/alice.nix".into()))],
+        );
+        let index = sequential.index();
+        let reach = index.reach(
+            &ws,
+            vec![(Kind::Home, Module::File("home/alice.nix".into()))],
+        );
+        let expected: std::collections::HashSet<(Kind, PathBuf)> =
+            alone.files.keys().cloned().collect();
+        assert_eq!(reach.files, expected);
+        let host = index.reach(&ws, vec![(Kind::Nixos, Module::File("hosts".into()))]);
+        assert!(host.files.is_empty(), "hosts/ has no default.nix");
+        let host = index.reach(&ws, vec![(Kind::Nixos, Module::File("modules".into()))]);
+        assert_eq!(host.files.len(), 48);
+    }
+
+    #[test]
+    fn shared_reader_sees_pending_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.nix"), "{ imports = [ ./b.nix ]; }").unwrap();
+        let mut ws = Workspace::new(dir.path());
+        ws.write(Path::new("b.nix"), "{ }".into()).unwrap();
+        let graph = follow_parallel(&ws, vec![(Kind::Nixos, Module::File("a.nix".into()))]);
+        assert_eq!(graph.files.len(), 2);
+        assert!(graph.missing.is_empty());
+    }
+}

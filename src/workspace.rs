@@ -147,3 +147,59 @@ impl Workspace {
         }
     }
 }
+
+/// A read-only view of a [`Workspace`] that worker threads can share: the
+/// run's pending contents plus the disk, read with the same rules as
+/// [`Workspace::read`] (missing files and directories read as `None`; files
+/// that are not UTF-8, start with a BOM or use CRLF are errors). Reads are
+/// not cached.
+#[derive(Debug, Clone)]
+pub struct SharedReader {
+    root: PathBuf,
+    overlay: BTreeMap<PathBuf, Option<String>>,
+}
+
+impl Workspace {
+    /// A [`SharedReader`] over the current state (`Send + Sync`, unlike the
+    /// workspace itself, whose disk cache is not thread-safe).
+    pub fn shared_reader(&self) -> SharedReader {
+        SharedReader {
+            root: self.root.clone(),
+            overlay: self.overlay.clone(),
+        }
+    }
+}
+
+impl SharedReader {
+    /// Whether `rel` is a directory on disk or has pending files under it
+    /// (as [`Workspace::is_dir`]).
+    pub fn is_dir(&self, rel: &Path) -> bool {
+        self.root.join(rel).is_dir()
+            || self
+                .overlay
+                .iter()
+                .any(|(p, c)| c.is_some() && p.starts_with(rel) && p != rel)
+    }
+
+    /// The current content of `rel`, or `None` when it does not exist.
+    pub fn read(&self, rel: &Path) -> Result<Option<String>, Error> {
+        if let Some(c) = self.overlay.get(rel) {
+            return Ok(c.clone());
+        }
+        match std::fs::read(self.root.join(rel)) {
+            Ok(bytes) => crate::syntax::decode_source(rel, bytes).map(Some),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::Io {
+                path: rel.to_path_buf(),
+                source: e,
+            }),
+        }
+    }
+}

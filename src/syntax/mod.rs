@@ -6,6 +6,7 @@
 pub mod edit;
 pub mod indent;
 pub mod make;
+pub mod shape;
 
 use std::path::Path;
 

@@ -1,0 +1,413 @@
+//! `flake-refactor review`: the architecture review of a flake, automated.
+//!
+//! [`review`] loads `flake.nix` with the engine's model ([`Flake`]), finds
+//! its configurations and their builder helpers, follows their module
+//! graphs (files parsed in parallel, [`crate::modules::follow_cached`]), reads
+//! `flake.lock` ([`crate::lock`]) and git's index, and produces a [`Report`]:
+//! an [`Overview`], what is done well ([`Practice`]), and [`Finding`]s, each
+//! tied to a [`Rule`] with a stable id and, where one exists or is planned,
+//! the codemod that fixes it. [`render`] turns a report into text,
+//! Markdown, JSON or SARIF.
+//!
+//! Only a `flake.nix` that cannot be read or parsed is an error. Everything
+//! else the analysis cannot follow (a module from an input, a generated host,
+//! an interpolated path) yields fewer findings, and a module file that does
+//! not parse is itself a finding.
+
+mod context;
+mod findings;
+mod overview;
+pub mod render;
+mod rules;
+
+use std::path::{Path, PathBuf};
+
+use rnix::TextRange;
+
+use crate::error::Error;
+use crate::flake::Flake;
+use crate::syntax::LineIndex;
+use crate::workspace::Workspace;
+
+pub use overview::{
+    BuiltWith, ConfigurationInfo, DirectoryCount, InputInfo, LockState, ModuleSummary, NixpkgsUse,
+    Overview, Practice,
+};
+pub use rules::{Rule, Severity};
+
+/// Thresholds and naming for a review.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// FR001: flake.nix longer than this many lines is monolithic.
+    pub max_lines: usize,
+    /// FR009: blocks shorter than this many lines are not reported as repeated.
+    pub min_duplicate_lines: usize,
+    /// The flake directory as the user named it (`--flake DIR`), used in the
+    /// commands the report suggests; `None` or `.` for the current directory.
+    pub flake_arg: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_lines: 200,
+            min_duplicate_lines: 5,
+            flake_arg: None,
+        }
+    }
+}
+
+/// A 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+/// A region of a file: `start` up to `end` (exclusive, as in SARIF and
+/// LSP), with what it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Repository-relative path.
+    pub file: PathBuf,
+    /// First character.
+    pub start: Position,
+    /// Position just after the last character.
+    pub end: Position,
+    /// What this place is, for secondary spans ("mkSystem: used by builder").
+    pub label: Option<String>,
+}
+
+impl Span {
+    /// The span of `range` in `file`.
+    pub fn of(file: &Path, lines: &LineIndex, range: TextRange) -> Span {
+        let (sl, sc) = lines.line_col(range.start());
+        let (el, ec) = lines.line_col(range.end());
+        Span {
+            file: file.to_path_buf(),
+            start: Position { line: sl, col: sc },
+            end: Position { line: el, col: ec },
+            label: None,
+        }
+    }
+
+    /// A span of one position (start = end).
+    pub fn at(file: &Path, line: usize, col: usize) -> Span {
+        let p = Position { line, col };
+        Span {
+            file: file.to_path_buf(),
+            start: p,
+            end: p,
+            label: None,
+        }
+    }
+
+    /// This span with a label.
+    pub fn labelled(mut self, label: impl Into<String>) -> Span {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// `file:line:col`.
+    pub fn start_string(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.file.display(),
+            self.start.line,
+            self.start.col
+        )
+    }
+
+    /// `file:line:col-line:col`.
+    pub fn range_string(&self) -> String {
+        format!("{}-{}:{}", self.start_string(), self.end.line, self.end.col)
+    }
+}
+
+/// One problem found.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule it breaks.
+    pub rule: Rule,
+    /// What was found, specifically (one sentence).
+    pub message: String,
+    /// Every place involved; the first is the primary location.
+    pub spans: Vec<Span>,
+    /// The codemod that fixes it, when one is planned or available.
+    pub codemod: Option<&'static str>,
+}
+
+impl Finding {
+    fn new(rule: Rule, message: impl Into<String>, spans: Vec<Span>) -> Finding {
+        Finding {
+            rule,
+            message: message.into(),
+            spans,
+            codemod: rule.codemod(),
+        }
+    }
+
+    /// The finding's severity (its rule's).
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+
+    /// The primary location.
+    pub fn primary(&self) -> Option<&Span> {
+        self.spans.first()
+    }
+}
+
+/// Whether a codemod of that name exists in this version (or is only planned).
+pub fn codemod_available(name: &str) -> bool {
+    crate::codemods::find(name).is_some()
+}
+
+/// One recommendation: a rule's findings and the command that fixes them.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    /// The rule.
+    pub rule: Rule,
+    /// Indexes into [`Report::findings`].
+    pub findings: Vec<usize>,
+    /// `flake-refactor apply <codemod> [--flake DIR]`, when a codemod is named.
+    pub command: Option<String>,
+    /// Whether that codemod exists in this version.
+    pub available: bool,
+}
+
+/// The result of a review.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// flake.nix, relative to the repository root.
+    pub flake: PathBuf,
+    /// How the user named the flake directory (for commands).
+    pub flake_arg: Option<String>,
+    /// The flake at a glance.
+    pub overview: Overview,
+    /// Good practices detected.
+    pub done_well: Vec<Practice>,
+    /// Findings, sorted by primary location, then rule.
+    pub findings: Vec<Finding>,
+}
+
+/// The threshold of `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors (the default).
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+impl Report {
+    /// How many findings of each severity: (errors, warnings, infos).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let n = |s| self.findings.iter().filter(|f| f.severity() == s).count();
+        (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+    }
+
+    /// Whether a finding is at or above `fail_on`.
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        let threshold = match fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Never => return false,
+        };
+        self.findings.iter().any(|f| f.severity() >= threshold)
+    }
+
+    /// `flake-refactor apply <codemods> [--flake DIR]`.
+    pub fn apply_command(&self, codemods: &[&str]) -> String {
+        let mut cmd = format!("flake-refactor apply {}", codemods.join(" "));
+        if let Some(arg) = self
+            .flake_arg
+            .as_deref()
+            .filter(|a| *a != "." && *a != "./")
+        {
+            cmd.push_str(" --flake ");
+            cmd.push_str(&shell_word(arg));
+        }
+        cmd
+    }
+
+    /// The findings grouped by rule, in priority order ([`Rule::priority`]).
+    pub fn recommendations(&self) -> Vec<Recommendation> {
+        let mut rules: Vec<Rule> = self.findings.iter().map(|f| f.rule).collect();
+        rules.sort_by_key(|r| r.priority());
+        rules.dedup();
+        rules
+            .into_iter()
+            .map(|rule| {
+                let findings: Vec<usize> = self
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.rule == rule)
+                    .map(|(i, _)| i)
+                    .collect();
+                let codemod = findings.iter().find_map(|&i| self.findings[i].codemod);
+                Recommendation {
+                    rule,
+                    command: codemod.map(|c| self.apply_command(&[c])),
+                    available: codemod.is_some_and(codemod_available),
+                    findings,
+                }
+            })
+            .collect()
+    }
+
+    /// The codemods of this version that fix something here, in
+    /// recommendation order, as one `apply` command (they run in sequence).
+    pub fn combined_command(&self) -> Option<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for r in self.recommendations() {
+            let name = r.findings.iter().find_map(|&i| self.findings[i].codemod);
+            if let Some(name) = name.filter(|n| codemod_available(n)) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        (!names.is_empty()).then(|| self.apply_command(&names))
+    }
+}
+
+/// Quote a word for a POSIX shell when it needs it.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+,:=@%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A report and the analysis behind it: the flake's model and every module
+/// file's syntax tree.
+pub struct Reviewed {
+    /// The report.
+    pub report: Report,
+    analysis: Box<dyn std::any::Any>,
+}
+
+impl Reviewed {
+    /// The report; the analysis is freed.
+    pub fn into_report(self) -> Report {
+        self.report
+    }
+
+    /// The report, leaving the analysis' memory to the operating system, for
+    /// a process that exits right after: freeing ten thousand syntax trees
+    /// one by one takes a quarter of the time parsing them took on one core
+    /// (compilers skip that last free for the same reason).
+    pub fn into_report_without_freeing(self) -> Report {
+        std::mem::forget(self.analysis);
+        self.report
+    }
+}
+
+/// Review the flake at `flake_path` (relative to the workspace root, which
+/// should be the repository root so that git's index can be read).
+pub fn review(ws: &Workspace, flake_path: &Path, options: &Options) -> Result<Report, Error> {
+    review_keeping(ws, flake_path, options).map(Reviewed::into_report)
+}
+
+/// [`review`], also returning the analysis, so that the caller decides when
+/// (and whether) to free it.
+pub fn review_keeping(
+    ws: &Workspace,
+    flake_path: &Path,
+    options: &Options,
+) -> Result<Reviewed, Error> {
+    let flake = Flake::load(ws, flake_path)?;
+    let cx = context::Cx::new(ws, flake, options);
+    let mut findings = findings::all(&cx);
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            f.primary()
+                .map(|s| (s.file.clone(), s.start))
+                .unwrap_or_default()
+        };
+        key(a).cmp(&key(b)).then(a.rule.cmp(&b.rule))
+    });
+    let overview = overview::overview(&cx);
+    let done_well = overview::done_well(&cx, &findings);
+    Ok(Reviewed {
+        report: Report {
+            flake: flake_path.to_path_buf(),
+            flake_arg: options.flake_arg.clone(),
+            overview,
+            done_well,
+            findings,
+        },
+        analysis: cx.into_analysis(),
+    })
+}
+
+/// Review the flake in directory `dir`: the repository root is found from
+/// it (git), and paths in the report are relative to that root.
+pub fn review_dir(dir: &Path, options: &Options) -> Result<Report, Error> {
+    review_dir_keeping(dir, options).map(Reviewed::into_report)
+}
+
+/// [`review_dir`], also returning the analysis (see [`Reviewed`]).
+pub fn review_dir_keeping(dir: &Path, options: &Options) -> Result<Reviewed, Error> {
+    let flake_dir = dir.canonicalize().map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    if !flake_dir.join("flake.nix").is_file() {
+        return Err(Error::Usage(format!(
+            "{}: no flake.nix in this directory",
+            dir.display()
+        )));
+    }
+    let root = crate::output::git::discover_root(&flake_dir).unwrap_or_else(|| flake_dir.clone());
+    let flake_path = flake_dir
+        .strip_prefix(&root)
+        .unwrap_or(Path::new(""))
+        .join("flake.nix");
+    let ws = Workspace::new(&root);
+    review_keeping(&ws, &flake_path, options)
+}
+
+/// Paths relative to the flake's directory when they are inside it.
+fn relative_to(dir: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_quote_the_flake_directory() {
+        let mut r = Report {
+            flake: "flake.nix".into(),
+            flake_arg: Some("my flake".into()),
+            overview: Overview::default(),
+            done_well: Vec::new(),
+            findings: Vec::new(),
+        };
+        assert_eq!(
+            r.apply_command(&["split-outputs"]),
+            "flake-refactor apply split-outputs --flake 'my flake'"
+        );
+        r.flake_arg = Some(".".into());
+        assert_eq!(r.apply_command(&["a", "b"]), "flake-refactor apply a b");
+        assert!(!r.fails(FailOn::Info));
+        assert!(r.combined_command().is_none());
+    }
+}

@@ -1,0 +1,73 @@
+//! Rendering a [`Report`](super::Report): compiler-style text, a Markdown
+//! document that reads like a hand-written review, JSON (a documented,
+//! versioned schema: `docs/review.md`) and SARIF 2.1.0.
+
+mod json;
+mod markdown;
+mod sarif;
+mod text;
+
+use super::Report;
+use crate::error::Error;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `file:line:col: warning[FR002]: ...` lines, then the overview.
+    Text,
+    /// A review document.
+    Markdown,
+    /// The JSON schema of `docs/review.md`.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+}
+
+/// Render `report` in `format`.
+pub fn render(report: &Report, format: Format) -> Result<String, Error> {
+    match format {
+        Format::Text => Ok(text::render(report)),
+        Format::Markdown => Ok(markdown::render(report)),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+    }
+}
+
+pub use json::SCHEMA_VERSION;
+
+/// Word-wrap `text` at `width` columns: the first line starts with
+/// `first`, the others with `indent`.
+fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut has_word = false;
+    for word in text.split_whitespace() {
+        if has_word && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = indent.to_string();
+            has_word = false;
+        }
+        if has_word {
+            line.push(' ');
+        }
+        line.push_str(word);
+        has_word = true;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_words() {
+        assert_eq!(
+            wrap("aaa bbb ccc ddd", 9, "> ", "  "),
+            "> aaa bbb\n  ccc ddd\n"
+        );
+    }
+}

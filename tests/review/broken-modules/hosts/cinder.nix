@@ -1,0 +1,7 @@
+{
+  imports = [
+    ../modules/net.nix
+    ../modules/old-vpn.nix
+  ];
+  networking.hostName = "cinder";
+}

@@ -1,0 +1,4 @@
+{
+  networking.firewall.enable = true;
+  networking.firewall.allowedTCPPorts = [ 22 80 ;
+}

@@ -1,0 +1,4 @@
+{
+  networking.hostName = "quarry";
+  system.stateVersion = "24.11";
+}

@@ -1,0 +1,6 @@
+{ writeShellApplication, restic }:
+writeShellApplication {
+  name = "backup";
+  runtimeInputs = [ restic ];
+  text = "restic backup /home";
+}

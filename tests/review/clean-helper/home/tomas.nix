@@ -1,0 +1,6 @@
+{ pkgs, ... }:
+{
+  imports = [ ./git.nix ];
+  home.stateVersion = "24.11";
+  home.packages = [ pkgs.ripgrep ];
+}

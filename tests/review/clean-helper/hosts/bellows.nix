@@ -1,0 +1,7 @@
+# bellows: hardware and disks.
+{ ... }:
+{
+  fileSystems."/".device = "/dev/disk/by-label/bellows";
+  boot.loader.systemd-boot.enable = true;
+  system.stateVersion = "24.11";
+}

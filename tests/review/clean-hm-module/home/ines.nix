@@ -1,0 +1,4 @@
+{
+  imports = [ ./shell.nix ];
+  home.stateVersion = "24.11";
+}

@@ -1,0 +1,1 @@
+{ home.stateVersion = "24.11"; }

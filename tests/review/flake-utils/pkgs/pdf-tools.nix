@@ -1,0 +1,2 @@
+{ writeShellScriptBin, qpdf }:
+writeShellScriptBin "pdf-merge" "${qpdf}/bin/qpdf --empty --pages \"$@\" -- out.pdf"

@@ -1,0 +1,9 @@
+{ pkgs, ... }:
+{
+  networking.hostName = "atlas";
+  home-manager = {
+    useGlobalPkgs = true;
+    useUserPackages = true;
+    users.yusuf = import ../home/yusuf.nix;
+  };
+}
