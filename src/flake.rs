@@ -145,16 +145,7 @@ impl Flake {
             });
         };
         let mut input_leaves = Vec::new();
-        for entry in top
-            .children()
-            .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-        {
-            let Some(path) = attrpath_names(&entry) else {
-                continue;
-            };
-            let Some(value) = attr_value(&entry) else {
-                continue;
-            };
+        for (entry, path, value) in syntax::static_entries(&top) {
             match path.first().map(String::as_str) {
                 Some("outputs") if path.len() == 1 => {
                     self.outputs = Outputs::from_binding(entry.clone(), value);
@@ -195,13 +186,7 @@ impl Flake {
 fn leaves(prefix: &[String], value: &SyntaxNode, out: &mut Vec<(Vec<String>, SyntaxNode)>) {
     let value = unparen(value.clone());
     if value.kind() == SyntaxKind::NODE_ATTR_SET {
-        for entry in value
-            .children()
-            .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-        {
-            let (Some(path), Some(v)) = (attrpath_names(&entry), attr_value(&entry)) else {
-                continue;
-            };
+        for (_, path, v) in syntax::static_entries(&value) {
             let mut full = prefix.to_vec();
             full.extend(path);
             leaves(&full, &v, out);
@@ -803,15 +788,8 @@ impl Flake {
         }
         let arg = unparen(call.arg.clone());
         if arg.kind() == SyntaxKind::NODE_ATTR_SET {
-            for entry in arg
-                .children()
-                .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-            {
-                if attrpath_names(&entry).as_deref() == Some(&["modules".to_string()]) {
-                    if let Some(value) = attr_value(&entry) {
-                        out.extend(self.list_items_resolved(&value));
-                    }
-                }
+            for value in syntax::entry_values(&arg, "modules") {
+                out.extend(self.list_items_resolved(&value));
             }
         }
     }

@@ -313,7 +313,7 @@ fn builder_sites(flake: &Flake) -> Vec<Site> {
                 continue;
             }
             seen.push(call.arg.text_range());
-            let mut module_lists: Vec<SyntaxNode> = entry_values(&call.arg, "modules");
+            let mut module_lists: Vec<SyntaxNode> = syntax::entry_values(&call.arg, "modules");
             let (describe, declared) = match helper {
                 None => {
                     let names: Vec<String> = configurations
@@ -351,7 +351,7 @@ fn builder_sites(flake: &Flake) -> Vec<Site> {
                     for u in &users {
                         if let Some(k) = &u.call {
                             if k.arg.kind() == SyntaxKind::NODE_ATTR_SET {
-                                module_lists.extend(entry_values(&k.arg, "modules"));
+                                module_lists.extend(syntax::entry_values(&k.arg, "modules"));
                             }
                         }
                     }
@@ -377,15 +377,6 @@ fn builder_sites(flake: &Flake) -> Vec<Site> {
     sites
 }
 
-/// Values of `name = ...;` in an attribute set.
-fn entry_values(set: &SyntaxNode, name: &str) -> Vec<SyntaxNode> {
-    set.children()
-        .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-        .filter(|c| attrpath_names(c).is_some_and(|p| p.len() == 1 && p[0] == name))
-        .filter_map(|c| attr_value(&c))
-        .collect()
-}
-
 /// One special argument: `osConfig = ...;` inside `extraSpecialArgs`, or
 /// `extraSpecialArgs.osConfig = ...;`, or a name of `inherit` there.
 struct SpecialArg {
@@ -399,16 +390,7 @@ struct SpecialArg {
 
 fn special_args(arg: &SyntaxNode) -> Vec<SpecialArg> {
     let mut out = Vec::new();
-    for entry in arg
-        .children()
-        .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-    {
-        let Some(path) = attrpath_names(&entry) else {
-            continue;
-        };
-        let Some(value) = attr_value(&entry) else {
-            continue;
-        };
+    for (entry, path, value) in syntax::static_entries(arg) {
         match path.as_slice() {
             [esa, name] if esa == "extraSpecialArgs" => out.push(SpecialArg {
                 name: name.clone(),

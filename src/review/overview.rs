@@ -284,11 +284,9 @@ fn looks_like_nixpkgs(url: Option<&str>) -> bool {
 
 fn description(cx: &Cx) -> Option<String> {
     let top = crate::syntax::unparen(cx.flake.file.root.first_child()?);
-    top.children()
-        .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-        .find(|e| crate::syntax::attrpath_names(e).as_deref() == Some(&["description".to_string()]))
-        .and_then(|e| crate::syntax::attr_value(&e))
-        .and_then(|v| crate::flake::string_literal(&v))
+    crate::syntax::entry_values(&top, "description")
+        .first()
+        .and_then(crate::flake::string_literal)
 }
 
 fn uses_flake_parts(cx: &Cx) -> bool {

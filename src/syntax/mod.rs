@@ -304,6 +304,28 @@ pub fn attrpath_names(apv: &SyntaxNode) -> Option<Vec<String>> {
     path.children().map(|a| static_attr_name(&a)).collect()
 }
 
+/// The entries of an attribute set (or `let`) whose attribute path is
+/// static, as (entry, path, value).
+pub fn static_entries(
+    set: &SyntaxNode,
+) -> impl Iterator<Item = (SyntaxNode, Vec<String>, SyntaxNode)> {
+    set.children()
+        .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        .filter_map(|entry| {
+            let path = attrpath_names(&entry)?;
+            let value = attr_value(&entry)?;
+            Some((entry, path, value))
+        })
+}
+
+/// The values of the entries `name = ...;` (a one-part path) of an attribute set.
+pub fn entry_values(set: &SyntaxNode, name: &str) -> Vec<SyntaxNode> {
+    static_entries(set)
+        .filter(|(_, path, _)| path.len() == 1 && path[0] == name)
+        .map(|(_, _, value)| value)
+        .collect()
+}
+
 /// The value node of a `NODE_ATTRPATH_VALUE`.
 pub fn attr_value(apv: &SyntaxNode) -> Option<SyntaxNode> {
     apv.children()
