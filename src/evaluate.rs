@@ -63,6 +63,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::Error;
+use crate::lock::Lock;
 use crate::workspace::FileChange;
 
 /// The Nix expression evaluated for each side; see its header for the
@@ -218,7 +219,7 @@ pub fn verify(
         Some(change) => change.old.clone(),
         None => std::fs::read_to_string(root.join(&lock_rel)).ok(),
     };
-    let lock = Lock::parse(lock_text.as_deref().unwrap_or(""));
+    let lock = lock_text.as_deref().and_then(|t| Lock::parse(t).ok());
 
     let temp = TempDir::create()?;
     let tree = temp.path.join("source");
@@ -228,7 +229,7 @@ pub fn verify(
 
     let mut evaluations = 0;
     write_side(&tree, changes, Side::Before)?;
-    let before = evaluate_side(&expr, &tree, &subdir, &lock, &mut evaluations)?;
+    let before = evaluate_side(&expr, &tree, &subdir, lock.as_ref(), &mut evaluations)?;
     let before = match before {
         Evaluated::Rows(rows) => rows,
         Evaluated::Failed(msg) => {
@@ -245,7 +246,7 @@ pub fn verify(
         }
     };
     write_side(&tree, changes, Side::After)?;
-    let after = evaluate_side(&expr, &tree, &subdir, &lock, &mut evaluations)?;
+    let after = evaluate_side(&expr, &tree, &subdir, lock.as_ref(), &mut evaluations)?;
     let mut report = compare(&before, &after, declared);
     report.evaluations = evaluations;
     Ok(report)
@@ -407,7 +408,7 @@ fn evaluate_side(
     expr: &Path,
     tree: &Path,
     subdir: &str,
-    lock: &Lock,
+    lock: Option<&Lock>,
     evaluations: &mut usize,
 ) -> Result<Evaluated, Error> {
     let mut failures: BTreeMap<Vec<String>, String> = BTreeMap::new();
@@ -440,7 +441,7 @@ fn evaluate_side(
         if let Some(node) = diag.pending_fetch {
             return Err(Error::Verify(format!(
                 "input {} cannot be had offline: {}; --verify evaluates without substituters, so every input locked in flake.lock must already be in the Nix store (e.g. after `nix flake archive`)",
-                lock.describe(&node),
+                describe_node(lock, &node),
                 diag.error
             )));
         }
@@ -585,47 +586,16 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
-/// The parts of `flake.lock` used in messages.
-struct Lock {
-    json: Option<serde_json::Value>,
-}
-
-impl Lock {
-    fn parse(text: &str) -> Lock {
-        Lock {
-            json: serde_json::from_str(text).ok(),
-        }
-    }
-
-    /// `` `nixpkgs` (github:NixOS/nixpkgs/nixos-24.11) ``: a node and where it comes from.
-    fn describe(&self, node: &str) -> String {
-        let original = self
-            .json
-            .as_ref()
-            .and_then(|j| j.get("nodes")?.get(node)?.get("original"));
-        let field = |k: &str| original.and_then(|o| o.get(k)).and_then(|v| v.as_str());
-        let source = match field("type") {
-            Some(t @ ("github" | "gitlab" | "sourcehut")) => {
-                let mut s = format!(
-                    "{t}:{}/{}",
-                    field("owner").unwrap_or("?"),
-                    field("repo").unwrap_or("?")
-                );
-                if let Some(r) = field("ref").or(field("rev")) {
-                    s.push('/');
-                    s.push_str(r);
-                }
-                Some(s)
-            }
-            Some("path") => field("path").map(|p| format!("path:{p}")),
-            Some("indirect") => field("id").map(|id| format!("flake:{id}")),
-            Some(t) => field("url").map(|u| format!("{t}+{u}")),
-            None => None,
-        };
-        match source {
-            Some(s) => format!("`{node}` ({s})"),
-            None => format!("`{node}`"),
-        }
+/// `` `nixpkgs` (github:NixOS/nixpkgs/nixos-24.11) ``: a lock node and where
+/// it comes from (as written in the flake that declared it).
+fn describe_node(lock: Option<&Lock>, node: &str) -> String {
+    let source = lock
+        .and_then(|l| l.nodes.get(node))
+        .and_then(|n| n.original.as_ref())
+        .and_then(|o| o.describe());
+    match source {
+        Some(s) => format!("`{node}` ({s})"),
+        None => format!("`{node}`"),
     }
 }
 
@@ -994,13 +964,16 @@ mod tests {
     fn lock_nodes_are_named_with_their_origin() {
         let lock = Lock::parse(
             r#"{"nodes":{"nixpkgs":{"original":{"type":"github","owner":"NixOS","repo":"nixpkgs","ref":"nixos-24.11"}},
-                "x":{"original":{"type":"git","url":"https://e.org/x"}}},"root":"root","version":7}"#,
-        );
+                "x":{"original":{"type":"git","url":"https://e.org/x"}},"root":{"inputs":{}}},"root":"root","version":7}"#,
+        )
+        .unwrap();
+        let lock = Some(&lock);
         assert_eq!(
-            lock.describe("nixpkgs"),
+            describe_node(lock, "nixpkgs"),
             "`nixpkgs` (github:NixOS/nixpkgs/nixos-24.11)"
         );
-        assert_eq!(lock.describe("x"), "`x` (git+https://e.org/x)");
-        assert_eq!(lock.describe("y"), "`y`");
+        assert_eq!(describe_node(lock, "x"), "`x` (git+https://e.org/x)");
+        assert_eq!(describe_node(lock, "y"), "`y`");
+        assert_eq!(describe_node(None, "y"), "`y`");
     }
 }

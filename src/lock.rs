@@ -64,6 +64,40 @@ pub struct Source {
     /// Registry id (`indirect`).
     #[serde(default)]
     pub id: Option<String>,
+    /// Branch or tag (`ref`).
+    #[serde(rename = "ref", default)]
+    pub reference: Option<String>,
+    /// Commit.
+    #[serde(default)]
+    pub rev: Option<String>,
+    /// Local path (`path`).
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+impl Source {
+    /// The source as a flake reference, e.g. `github:NixOS/nixpkgs/nixos-24.11`,
+    /// `path:/x`, `flake:nixpkgs`, `git+https://...`; `None` when the fields
+    /// needed are missing.
+    pub fn describe(&self) -> Option<String> {
+        match self.kind.as_deref()? {
+            t @ ("github" | "gitlab" | "sourcehut") => {
+                let mut s = format!(
+                    "{t}:{}/{}",
+                    self.owner.as_deref().unwrap_or("?"),
+                    self.repo.as_deref().unwrap_or("?")
+                );
+                if let Some(r) = self.reference.as_ref().or(self.rev.as_ref()) {
+                    s.push('/');
+                    s.push_str(r);
+                }
+                Some(s)
+            }
+            "path" => self.path.as_ref().map(|p| format!("path:{p}")),
+            "indirect" => self.id.as_ref().map(|id| format!("flake:{id}")),
+            t => self.url.as_ref().map(|u| format!("{t}+{u}")),
+        }
+    }
 }
 
 /// A nixpkgs node that the root's own inputs do not name: some input brings
