@@ -237,9 +237,25 @@ fn hybrid_overview_and_practices() {
             .as_deref(),
         Some("flake-refactor apply split-outputs --flake examples/hybrid")
     );
+    // drop-osconfigfor refuses here (neovim.nix reads osConfig unguarded):
+    // the review says so, and leaves it out of the combined command.
+    let drop = recs
+        .iter()
+        .find(|x| x.rule == Rule::StandaloneReadsNixos)
+        .unwrap();
+    assert!(
+        matches!(&drop.trial, Some(flake_refactor::review::Trial::Refuses(why)) if why.contains("without a guard")),
+        "{:?}",
+        drop.trial
+    );
+    let split = recs
+        .iter()
+        .find(|x| x.rule == Rule::MonolithicFlake)
+        .unwrap();
+    assert_eq!(split.trial, Some(flake_refactor::review::Trial::Changes(6)));
     assert_eq!(
         r.combined_command().as_deref(),
-        Some("flake-refactor apply drop-osconfigfor split-outputs --flake examples/hybrid")
+        Some("flake-refactor apply split-outputs --flake examples/hybrid")
     );
 }
 

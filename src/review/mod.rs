@@ -20,6 +20,7 @@ mod overview;
 pub mod render;
 mod rules;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rnix::TextRange;
@@ -165,6 +166,56 @@ pub fn codemod_available(name: &str) -> bool {
     crate::codemods::find(name).is_some()
 }
 
+/// What an available codemod would do to this flake now: the review runs it
+/// in memory (nothing is written), with default options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trial {
+    /// It would create or change this many files.
+    Changes(usize),
+    /// It finds nothing to do.
+    NothingToDo,
+    /// It refuses; the first line of its reason.
+    Refuses(String),
+}
+
+/// Run every available codemod named by `findings` on a snapshot of `ws`.
+fn trials(
+    ws: &Workspace,
+    flake_path: &Path,
+    findings: &[Finding],
+) -> BTreeMap<&'static str, Trial> {
+    let mut out = BTreeMap::new();
+    for name in findings.iter().filter_map(|f| f.codemod) {
+        if out.contains_key(name) {
+            continue;
+        }
+        let Some(codemod) = crate::codemods::find(name) else {
+            continue;
+        };
+        let mut trial_ws = ws.snapshot();
+        let trial = match crate::engine::run(
+            &mut trial_ws,
+            flake_path,
+            &[codemod],
+            &crate::codemods::Options::default(),
+        ) {
+            Ok(o) if o.is_empty() => Trial::NothingToDo,
+            Ok(o) => Trial::Changes(o.changes.len()),
+            Err(e) => {
+                // The reason itself, without the location and the codemod's name.
+                let text = match &e {
+                    Error::Refused { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                let first = text.lines().next().unwrap_or_default();
+                Trial::Refuses(first.trim_end_matches(':').to_string())
+            }
+        };
+        out.insert(name, trial);
+    }
+    out
+}
+
 /// One recommendation: a rule's findings and the command that fixes them.
 #[derive(Debug, Clone)]
 pub struct Recommendation {
@@ -176,6 +227,8 @@ pub struct Recommendation {
     pub command: Option<String>,
     /// Whether that codemod exists in this version.
     pub available: bool,
+    /// What that codemod would do now, when it is available.
+    pub trial: Option<Trial>,
 }
 
 /// The result of a review.
@@ -191,6 +244,8 @@ pub struct Report {
     pub done_well: Vec<Practice>,
     /// Findings, sorted by primary location, then rule.
     pub findings: Vec<Finding>,
+    /// What each available codemod named by a finding would do now.
+    pub trials: BTreeMap<&'static str, Trial>,
 }
 
 /// The threshold of `--fail-on`.
@@ -258,17 +313,22 @@ impl Report {
                     rule,
                     command: codemod.map(|c| self.apply_command(&[c])),
                     available: codemod.is_some_and(codemod_available),
+                    trial: codemod.and_then(|c| self.trials.get(c).cloned()),
                     findings,
                 }
             })
             .collect()
     }
 
-    /// The codemods of this version that fix something here, in
-    /// recommendation order, as one `apply` command (they run in sequence).
+    /// The codemods of this version that fix something here and do not
+    /// refuse, in recommendation order, as one `apply` command (they run in
+    /// sequence).
     pub fn combined_command(&self) -> Option<String> {
         let mut names: Vec<&str> = Vec::new();
         for r in self.recommendations() {
+            if matches!(r.trial, Some(Trial::Refuses(_))) {
+                continue;
+            }
             let name = r.findings.iter().find_map(|&i| self.findings[i].codemod);
             if let Some(name) = name.filter(|n| codemod_available(n)) {
                 if !names.contains(&name) {
@@ -342,6 +402,7 @@ pub fn review_keeping(
     });
     let overview = overview::overview(&cx);
     let done_well = overview::done_well(&cx, &findings);
+    let trials = trials(ws, flake_path, &findings);
     Ok(Reviewed {
         report: Report {
             flake: flake_path.to_path_buf(),
@@ -349,6 +410,7 @@ pub fn review_keeping(
             overview,
             done_well,
             findings,
+            trials,
         },
         analysis: cx.into_analysis(),
     })
@@ -400,6 +462,7 @@ mod tests {
             overview: Overview::default(),
             done_well: Vec::new(),
             findings: Vec::new(),
+            trials: BTreeMap::new(),
         };
         assert_eq!(
             r.apply_command(&["split-outputs"]),

@@ -135,7 +135,40 @@ struct Recommendation {
     findings: Vec<usize>,
     command: Option<String>,
     codemod_available: bool,
+    /// What the codemod would do now: `{ "outcome": "changes", "files": 6 }`,
+    /// `{ "outcome": "nothing-to-do" }` or `{ "outcome": "refuses", "reason": "..." }`.
+    trial: Option<TrialJson>,
     manual_fix: &'static str,
+}
+
+#[derive(Serialize)]
+struct TrialJson {
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    files: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+fn trial_json(t: &crate::review::Trial) -> TrialJson {
+    use crate::review::Trial;
+    match t {
+        Trial::Changes(n) => TrialJson {
+            outcome: "changes",
+            files: Some(*n),
+            reason: None,
+        },
+        Trial::NothingToDo => TrialJson {
+            outcome: "nothing-to-do",
+            files: None,
+            reason: None,
+        },
+        Trial::Refuses(why) => TrialJson {
+            outcome: "refuses",
+            files: None,
+            reason: Some(why.clone()),
+        },
+    }
 }
 
 fn location(s: &Span) -> Location {
@@ -282,6 +315,7 @@ pub(super) fn render(r: &Report) -> Result<String, Error> {
                 findings: rec.findings,
                 command: rec.command,
                 codemod_available: rec.available,
+                trial: rec.trial.as_ref().map(trial_json),
                 manual_fix: rec.rule.manual_fix(),
             })
             .collect(),

@@ -268,6 +268,9 @@ pub(super) fn render(r: &Report) -> String {
         match (&rec.command, rec.available) {
             (Some(c), true) => {
                 let _ = writeln!(out, "   ```sh\n   {c}\n   ```");
+                if let Some(crate::review::Trial::Refuses(why)) = &rec.trial {
+                    let _ = writeln!(out, "   Currently refuses: {why}");
+                }
             }
             (Some(c), false) => {
                 let _ = writeln!(

@@ -194,7 +194,12 @@ fn overview(out: &mut String, r: &Report) {
             let ids = rec.rule.id();
             let count = rec.findings.len();
             let how = match (&rec.command, rec.available) {
-                (Some(c), true) => c.clone(),
+                (Some(c), true) => match &rec.trial {
+                    Some(crate::review::Trial::Refuses(why)) => {
+                        format!("{c} (currently refuses: {why})")
+                    }
+                    _ => c.clone(),
+                },
                 (Some(c), false) => format!("{c} (planned codemod)"),
                 (None, _) => "by hand".into(),
             };
