@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use similar::TextDiff;
+use std::collections::HashSet;
+
+use similar::DiffOp;
 
 use crate::workspace::FileChange;
 
@@ -103,27 +105,106 @@ fn file_diff(out: &mut Out, change: &FileChange) {
     out.line(BOLD, &format!("--- {from}{}", tab(&from)));
     out.line(BOLD, &format!("+++ {to}{}", tab(&to)));
 
-    let diff = TextDiff::configure()
-        .newline_terminated(true)
-        .diff_slices(&old_lines, &new_lines);
-    for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
-        out.line(CYAN, &hunk.header().to_string());
-        for change in hunk.iter_changes() {
-            let (sign, style) = match change.tag() {
-                similar::ChangeTag::Equal => (' ', ""),
-                similar::ChangeTag::Delete => ('-', RED),
-                similar::ChangeTag::Insert => ('+', GREEN),
-            };
-            let value = change.value();
-            let text = value.strip_suffix('\n');
-            let mut line = String::with_capacity(value.len() + 1);
-            line.push(sign);
-            line.push_str(text.unwrap_or(value));
-            out.line(style, &line);
-            if text.is_none() {
-                out.line("", "\\ No newline at end of file");
+    for group in similar::group_diff_ops(line_ops(&old_lines, &new_lines), CONTEXT) {
+        out.line(
+            CYAN,
+            &similar::udiff::UnifiedHunkHeader::new(&group).to_string(),
+        );
+        for op in &group {
+            for change in op.iter_changes(&old_lines, &new_lines) {
+                let (sign, style) = match change.tag() {
+                    similar::ChangeTag::Equal => (' ', ""),
+                    similar::ChangeTag::Delete => ('-', RED),
+                    similar::ChangeTag::Insert => ('+', GREEN),
+                };
+                let value = change.value();
+                let text = value.strip_suffix('\n');
+                let mut line = String::with_capacity(value.len() + 1);
+                line.push(sign);
+                line.push_str(text.unwrap_or(value));
+                out.line(style, &line);
+                if text.is_none() {
+                    out.line("", "\\ No newline at end of file");
+                }
             }
         }
+    }
+}
+
+/// Above this many lines (old plus new), lines found on one side only are
+/// set aside before Myers runs (see [`line_ops`]).
+const LARGE: usize = 3000;
+
+/// The line operations that turn `old` into `new`.
+///
+/// For files up to [`LARGE`] lines this is plain Myers, whose tie-breaking
+/// keeps new lines next to the lines they replace. Above it, Myers runs only
+/// over the lines that occur on both sides: a line found on one side only
+/// can never be part of a longest common subsequence, so leaving those lines
+/// out first keeps the diff minimal (as GNU diff does), and the common case
+/// of a codemod, a large block replaced by a line or two, stays linear where
+/// Myers alone is quadratic in the size of the block. The price is that
+/// inserted lines may be placed less close to what they replace.
+fn line_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
+    if old.len() + new.len() <= LARGE {
+        return similar::capture_diff_slices(similar::Algorithm::Myers, old, new);
+    }
+    let in_old: HashSet<&str> = old.iter().copied().collect();
+    let in_new: HashSet<&str> = new.iter().copied().collect();
+    let old_keep: Vec<usize> = (0..old.len())
+        .filter(|&i| in_new.contains(old[i]))
+        .collect();
+    let new_keep: Vec<usize> = (0..new.len())
+        .filter(|&j| in_old.contains(new[j]))
+        .collect();
+    let a: Vec<&str> = old_keep.iter().map(|&i| old[i]).collect();
+    let b: Vec<&str> = new_keep.iter().map(|&j| new[j]).collect();
+
+    // The matched lines, as (old index, new index) of the full sequences.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            pairs.extend((0..len).map(|k| (old_keep[old_index + k], new_keep[new_index + k])));
+        }
+    }
+
+    // Between matched runs, what is left of old is deleted and of new inserted.
+    let mut ops = Vec::new();
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    loop {
+        let (pi, pj) = pairs.get(k).copied().unwrap_or((old.len(), new.len()));
+        if pi > i {
+            ops.push(DiffOp::Delete {
+                old_index: i,
+                old_len: pi - i,
+                new_index: j,
+            });
+        }
+        if pj > j {
+            ops.push(DiffOp::Insert {
+                old_index: pi,
+                new_index: j,
+                new_len: pj - j,
+            });
+        }
+        if k == pairs.len() {
+            return ops;
+        }
+        let mut len = 1;
+        while pairs.get(k + len) == Some(&(pi + len, pj + len)) {
+            len += 1;
+        }
+        ops.push(DiffOp::Equal {
+            old_index: pi,
+            new_index: pj,
+            len,
+        });
+        (i, j, k) = (pi + len, pj + len, k + len);
     }
 }
 
@@ -239,6 +320,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn large_files_are_diffed_minimally_and_apply() {
+        // A large block replaced by one line, and a few edits around it.
+        let mut old = String::new();
+        for i in 0..4000 {
+            old.push_str(&format!("  line {i} = {};\n", i % 7));
+        }
+        let new = old
+            .replacen("  line 10 = 3;\n", "  line ten = 3;\n", 1)
+            .replace(
+                &old[old.find("  line 100 ").unwrap()..old.find("  line 3900 ").unwrap()],
+                "  block = import ./block;\n",
+            );
+        let old_lines = split_lines(&old);
+        let new_lines = split_lines(&new);
+        let ops = line_ops(&old_lines, &new_lines);
+        let plain = similar::capture_diff_slices(similar::Algorithm::Myers, &old_lines, &new_lines);
+        let kept = |ops: &[DiffOp]| -> usize {
+            ops.iter()
+                .map(|o| {
+                    if let DiffOp::Equal { len, .. } = o {
+                        *len
+                    } else {
+                        0
+                    }
+                })
+                .sum()
+        };
+        assert_eq!(
+            kept(&ops),
+            kept(&plain),
+            "the reduction must keep the diff minimal"
+        );
+        let mut rebuilt = String::new();
+        for op in &ops {
+            for c in op.iter_changes(&old_lines, &new_lines) {
+                if c.tag() != similar::ChangeTag::Delete {
+                    rebuilt.push_str(c.value());
+                }
+            }
+        }
+        assert_eq!(rebuilt, new);
     }
 
     #[test]
