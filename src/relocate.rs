@@ -291,10 +291,28 @@ pub fn relocated_text(
 pub fn attached_range(entry: &SyntaxNode, text: &str) -> TextRange {
     let mut start = entry.text_range().start();
     let mut end = entry.text_range().end();
+    // A comment before the entry on its line (`/* note */ a = 1;`) is its.
+    let mut first = entry.first_token();
+    let mut tok = first.as_ref().and_then(|t| t.prev_token());
+    while let Some(t) = tok {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE if !t.text().contains('\n') => {}
+            SyntaxKind::TOKEN_COMMENT
+                if !t.text().contains('\n')
+                    && crate::syntax::starts_line(text, usize::from(t.text_range().start())) =>
+            {
+                start = t.text_range().start();
+                first = Some(t.clone());
+                break;
+            }
+            _ => break,
+        }
+        tok = t.prev_token();
+    }
     let starts_line = crate::syntax::starts_line(text, usize::from(start));
     if starts_line {
         // Comments directly above.
-        let mut tok = entry.first_token().and_then(|t| t.prev_token());
+        let mut tok = first.and_then(|t| t.prev_token());
         while let Some(t) = tok {
             match t.kind() {
                 SyntaxKind::TOKEN_WHITESPACE if t.text().matches('\n').count() <= 1 => {}
@@ -337,6 +355,11 @@ pub fn attached_range(entry: &SyntaxNode, text: &str) -> TextRange {
 pub fn removal_range(range: TextRange, text: &str) -> TextRange {
     let start = usize::from(range.start());
     let end = usize::from(range.end());
+    if start > 0 && !text[..start].ends_with('\n') {
+        // An entry in the middle of a line: take the blanks before it too.
+        let blanks = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
+        return TextRange::new(((start - blanks) as u32).into(), range.end());
+    }
     if start == 0 || !text[..start].ends_with('\n') || !text[..start - 1].ends_with('\n') {
         return range;
     }
@@ -379,6 +402,7 @@ pub fn let_removals(text: &str, scope: &ScopeIndex, removed: &[usize]) -> Vec<Te
         .collect();
     lets.dedup();
     let mut out: Vec<TextRange> = entries.iter().map(|(_, r)| *r).collect();
+    let mut wholes: Vec<TextRange> = Vec::new();
     for let_node in lets {
         let remaining = let_node
             .children()
@@ -399,20 +423,14 @@ pub fn let_removals(text: &str, scope: &ScopeIndex, removed: &[usize]) -> Vec<Te
         if let Some(body) = let_node.children().last() {
             let whole = TextRange::new(let_node.text_range().start(), body.text_range().start());
             out.retain(|r| !whole.contains_range(*r));
-            out.push(whole);
+            wholes.push(whole);
         }
     }
-    out.sort_by_key(|r| r.start());
-    out.into_iter()
-        .map(|r| {
-            // Whole `let`s start mid-line; entries get the blank-line tidy-up.
-            if text[..usize::from(r.start())].ends_with('\n') {
-                removal_range(r, text)
-            } else {
-                r
-            }
-        })
-        .collect()
+    // Entries get the tidy-up of the blanks around them; whole `let`s go as they are.
+    let mut ranges: Vec<TextRange> = out.into_iter().map(|r| removal_range(r, text)).collect();
+    ranges.extend(wholes);
+    ranges.sort_by_key(|r| r.start());
+    ranges
 }
 
 #[cfg(test)]
@@ -529,6 +547,22 @@ mod tests {
         let text = "let\n  a = 1;\n\n  b = 2;\n  c = 3;\nin a";
         let r = TextRange::new(start.into(), (start + 9).into());
         assert_eq!(&text[removal_range(r, text)], "  b = 2;\n");
+    }
+
+    #[test]
+    fn a_comment_before_the_entry_on_its_line_is_attached() {
+        let text = "let\n  a = 1;\n  /* the helper */ b = 2;\n  c = 3; /* not b's */ d = 4;\nin a";
+        let root = rnix::Root::parse(text).syntax();
+        let entries: Vec<_> = root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+            .collect();
+        assert_eq!(
+            &text[attached_range(&entries[1], text)],
+            "  /* the helper */ b = 2;\n"
+        );
+        // After another entry on the same line, a comment stays with that one.
+        assert_eq!(&text[attached_range(&entries[3], text)], "d = 4;");
     }
 
     #[test]
