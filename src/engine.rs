@@ -10,6 +10,41 @@ use crate::syntax;
 use crate::verify;
 use crate::workspace::{FileChange, Workspace};
 
+/// Where a flake lives: the repository root (the git work tree holding it,
+/// or the flake's directory outside git) and `flake.nix` relative to it.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub root: PathBuf,
+    pub flake_path: PathBuf,
+    /// Whether `root` is a git work tree.
+    pub in_git: bool,
+}
+
+/// Find the flake in directory `dir` (as the user named it) and its repository root.
+pub fn locate(dir: &Path) -> Result<Located, Error> {
+    let flake_dir = dir.canonicalize().map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    if !flake_dir.join("flake.nix").is_file() {
+        return Err(Error::Usage(format!(
+            "{}: no flake.nix in this directory",
+            dir.display()
+        )));
+    }
+    let repo = crate::output::git::discover_root(&flake_dir);
+    let root = repo.clone().unwrap_or_else(|| flake_dir.clone());
+    let flake_path = flake_dir
+        .strip_prefix(&root)
+        .unwrap_or(Path::new(""))
+        .join("flake.nix");
+    Ok(Located {
+        root,
+        flake_path,
+        in_git: repo.is_some(),
+    })
+}
+
 /// What a run produced.
 #[derive(Debug, Default)]
 pub struct Outcome {

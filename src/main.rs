@@ -1,10 +1,10 @@
 //! The `flake-refactor` command line. All logic lives in the library.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use flake_refactor::codemods::{self, Applicability, Codemod, Options};
@@ -207,22 +207,11 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         allow_breaking: args.allow_breaking,
     };
 
-    let flake_dir = args
-        .flake
-        .canonicalize()
-        .with_context(|| format!("{}: no such directory", args.flake.display()))?;
-    if !flake_dir.join("flake.nix").is_file() {
-        bail!(Error::Usage(format!(
-            "{}: no flake.nix in this directory",
-            args.flake.display()
-        )));
-    }
-    let repo = output::git::discover_root(&flake_dir);
-    let root = repo.clone().unwrap_or_else(|| flake_dir.clone());
-    let flake_path = flake_dir
-        .strip_prefix(&root)
-        .unwrap_or(Path::new(""))
-        .join("flake.nix");
+    let engine::Located {
+        root,
+        flake_path,
+        in_git,
+    } = engine::locate(&args.flake)?;
 
     let mut ws = Workspace::new(&root);
     let outcome = engine::run(&mut ws, &flake_path, &selected, &options)?;
@@ -258,10 +247,10 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         let name = branch
             .clone()
             .unwrap_or_else(|| format!("flake-refactor/{}", args.codemods.join("+")));
-        if repo.is_none() {
+        if !in_git {
             bail!(Error::Output(format!(
                 "--branch needs a git repository; {} is not in one",
-                flake_dir.display()
+                args.flake.display()
             )));
         }
         let paths: Vec<PathBuf> = outcome.changes.iter().map(|c| c.path.clone()).collect();
@@ -299,7 +288,7 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     if args.write {
         let report = output::write::write_changes(&root, &outcome.changes, args.allow_dirty)?;
         write!(err, "{}", output::report::summary(&outcome))?;
-        if repo.is_none() {
+        if !in_git {
             writeln!(
                 err,
                 "wrote {} file(s) (not a git repository: no dirty-tree check was possible)",

@@ -424,23 +424,9 @@ pub fn review_dir(dir: &Path, options: &Options) -> Result<Report, Error> {
 
 /// [`review_dir`], also returning the analysis (see [`Reviewed`]).
 pub fn review_dir_keeping(dir: &Path, options: &Options) -> Result<Reviewed, Error> {
-    let flake_dir = dir.canonicalize().map_err(|e| Error::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
-    if !flake_dir.join("flake.nix").is_file() {
-        return Err(Error::Usage(format!(
-            "{}: no flake.nix in this directory",
-            dir.display()
-        )));
-    }
-    let root = crate::output::git::discover_root(&flake_dir).unwrap_or_else(|| flake_dir.clone());
-    let flake_path = flake_dir
-        .strip_prefix(&root)
-        .unwrap_or(Path::new(""))
-        .join("flake.nix");
-    let ws = Workspace::new(&root);
-    review_keeping(&ws, &flake_path, options)
+    let located = crate::engine::locate(dir)?;
+    let ws = Workspace::new(&located.root);
+    review_keeping(&ws, &located.flake_path, options)
 }
 
 /// Paths relative to the flake's directory when they are inside it.
