@@ -41,14 +41,19 @@ pub enum MoveError {
     ShadowedWith { name: String, range: TextRange },
 }
 
-/// Plan moving `expr` out of its file. Only `let` bindings of the scopes in
-/// `movable_lets` may travel with it, and only when nothing outside the moved
-/// code uses them.
+/// Plan moving `exprs` (one expression, or several that sit in the same
+/// attribute set) out of their file. Only `let` bindings of the scopes in
+/// `movable_lets` may travel with them, and only when nothing outside the
+/// moved code uses them.
 pub fn plan_move(
     scope: &ScopeIndex,
-    expr: &SyntaxNode,
+    exprs: &[SyntaxNode],
     movable_lets: &[SyntaxNode],
 ) -> Result<MovePlan, MoveError> {
+    let Some(expr) = exprs.first() else {
+        return Ok(MovePlan::default());
+    };
+    let roots: Vec<TextRange> = exprs.iter().map(|e| e.text_range()).collect();
     let expr_range = expr.text_range();
     let movable_scope = |b: usize| {
         let binder = &scope.binders[b];
@@ -56,10 +61,10 @@ pub fn plan_move(
     };
 
     // 1. The `let` bindings only the moved code uses travel with it.
-    let candidates = scope.exclusively_used(&[expr_range], movable_scope);
+    let candidates = scope.exclusively_used(&roots, movable_scope);
 
     // 3. Names to pass and whether a `with` is needed.
-    let mut moved_ranges: Vec<TextRange> = vec![expr_range];
+    let mut moved_ranges: Vec<TextRange> = roots.clone();
     moved_ranges.extend(
         candidates
             .iter()
@@ -78,10 +83,9 @@ pub fn plan_move(
                 None => {
                     // Inner `with`s move with the code; only enclosing ones matter.
                     let inner = r.withs.iter().any(|w| {
-                        expr_range.contains_range(w.text_range())
-                            || moved_ranges
-                                .iter()
-                                .any(|m| m.contains_range(w.text_range()))
+                        moved_ranges
+                            .iter()
+                            .any(|m| m.contains_range(w.text_range()))
                     });
                     if !inner {
                         if r.withs.is_empty() {
@@ -486,7 +490,7 @@ mod tests {
             .descendants()
             .find(|n| n.kind() == SyntaxKind::NODE_LIST)
             .unwrap();
-        let plan = plan_move(&scope, &x, &[let_node]).unwrap();
+        let plan = plan_move(&scope, &[x], &[let_node]).unwrap();
         assert_eq!(plan.pass, ["c", "inputs", "nixpkgs", "self"]);
         let moved: Vec<_> = plan
             .moved
@@ -506,10 +510,10 @@ mod tests {
             .descendants()
             .filter(|n| n.kind() == SyntaxKind::NODE_LIST)
             .collect();
-        let plan = plan_move(&scope, &lists[0], &[]).unwrap();
+        let plan = plan_move(&scope, &lists[..1], &[]).unwrap();
         assert_eq!(plan.withs.len(), 1);
         assert_eq!(plan.pass, ["lib"]);
-        let plan = plan_move(&scope, &lists[1], &[]).unwrap();
+        let plan = plan_move(&scope, &lists[1..2], &[]).unwrap();
         assert!(plan.withs.is_empty());
     }
 
@@ -523,7 +527,7 @@ mod tests {
             .find(|n| n.kind() == SyntaxKind::NODE_LIST)
             .unwrap();
         assert!(matches!(
-            plan_move(&scope, &list, &[]),
+            plan_move(&scope, std::slice::from_ref(&list), &[]),
             Err(MoveError::ShadowedWith { .. })
         ));
         let root = rnix::Root::parse("{ x = [ nope ]; }").syntax();
@@ -533,7 +537,7 @@ mod tests {
             .find(|n| n.kind() == SyntaxKind::NODE_LIST)
             .unwrap();
         assert!(matches!(
-            plan_move(&scope, &list, &[]),
+            plan_move(&scope, std::slice::from_ref(&list), &[]),
             Err(MoveError::Unbound { .. })
         ));
     }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use rnix::{SyntaxKind, SyntaxNode, TextRange};
+use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 
 use super::{Applicability, Codemod, Context, Fix};
 use crate::error::Error;
@@ -97,19 +97,28 @@ impl Codemod for SplitOutputs {
                 continue;
             };
             let at = def.entry.text_range().start();
-            if defs.len() > 1 || def.path.len() > 1 {
+            // What moves: the value of `name = ...;`, or, for an output written
+            // as `name.a = ...; name.b = ...;`, those entries (all in one set:
+            // across `//` a later set would replace an earlier one).
+            let by_parts = defs.len() > 1 || def.path.len() > 1;
+            if by_parts
+                && !defs
+                    .iter()
+                    .all(|d| d.set == def.set && d.path.len() > 1 && d.value.is_some())
+            {
                 fix.notes.push(cx.note(at, format!(
-                    "`{name}` left in place: it is defined through several attribute paths (`{}`); write it as one `{name} = {{ ... }};` to split it",
+                    "`{name}` left in place: it is defined both as a whole and by parts, or in several sets (`{}`)",
                     defs.iter().map(|d| d.path.join(".")).collect::<Vec<_>>().join("`, `")
                 )));
                 continue;
             }
-            let Some(value) = def.value.clone() else {
+            let values: Vec<SyntaxNode> = defs.iter().filter_map(|d| d.value.clone()).collect();
+            if values.is_empty() {
                 fix.notes
                     .push(cx.note(at, format!("`{name}` left in place: it is inherited")));
                 continue;
-            };
-            if is_short_reference(&value) {
+            }
+            if values.iter().all(is_short_reference) {
                 if cx.options.only.contains(name) {
                     fix.notes.push(cx.note(
                         at,
@@ -152,7 +161,7 @@ impl Codemod for SplitOutputs {
             }
 
             // Scope: what to pass, what travels along, which `with` to repeat.
-            let plan = plan_move(&flake.scope, &value, &outputs.lets).map_err(|e| match e {
+            let plan = plan_move(&flake.scope, &values, &outputs.lets).map_err(|e| match e {
                 MoveError::Unbound { name: n, range } => cx.refuse(NAME, range.start(), format!("`{n}` is not defined here (Nix would reject this flake); fix it first")),
                 MoveError::ShadowedWith { name: n, range } => cx.refuse(NAME, range.start(), format!(
                     "`{name}` uses names that may come from a `with`, and that `with` reads `{n}`, which means something else where `{name}` is defined; cannot carry the `with` into {}", target.display()
@@ -177,18 +186,68 @@ impl Codemod for SplitOutputs {
                 })
             };
             let entry_indent = line_indent(text, usize::from(def.entry.text_range().start()));
-            let body = relocate(value.text_range(), entry_indent, "")?;
+            // A block of whole lines, re-indented to `unit` inside the new file.
+            let block = |range: TextRange, indent: &str| -> Result<String, Error> {
+                let moved = relocate(range, indent, &unit)?;
+                let at_line_start = crate::syntax::starts_line(text, usize::from(range.start()));
+                Ok(if at_line_start && moved.starts_with(indent) {
+                    format!("{unit}{}", &moved[indent.len()..])
+                } else {
+                    format!("{unit}{}", moved.trim_start())
+                })
+            };
+            let body = if by_parts {
+                let mut entries = Vec::new();
+                for (i, d) in defs.iter().enumerate() {
+                    let indent = line_indent(text, usize::from(d.entry.text_range().start()));
+                    let attached = attached_range(&d.entry, text);
+                    if i > 0 {
+                        // Keep a blank line that separated the parts.
+                        let prev_end = attached_range(&defs[i - 1].entry, text).end();
+                        let gap = &text[usize::from(prev_end)..usize::from(attached.start())];
+                        if gap.contains('\n') && gap.trim().is_empty() {
+                            entries.push(String::new());
+                        }
+                    }
+                    let mut entry = String::new();
+                    // Comments above the first part stay above the new binding.
+                    let line_start = TextSize::from(
+                        flake.file.lines.line_start(d.entry.text_range().start()) as u32,
+                    );
+                    if i > 0 && attached.start() < line_start {
+                        entry.push_str(&block(
+                            TextRange::new(attached.start(), line_start),
+                            indent,
+                        )?);
+                    }
+                    // `name.rest = value;` becomes `rest = value;`.
+                    let rest = d
+                        .entry
+                        .children()
+                        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+                        .and_then(|p| p.children().nth(1))
+                        .map(|a| a.text_range().start())
+                        .unwrap_or(d.entry.text_range().start());
+                    let end = if i == 0 {
+                        d.entry.text_range().end()
+                    } else {
+                        attached.end()
+                    };
+                    entry.push_str(&unit);
+                    entry.push_str(
+                        relocate(TextRange::new(rest, end), indent, &unit)?.trim_end_matches('\n'),
+                    );
+                    entries.push(entry);
+                }
+                make::attrset(&entries)
+            } else {
+                relocate(values[0].text_range(), entry_indent, "")?
+            };
             let mut bindings = Vec::new();
             for &b in &plan.moved {
                 for entry in &flake.scope.binders[b].entries {
-                    let range = attached_range(entry, text);
                     let indent = line_indent(text, usize::from(entry.text_range().start()));
-                    let mut moved = relocate(range, indent, &unit)?;
-                    if range.start() == entry.text_range().start() || !moved.starts_with(indent) {
-                        moved = format!("{unit}{}", moved.trim_start());
-                    } else {
-                        moved = format!("{unit}{}", &moved[indent.len()..]);
-                    }
+                    let moved = block(attached_range(entry, text), indent)?;
                     bindings.push(moved.trim_end_matches('\n').to_string());
                 }
                 moved_binders.push(b);
@@ -217,17 +276,41 @@ impl Codemod for SplitOutputs {
             }
 
             // flake.nix: the value becomes an import.
-            let column = usize::from(value.text_range().start())
-                - flake.file.lines.line_start(value.text_range().start());
-            let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
-            fix.edit(
-                NAME,
-                flake.path.clone(),
-                Edit::replace(value.text_range(), call),
-            )?;
+            if by_parts {
+                // `name.a = ...; name.b = ...;` becomes one `name = import ...;`.
+                let entry_start = def.entry.text_range().start();
+                let binding_prefix = make::binding_prefix(name);
+                let column = usize::from(entry_start) - flake.file.lines.line_start(entry_start)
+                    + binding_prefix.len();
+                let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                fix.edit(
+                    NAME,
+                    flake.path.clone(),
+                    Edit::replace(def.entry.text_range(), make::binding(name, &call)),
+                )?;
+                for d in &defs[1..] {
+                    let range = relocate::removal_range(attached_range(&d.entry, text), text);
+                    fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
+                }
+            } else {
+                let value = &values[0];
+                let column = usize::from(value.text_range().start())
+                    - flake.file.lines.line_start(value.text_range().start());
+                let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                fix.edit(
+                    NAME,
+                    flake.path.clone(),
+                    Edit::replace(value.text_range(), call),
+                )?;
+            }
 
+            let parts = if by_parts {
+                format!(", {} definitions,", defs.len())
+            } else {
+                String::new()
+            };
             let mut action = format!(
-                "moved `{name}` ({}) to {}",
+                "moved `{name}` ({}){parts} to {}",
                 flake.location(at),
                 target.display()
             );

@@ -48,6 +48,60 @@ pub fn import_call(
     checked(lines.join("\n"))
 }
 
+/// An attribute name as written in source: the name itself when it is an
+/// identifier, otherwise a quoted string.
+pub fn attr_name(name: &str) -> String {
+    let mut chars = name.chars();
+    let ident = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
+        && !matches!(
+            name,
+            "if" | "then" | "else" | "assert" | "with" | "let" | "in" | "rec" | "inherit" | "or"
+        );
+    if ident {
+        name.to_string()
+    } else {
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace("${", "\\${");
+        format!("\"{escaped}\"")
+    }
+}
+
+/// `name = ` : what precedes the value of a binding of `name`.
+pub fn binding_prefix(name: &str) -> String {
+    format!("{} = ", attr_name(name))
+}
+
+/// `name = value;`
+pub fn binding(name: &str, value: &str) -> String {
+    checked_in_set(format!("{}{value};", binding_prefix(name)))
+}
+
+/// An attribute set with one entry per element (each already indented), one per line.
+pub fn attrset(entries: &[String]) -> String {
+    let mut out = String::from("{\n");
+    for e in entries {
+        out.push_str(e);
+        out.push('\n');
+    }
+    out.push('}');
+    checked(out)
+}
+
+fn checked_in_set(entry: String) -> String {
+    debug_assert!(
+        rnix::Root::parse(&format!("{{ {entry} }}"))
+            .errors()
+            .is_empty(),
+        "generated binding does not parse: {entry}"
+    );
+    entry
+}
+
 /// An empty attribute set, as nixfmt writes it.
 pub fn empty_attrset() -> String {
     checked("{ }".to_string())
