@@ -252,98 +252,6 @@ fn scan_value(
     }
 }
 
-/// Follow `roots` (each with its kind) to every module they reach.
-pub fn follow(ws: &Workspace, roots: Vec<(Kind, Module)>) -> Graph {
-    let mut graph = Graph::default();
-    let mut queue: VecDeque<(Kind, Module, Option<Location>)> =
-        roots.into_iter().map(|(k, m)| (k, m, None)).collect();
-    let mut parsed_cache: BTreeMap<PathBuf, Result<ParsedFile, Error>> = BTreeMap::new();
-    while let Some((kind, module, from)) = queue.pop_front() {
-        match module {
-            Module::Opaque { location, text } => graph.opaque.push((kind, location, text)),
-            Module::Inline { file, node } => {
-                let Some(parsed) = parsed_cache
-                    .get(&file)
-                    .and_then(|p| p.as_ref().ok())
-                    .map(|p| p.lines.clone())
-                    .or_else(|| {
-                        ws.read(&file)
-                            .ok()
-                            .flatten()
-                            .map(|t| syntax::LineIndex::new(&t))
-                    })
-                else {
-                    continue;
-                };
-                for (k, m) in imports_of(&node, kind, &file, &parsed) {
-                    queue.push_back((
-                        k,
-                        m,
-                        Some(parsed.location(&file, node.text_range().start())),
-                    ));
-                }
-                graph.inline.push((kind, file, node));
-            }
-            Module::File(path) => {
-                let mut path = path;
-                if ws.is_dir(&path) {
-                    path = path.join("default.nix");
-                }
-                if graph.files.contains_key(&(kind, path.clone())) {
-                    continue;
-                }
-                let text = match ws.read(&path) {
-                    Ok(Some(t)) => t,
-                    Ok(None) => {
-                        if let Some(loc) = from {
-                            graph.missing.push((kind, loc, path));
-                        }
-                        continue;
-                    }
-                    Err(e) => {
-                        graph.files.insert(
-                            (kind, path),
-                            ModuleFile {
-                                kind,
-                                parsed: Err(e),
-                                imports: Vec::new(),
-                            },
-                        );
-                        continue;
-                    }
-                };
-                let parsed = syntax::parse(&path, &text);
-                let imports = match &parsed {
-                    Ok(p) => match p.root.first_child() {
-                        Some(top) => imports_of(&top, kind, &path, &p.lines),
-                        None => Vec::new(),
-                    },
-                    Err(_) => Vec::new(),
-                };
-                for (k, m) in &imports {
-                    let loc = parsed
-                        .as_ref()
-                        .ok()
-                        .map(|p| p.lines.location(&path, 0.into()));
-                    queue.push_back((*k, m.clone(), loc));
-                }
-                if let Ok(p) = &parsed {
-                    parsed_cache.insert(path.clone(), Ok(p.clone()));
-                }
-                graph.files.insert(
-                    (kind, path),
-                    ModuleFile {
-                        kind,
-                        parsed,
-                        imports,
-                    },
-                );
-            }
-        }
-    }
-    graph
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,7 +341,7 @@ pub struct ParseCache {
     /// (its `default.nix`).
     resolved: std::collections::HashMap<PathBuf, PathBuf>,
     /// Files read, by resolved path; absent: the file does not exist (or,
-    /// for [`follow_parallel`], it moved into the graph: see `taken`).
+    /// for [`follow`], it moved into the graph: see `taken`).
     files: std::collections::HashMap<PathBuf, Result<ParsedFile, Error>>,
     /// Files that moved into a graph.
     taken: std::collections::HashSet<PathBuf>,
@@ -629,20 +537,18 @@ fn node_at(root: &SyntaxNode, kind: SyntaxKind, range: rnix::TextRange) -> Optio
         .find(|n| n.kind() == kind && n.text_range() == range)
 }
 
-/// [`follow`] with the files of each breadth-first level read and parsed in
-/// parallel. The result is the same as `follow`'s. Parsed files move into
-/// the graph (no cache is kept), so this is the cheapest way to follow
-/// everything once; query the graph afterwards with [`Graph::reach`].
-pub fn follow_parallel(ws: &Workspace, roots: Vec<(Kind, Module)>) -> Graph {
+/// Follow `roots` (each with its kind) to every module they reach. Module
+/// files of each breadth-first level are read and parsed in parallel (see
+/// [`follow_cached`]); the graph does not depend on that.
+pub fn follow(ws: &Workspace, roots: Vec<(Kind, Module)>) -> Graph {
     follow_levels(ws, roots, &mut ParseCache::default(), false)
 }
 
-/// [`follow`], level by level: the module paths a breadth-first level names
+/// [`follow`] with a cache: the module paths a breadth-first level names
 /// that `cache` has not seen are resolved, read and parsed in parallel (and
 /// their imports found with [`imports_of`] on the worker), then the level is
-/// processed in order with the same rules and bookkeeping as `follow`, so
-/// the graph is the same, down to the order of `inline`, `opaque` and
-/// `missing`. Files stay in `cache` for later calls; the graph gets copies.
+/// processed in order. Files stay in `cache` for later calls; the graph
+/// gets copies.
 pub fn follow_cached(ws: &Workspace, roots: Vec<(Kind, Module)>, cache: &mut ParseCache) -> Graph {
     follow_levels(ws, roots, cache, true)
 }
@@ -710,7 +616,7 @@ fn follow_levels(
             };
             cache.files.insert(path, result);
         }
-        // Process the level in order, exactly as `follow` does.
+        // Process the level in order.
         let mut next = Vec::new();
         for (kind, module, from) in level {
             match module {
@@ -966,7 +872,7 @@ mod parallel_tests {
     }
 
     #[test]
-    fn parallel_follow_gives_the_same_graph_as_follow() {
+    fn following_with_a_kept_cache_gives_the_same_graph() {
         let dir = tempfile::tempdir().unwrap();
         let mut files: Vec<(String, String)> = vec![
             ("hosts/a.nix".into(), "{ imports = [ ../modules ./hw.nix ./broken.nix ]; home-manager.users.alice = { imports = [ ../home/alice.nix ]; }; }".into()),
@@ -1003,7 +909,7 @@ mod parallel_tests {
         };
         let ws = Workspace::new(dir.path());
         let sequential = follow(&ws, roots());
-        let parallel = follow_parallel(&ws, roots());
+        let parallel = follow_cached(&ws, roots(), &mut ParseCache::default());
         assert_eq!(summary(&sequential), summary(&parallel));
         assert_eq!(parallel.files.len(), 52);
 
@@ -1041,7 +947,7 @@ mod parallel_tests {
         std::fs::write(dir.path().join("a.nix"), "{ imports = [ ./b.nix ]; }").unwrap();
         let mut ws = Workspace::new(dir.path());
         ws.write(Path::new("b.nix"), "{ }".into()).unwrap();
-        let graph = follow_parallel(&ws, vec![(Kind::Nixos, Module::File("a.nix".into()))]);
+        let graph = follow(&ws, vec![(Kind::Nixos, Module::File("a.nix".into()))]);
         assert_eq!(graph.files.len(), 2);
         assert!(graph.missing.is_empty());
     }

@@ -149,7 +149,7 @@ impl<'a> Cx<'a> {
             }
         }
         // Parse everything once, in parallel; per-configuration graphs reuse it.
-        let graph = modules::follow_parallel(ws, all_roots);
+        let graph = modules::follow(ws, all_roots);
         let index = graph.index();
         let confs: Vec<Conf> = confs
             .into_iter()
