@@ -143,11 +143,7 @@ fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf
             {
                 return Err(Error::Refused {
                     codemod: codemod.to_string(),
-                    location: Some(Location {
-                        file: path.clone(),
-                        line: 1,
-                        col: 1,
-                    }),
+                    location: Some(Location::start_of(path.clone())),
                     message: format!(
                         "{} is a symbolic link ({}); flake-refactor does not edit through links",
                         probe.display(),
@@ -176,11 +172,7 @@ fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf
             if &existing != content {
                 return Err(Error::Refused {
                     codemod: codemod.to_string(),
-                    location: Some(Location {
-                        file: path.clone(),
-                        line: 1,
-                        col: 1,
-                    }),
+                    location: Some(Location::start_of(path.clone())),
                     message: format!("{} already exists", path.display()),
                 });
             }

@@ -12,6 +12,17 @@ pub struct Location {
     pub col: usize,
 }
 
+impl Location {
+    /// The start of `file` (for messages about a file as a whole).
+    pub fn start_of(file: impl Into<PathBuf>) -> Location {
+        Location {
+            file: file.into(),
+            line: 1,
+            col: 1,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)

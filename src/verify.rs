@@ -142,11 +142,7 @@ pub fn check(
         if let Some(first) = again.first() {
             return Err(Error::CheckFailed {
                 check: "idempotence",
-                location: Some(Location {
-                    file: first.path.clone(),
-                    line: 1,
-                    col: 1,
-                }),
+                location: Some(Location::start_of(first.path.clone())),
                 message: "a second run would change this file again".into(),
             });
         }

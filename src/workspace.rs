@@ -54,18 +54,7 @@ impl Workspace {
         if let Some(c) = self.disk.borrow().get(rel) {
             return Ok(c.clone());
         }
-        let abs = self.root.join(rel);
-        let content = match std::fs::read(&abs) {
-            Ok(bytes) => Some(crate::syntax::decode_source(rel, bytes)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => None,
-            Err(e) => {
-                return Err(Error::Io {
-                    path: rel.to_path_buf(),
-                    source: e,
-                })
-            }
-        };
+        let content = read_source(&self.root, rel)?;
         self.disk
             .borrow_mut()
             .insert(rel.to_path_buf(), content.clone());
@@ -91,11 +80,7 @@ impl Workspace {
 
     /// Whether `rel` exists as a directory on disk or has files under it in the overlay.
     pub fn is_dir(&self, rel: &Path) -> bool {
-        self.root.join(rel).is_dir()
-            || self
-                .overlay
-                .iter()
-                .any(|(p, c)| c.is_some() && p.starts_with(rel) && p != rel)
+        is_dir(&self.root, &self.overlay, rel)
     }
 
     /// Replace the content of `rel` (creating it when it does not exist).
@@ -174,11 +159,7 @@ impl SharedReader {
     /// Whether `rel` is a directory on disk or has pending files under it
     /// (as [`Workspace::is_dir`]).
     pub fn is_dir(&self, rel: &Path) -> bool {
-        self.root.join(rel).is_dir()
-            || self
-                .overlay
-                .iter()
-                .any(|(p, c)| c.is_some() && p.starts_with(rel) && p != rel)
+        is_dir(&self.root, &self.overlay, rel)
     }
 
     /// The current content of `rel`, or `None` when it does not exist.
@@ -186,20 +167,35 @@ impl SharedReader {
         if let Some(c) = self.overlay.get(rel) {
             return Ok(c.clone());
         }
-        match std::fs::read(self.root.join(rel)) {
-            Ok(bytes) => crate::syntax::decode_source(rel, bytes).map(Some),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(Error::Io {
-                path: rel.to_path_buf(),
-                source: e,
-            }),
-        }
+        read_source(&self.root, rel)
     }
+}
+
+/// Read `rel` under `root` as Nix source: `None` when it does not exist (or
+/// is a directory); an error when it is not UTF-8, starts with a BOM or uses
+/// CRLF line endings.
+fn read_source(root: &Path, rel: &Path) -> Result<Option<String>, Error> {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => crate::syntax::decode_source(rel, bytes).map(Some),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(Error::Io {
+            path: rel.to_path_buf(),
+            source: e,
+        }),
+    }
+}
+
+/// Whether `rel` is a directory on disk or has pending files under it.
+fn is_dir(root: &Path, overlay: &BTreeMap<PathBuf, Option<String>>, rel: &Path) -> bool {
+    root.join(rel).is_dir()
+        || overlay
+            .iter()
+            .any(|(p, c)| c.is_some() && p.starts_with(rel) && p != rel)
 }

@@ -265,7 +265,7 @@ impl Codemod for SplitOutputs {
                 Some(existing) if existing != content => {
                     return Err(Error::Refused {
                         codemod: NAME.into(),
-                        location: Some(crate::error::Location { file: target.clone(), line: 1, col: 1 }),
+                        location: Some(crate::error::Location::start_of(&target)),
                         message: format!("{} already exists; move it away or choose another directory with --to {name}=DIR", target.display()),
                     });
                 }
