@@ -75,30 +75,36 @@ pub fn run(
     options: &Options,
 ) -> Result<Outcome, Error> {
     let before = Flake::load(ws, flake_path)?;
-    let mut outcome = apply_all(ws, flake_path, codemods, options)?;
+    let mut outcome = apply_all(ws, flake_path, codemods, options, Some(&before))?;
     outcome.changes = ws.changes();
     verify::check(ws, &before, &outcome, &mut |snapshot| {
-        apply_all(snapshot, flake_path, codemods, options).map(|_| snapshot.changes())
+        apply_all(snapshot, flake_path, codemods, options, None).map(|_| snapshot.changes())
     })?;
     Ok(outcome)
 }
 
-/// Apply the codemods without the final verification.
+/// Apply the codemods without the final verification. `loaded` is the
+/// model of the workspace's current flake.nix, when the caller has it.
 fn apply_all(
     ws: &mut Workspace,
     flake_path: &Path,
     codemods: &[&dyn Codemod],
     options: &Options,
+    mut loaded: Option<&Flake>,
 ) -> Result<Outcome, Error> {
     let mut outcome = Outcome::default();
     for codemod in codemods {
         let fix = {
-            let flake = Flake::load(ws, flake_path)?;
-            let cx = Context {
-                ws,
-                flake: &flake,
-                options,
+            // Each codemod sees the previous one's result.
+            let reloaded;
+            let flake = match loaded.take() {
+                Some(flake) => flake,
+                None => {
+                    reloaded = Flake::load(ws, flake_path)?;
+                    &reloaded
+                }
             };
+            let cx = Context { ws, flake, options };
             codemod.apply(&cx)?
         };
         let name = codemod.name().to_string();
