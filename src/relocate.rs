@@ -288,6 +288,39 @@ pub fn relocated_text(
     Ok(edits.apply_within(&node.text().to_string(), node.text_range().start(), range))
 }
 
+/// The lines of `range` as an entry of an attribute set or `let` in a file
+/// in `to_dir`: [`relocated_text`], shifted from the indentation of the line
+/// `range` starts on to one `unit`, without a final newline.
+pub fn relocated_entry(
+    root: &SyntaxNode,
+    text: &str,
+    range: TextRange,
+    from_dir: &Path,
+    to_dir: &Path,
+    unit: &str,
+) -> Result<String, TextRange> {
+    let start = usize::from(range.start());
+    let indent = crate::syntax::line_indent(text, start);
+    let moved = relocated_text(
+        root,
+        range,
+        from_dir,
+        to_dir,
+        Shift {
+            remove: indent,
+            add: unit,
+        },
+    )?;
+    // The first line is not shifted by `relocated_text`: it starts before the range.
+    let first_line_done = crate::syntax::starts_line(text, start) && moved.starts_with(indent);
+    let body = if first_line_done {
+        &moved[indent.len()..]
+    } else {
+        moved.trim_start()
+    };
+    Ok(format!("{unit}{}", body.trim_end_matches('\n')))
+}
+
 /// The text range a `let` entry occupies together with the comments attached
 /// to it: comment lines directly above (no blank line between) and a comment
 /// after it on the same line. When the entry starts its line, the range runs

@@ -493,26 +493,18 @@ fn reads_nixos(flake: &Flake, node: &SyntaxNode, visiting: &mut BTreeSet<usize>)
 
 /// The range to delete for a special argument.
 fn arg_removal(arg: &SpecialArg, text: &str) -> TextRange {
-    // One name of several in an `inherit`: just that name and the space before it.
-    if let Some(attr) = &arg.attr {
-        let names = arg
-            .entry
-            .children()
-            .filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM)
-            .count();
-        if names > 1 {
-            let start = usize::from(attr.text_range().start());
-            let ws = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
-            return TextRange::new(((start - ws) as u32).into(), attr.text_range().end());
-        }
-    }
-    let start = usize::from(arg.entry.text_range().start());
-    if syntax::starts_line(text, start) {
-        return removal_range(attached_range(&arg.entry, text), text);
-    }
-    // `{ inherit inputs; osConfig = x; }` on one line: the entry and the space before it.
-    let ws = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
-    TextRange::new(((start - ws) as u32).into(), arg.entry.text_range().end())
+    let names = arg
+        .entry
+        .children()
+        .filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM)
+        .count();
+    let range = match &arg.attr {
+        // One name of several in an `inherit`: just that name.
+        Some(attr) if names > 1 => attr.text_range(),
+        // The entry with its comments (and, mid-line, the blanks before it).
+        _ => attached_range(&arg.entry, text),
+    };
+    removal_range(range, text)
 }
 
 /// A place where a Home Manager module reads the argument.

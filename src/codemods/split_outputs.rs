@@ -186,20 +186,26 @@ impl Codemod for SplitOutputs {
                 })
             };
             let entry_indent = line_indent(text, usize::from(def.entry.text_range().start()));
-            // A block of whole lines, re-indented to `unit` inside the new file.
-            let block = |range: TextRange, indent: &str| -> Result<String, Error> {
-                let moved = relocate(range, indent, &unit)?;
-                let at_line_start = crate::syntax::starts_line(text, usize::from(range.start()));
-                Ok(if at_line_start && moved.starts_with(indent) {
-                    format!("{unit}{}", &moved[indent.len()..])
-                } else {
-                    format!("{unit}{}", moved.trim_start())
+            let entry = |range: TextRange| {
+                relocate::relocated_entry(
+                    &flake.file.root,
+                    text,
+                    range,
+                    &flake_dir,
+                    &target_dir,
+                    &unit,
+                )
+                .map_err(|r| {
+                    cx.refuse(
+                        NAME,
+                        r.start(),
+                        format!("cannot rewrite this path for {}", target.display()),
+                    )
                 })
             };
             let body = if by_parts {
                 let mut entries = Vec::new();
                 for (i, d) in defs.iter().enumerate() {
-                    let indent = line_indent(text, usize::from(d.entry.text_range().start()));
                     let attached = attached_range(&d.entry, text);
                     if i > 0 {
                         // Keep a blank line that separated the parts.
@@ -209,16 +215,12 @@ impl Codemod for SplitOutputs {
                             entries.push(String::new());
                         }
                     }
-                    let mut entry = String::new();
                     // Comments above the first part stay above the new binding.
                     let line_start = TextSize::from(
                         flake.file.lines.line_start(d.entry.text_range().start()) as u32,
                     );
                     if i > 0 && attached.start() < line_start {
-                        entry.push_str(&block(
-                            TextRange::new(attached.start(), line_start),
-                            indent,
-                        )?);
+                        entries.push(entry(TextRange::new(attached.start(), line_start))?);
                     }
                     // `name.rest = value;` becomes `rest = value;`.
                     let rest = d
@@ -233,11 +235,7 @@ impl Codemod for SplitOutputs {
                     } else {
                         attached.end()
                     };
-                    entry.push_str(&unit);
-                    entry.push_str(
-                        relocate(TextRange::new(rest, end), indent, &unit)?.trim_end_matches('\n'),
-                    );
-                    entries.push(entry);
+                    entries.push(entry(TextRange::new(rest, end))?);
                 }
                 make::attrset(&entries)
             } else {
@@ -245,10 +243,8 @@ impl Codemod for SplitOutputs {
             };
             let mut bindings = Vec::new();
             for &b in &plan.moved {
-                for entry in &flake.scope.binders[b].entries {
-                    let indent = line_indent(text, usize::from(entry.text_range().start()));
-                    let moved = block(attached_range(entry, text), indent)?;
-                    bindings.push(moved.trim_end_matches('\n').to_string());
+                for e in &flake.scope.binders[b].entries {
+                    bindings.push(entry(attached_range(e, text))?);
                 }
                 moved_binders.push(b);
             }
