@@ -75,7 +75,9 @@ pub fn list_items(expr: &SyntaxNode) -> Vec<SyntaxNode> {
     }
 }
 
-fn normalize(path: &Path) -> Option<PathBuf> {
+/// Normalise a repository-relative path lexically (`a/./b/../c` is `a/c`);
+/// `None` when it leaves the repository.
+pub fn normalize_rel(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -98,7 +100,7 @@ pub fn resolve_path(literal: &SyntaxNode, dir: &Path) -> Option<PathBuf> {
     if literal.kind() != SyntaxKind::NODE_PATH_REL || literal.children().next().is_some() {
         return None;
     }
-    normalize(&dir.join(literal.text().to_string()))
+    normalize_rel(&dir.join(literal.text().to_string()))
 }
 
 /// Classify one element of a module list written in `file`.

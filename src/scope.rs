@@ -105,6 +105,10 @@ impl Reference {
 pub struct ScopeIndex {
     pub binders: Vec<Binder>,
     pub refs: Vec<Reference>,
+    /// Reference index by range, for [`ScopeIndex::reference_at`].
+    by_range: HashMap<TextRange, usize>,
+    /// Binder index by the range of its name, for [`ScopeIndex::binder_named_at`].
+    by_name: HashMap<TextRange, usize>,
 }
 
 impl ScopeIndex {
@@ -116,7 +120,30 @@ impl ScopeIndex {
             withs: Vec::new(),
         };
         w.expr(root);
-        w.index
+        let mut index = w.index;
+        index.by_range = index
+            .refs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.range, i))
+            .collect();
+        index.by_name = index
+            .binders
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.name_range, i))
+            .collect();
+        index
+    }
+
+    /// The reference written at `range` (an identifier), in constant time.
+    pub fn reference_at(&self, range: TextRange) -> Option<&Reference> {
+        self.by_range.get(&range).map(|&i| &self.refs[i])
+    }
+
+    /// The binder whose name is written at `range`, in constant time.
+    pub fn binder_named_at(&self, range: TextRange) -> Option<usize> {
+        self.by_name.get(&range).copied()
     }
 
     /// References inside `range` whose binder is outside it (or absent):

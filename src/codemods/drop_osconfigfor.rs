@@ -11,20 +11,18 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
 use super::{Applicability, Codemod, Context, Fix, Note};
 use crate::error::{Error, Location};
-use crate::flake::{Flake, Via};
+use crate::flake::eval::{self, FileId, Lookup, Unknown, Val, Whnf};
+use crate::flake::{Flake, ModuleItem, Via};
 use crate::modules::{self, Kind, Module};
 use crate::relocate::{attached_range, let_removals, removal_range};
 use crate::scope::{BinderKind, ScopeIndex};
 use crate::syntax::edit::Edit;
-use crate::syntax::{
-    self, attr_value, attrpath_names, make, static_attr_name, unparen, ParsedFile,
-};
+use crate::syntax::{self, make, static_attr_name, unparen, ParsedFile};
 use crate::verify::normalize_comment;
 
 pub struct DropOsconfigfor;
 
 const NAME: &str = "drop-osconfigfor";
-const BUILDER: &str = "homeManagerConfiguration";
 
 impl Codemod for DropOsconfigfor {
     fn name(&self) -> &'static str {
@@ -43,15 +41,27 @@ impl Codemod for DropOsconfigfor {
     fn apply(&self, cx: &Context) -> Result<Fix, Error> {
         let flake = cx.flake;
         let mut fix = Fix::default();
-        let sites = builder_sites(flake);
-        if sites.is_empty() {
+        let (sites, unfollowed) = builder_sites(flake);
+        if sites.is_empty() && unfollowed.is_empty() {
             return Ok(fix);
         }
 
         // The special arguments that read a NixOS configuration, per call.
         let mut found: Vec<(Site, Vec<SpecialArg>)> = Vec::new();
+        let mut unseen: Vec<String> = Vec::new();
         for site in sites {
-            let args = special_args(&site.arg);
+            let args = match special_args(flake, &site) {
+                Ok(args) => args,
+                Err(u) => {
+                    unseen.push(format!(
+                        "  {}: the special arguments of {} cannot be followed: {}",
+                        flake.location_of_unknown(&u),
+                        site.describe,
+                        u.why
+                    ));
+                    continue;
+                }
+            };
             let nixos: Vec<SpecialArg> = args
                 .into_iter()
                 .filter(|a| reads_nixos(flake, &a.value, &mut BTreeSet::new()))
@@ -60,7 +70,19 @@ impl Codemod for DropOsconfigfor {
                 found.push((site, nixos));
             }
         }
+        for (label, u) in &unfollowed {
+            fix.notes.push(Note {
+                location: Some(flake.location_of_unknown(u)),
+                message: format!(
+                    "{label} cannot be followed ({}); it is left as it is",
+                    u.why
+                ),
+            });
+        }
         if found.is_empty() {
+            if !unseen.is_empty() && !cx.options.allow_breaking {
+                return Err(refusal(flake, &unseen));
+            }
             return Ok(fix);
         }
 
@@ -69,20 +91,36 @@ impl Codemod for DropOsconfigfor {
         for (site, args) in &found {
             let names: BTreeSet<String> = args.iter().map(|a| a.name.clone()).collect();
             let mut roots: Vec<(Kind, Module)> = Vec::new();
-            for list in &site.module_lists {
-                for item in modules::list_items(list) {
-                    roots.push((
-                        Kind::Home,
-                        modules::module_of(&item, &flake.path, &flake.file.lines),
-                    ));
+            for item in &site.items {
+                match (&item.module, &item.unknown) {
+                    (_, Some(u)) => unseen.push(format!(
+                        "  {}: a Home Manager module of {} cannot be followed: {}",
+                        flake.location_of_unknown(u),
+                        site.describe,
+                        u.why
+                    )),
+                    (Module::Opaque { location, text }, None) => fix.notes.push(Note {
+                        location: Some(location.clone()),
+                        message: format!(
+                            "`{text}` comes from an input and is written for Home Manager on its own; its reads of {} are not checked",
+                            join(&names)
+                        ),
+                    }),
+                    (m, None) => roots.push((Kind::Home, m.clone())),
                 }
             }
             let graph = modules::follow(cx.ws, roots);
             for (_, location, text) in &graph.opaque {
-                fix.notes.push(Note {
-                    location: Some(location.clone()),
-                    message: format!("cannot follow the Home Manager module `{text}`; its reads of {} are not checked", join(&names)),
-                });
+                if is_input_module(flake, text) {
+                    fix.notes.push(Note {
+                        location: Some(location.clone()),
+                        message: format!("`{text}` comes from an input and is written for Home Manager on its own; its reads of {} are not checked", join(&names)),
+                    });
+                } else {
+                    unseen.push(format!(
+                        "  {location}: the Home Manager module `{text}` cannot be followed"
+                    ));
+                }
             }
             for (_, location, path) in &graph.missing {
                 fix.notes.push(Note {
@@ -98,27 +136,52 @@ impl Codemod for DropOsconfigfor {
                             reads.extend(module_reads(&top, &scope, parsed, path, &names));
                         }
                     }
-                    Err(e) => fix.notes.push(Note {
-                        location: None,
-                        message: format!("cannot check {}: {e}", path.display()),
-                    }),
+                    Err(e) => unseen.push(format!(
+                        "  {}: the Home Manager module cannot be checked: {e}",
+                        Location::start_of(path.clone())
+                    )),
                 }
             }
             for (_, file, node) in &graph.inline {
-                if file == &flake.path {
-                    reads.extend(module_reads(node, &flake.scope, &flake.file, file, &names));
-                } else if let Ok(Some(text)) = cx.ws.read(file) {
-                    // Inline modules of other files were reached through a parse of that file.
-                    if let Ok(parsed) = syntax::parse(file, &text) {
-                        if let Some(same) = parsed.root.descendants().find(|n| {
-                            n.text_range() == node.text_range() && n.kind() == node.kind()
-                        }) {
-                            let scope = ScopeIndex::build(&parsed.root);
-                            reads.extend(module_reads(&same, &scope, &parsed, file, &names));
-                        }
+                let loaded = program_file(flake, file);
+                match loaded {
+                    Some(id) => {
+                        let src = flake.src(id);
+                        reads.extend(module_reads(node, src.scope(), src.file(), file, &names));
                     }
+                    None => match cx.ws.read(file) {
+                        Ok(Some(text)) => match syntax::parse(file, &text) {
+                            Ok(parsed) => {
+                                if let Some(same) = parsed.root.descendants().find(|n| {
+                                    n.text_range() == node.text_range() && n.kind() == node.kind()
+                                }) {
+                                    let scope = ScopeIndex::build(&parsed.root);
+                                    reads
+                                        .extend(module_reads(&same, &scope, &parsed, file, &names));
+                                }
+                            }
+                            Err(e) => unseen.push(format!(
+                                "  {}: the Home Manager module cannot be checked: {e}",
+                                Location::start_of(file.clone())
+                            )),
+                        },
+                        Ok(None) => {}
+                        Err(e) => unseen.push(format!(
+                            "  {}: the Home Manager module cannot be read: {e}",
+                            Location::start_of(file.clone())
+                        )),
+                    },
                 }
             }
+        }
+        if !unseen.is_empty() && !cx.options.allow_breaking {
+            return Err(refusal(flake, &unseen));
+        }
+        for u in &unseen {
+            fix.notes.push(Note {
+                location: None,
+                message: format!("warning: not checked (--allow-breaking):\n{u}"),
+            });
         }
         reads.sort_by(|a, b| a.location.cmp(&b.location));
         reads.dedup_by(|a, b| a.location == b.location);
@@ -128,14 +191,15 @@ impl Codemod for DropOsconfigfor {
                 .iter()
                 .map(|r| format!("  {}: {}", r.location, r.what))
                 .collect();
-            return Err(cx.refuse(
-                NAME,
-                found[0].1[0].entry.text_range().start(),
-                format!(
+            let first = &found[0].1[0].entry;
+            return Err(Error::Refused {
+                codemod: NAME.into(),
+                location: Some(flake.location_of(first)),
+                message: format!(
                     "Home Manager modules read the argument without a guard and would fail once it is gone (use --allow-breaking to apply anyway):\n{}",
                     list.join("\n")
                 ),
-            ));
+            });
         }
         for r in &reads {
             let prefix = if r.breaking {
@@ -150,314 +214,305 @@ impl Codemod for DropOsconfigfor {
         }
 
         // Remove the special arguments; a set they leave empty becomes `{ }`.
-        let text = &flake.file.text;
-        let mut removed: Vec<TextRange> = Vec::new();
+        // Each goes from the file it is written in.
         let all_args: Vec<&SpecialArg> = found.iter().flat_map(|(_, a)| a.iter()).collect();
-        let mut emptied: Vec<SyntaxNode> = Vec::new();
-        for arg in &all_args {
-            let Some(set) = arg
-                .entry
-                .parent()
-                .filter(|p| p.kind() == SyntaxKind::NODE_ATTR_SET)
-            else {
-                continue;
-            };
-            if found.iter().any(|(site, _)| site.arg == set) {
-                continue; // the builder's own argument set never goes
+        let mut files: Vec<FileId> = all_args.iter().map(|a| a.entry.file).collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            let src = flake.src(file);
+            let path = src.path().to_path_buf();
+            let text = &src.file().text;
+            let args: Vec<&SpecialArg> = all_args
+                .iter()
+                .copied()
+                .filter(|a| a.entry.file == file)
+                .collect();
+            let mut removed: Vec<TextRange> = Vec::new();
+            let mut emptied: Vec<SyntaxNode> = Vec::new();
+            for arg in &args {
+                let Some(set) = arg
+                    .entry
+                    .node
+                    .parent()
+                    .filter(|p| p.kind() == SyntaxKind::NODE_ATTR_SET)
+                else {
+                    continue;
+                };
+                if found
+                    .iter()
+                    .any(|(site, _)| site.arg.file == file && site.arg.node == set)
+                {
+                    continue; // the builder's own argument set never goes
+                }
+                let all_gone = set
+                    .children()
+                    .filter(|c| {
+                        matches!(
+                            c.kind(),
+                            SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                        )
+                    })
+                    .all(|c| {
+                        let names = c
+                            .children()
+                            .filter(|n| n.kind() != SyntaxKind::NODE_INHERIT_FROM)
+                            .count();
+                        let gone = args.iter().filter(|a| a.entry.node == c).count();
+                        gone > 0 && (c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE || gone == names)
+                    });
+                let has_comments = set
+                    .children_with_tokens()
+                    .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT);
+                if all_gone && !has_comments && !emptied.contains(&set) {
+                    emptied.push(set);
+                }
             }
-            let all_gone = set
-                .children()
-                .filter(|c| {
-                    matches!(
-                        c.kind(),
-                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
-                    )
-                })
-                .all(|c| {
-                    let names = c
-                        .children()
-                        .filter(|n| n.kind() != SyntaxKind::NODE_INHERIT_FROM)
-                        .count();
-                    let gone = all_args.iter().filter(|a| a.entry == c).count();
-                    gone > 0 && (c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE || gone == names)
-                });
-            let has_comments = set
-                .children_with_tokens()
-                .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT);
-            if all_gone && !has_comments && !emptied.contains(&set) {
-                emptied.push(set);
+            for set in &emptied {
+                fix.edit(
+                    NAME,
+                    path.clone(),
+                    Edit::replace(set.text_range(), make::empty_attrset()),
+                )?;
+                removed.push(set.text_range());
             }
-        }
-        for set in &emptied {
-            fix.edit(
-                NAME,
-                flake.path.clone(),
-                Edit::replace(set.text_range(), make::empty_attrset()),
-            )?;
-            removed.push(set.text_range());
-        }
-        for (site, args) in &found {
-            for arg in args {
+            for arg in &args {
                 let range = arg_removal(arg, text);
                 let in_emptied = emptied.iter().any(|s| s.text_range().contains_range(range));
                 if !in_emptied && !removed.contains(&range) {
                     removed.push(range);
-                    fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
+                    fix.edit(NAME, path.clone(), Edit::delete(range))?;
                 }
+            }
+            // Then the helpers only those arguments used (osConfigFor, currentSystem...).
+            let scope = src.scope();
+            let unused =
+                scope.exclusively_used(&removed, |b| scope.binders[b].kind == BinderKind::Let);
+            let unused: Vec<usize> = unused.into_iter().collect();
+            for range in let_removals(text, scope, &unused) {
+                fix.edit(NAME, path.clone(), Edit::delete(range))?;
+                removed.push(range);
+            }
+            if !unused.is_empty() {
+                let names: Vec<String> = unused
+                    .iter()
+                    .map(|&b| format!("`{}`", scope.binders[b].name))
+                    .collect();
+                fix.actions
+                    .push(format!("removed {}, now unused", names.join(", ")));
+            }
+            for tok in src
+                .file()
+                .root
+                .descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+            {
+                if tok.kind() == SyntaxKind::TOKEN_COMMENT
+                    && removed.iter().any(|r| r.contains_range(tok.text_range()))
+                {
+                    fix.removed_comments.push(normalize_comment(tok.text()));
+                }
+            }
+        }
+        for (site, args) in &found {
+            for arg in args {
                 fix.actions.push(format!(
                     "removed `{}` ({}) from {}",
                     arg.name,
-                    flake.location(arg.entry.text_range().start()),
+                    flake.location_of(&arg.entry),
                     site.describe
                 ));
             }
             fix.declared_changes.extend(site.declared.iter().cloned());
         }
-
-        // Then the helpers only those arguments used (osConfigFor, currentSystem...).
-        let unused = flake
-            .scope
-            .exclusively_used(&removed, |b| flake.scope.binders[b].kind == BinderKind::Let);
-        let unused: Vec<usize> = unused.into_iter().collect();
-        for range in let_removals(text, &flake.scope, &unused) {
-            fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
-            removed.push(range);
-        }
-        if !unused.is_empty() {
-            let names: Vec<String> = unused
-                .iter()
-                .map(|&b| format!("`{}`", flake.scope.binders[b].name))
-                .collect();
-            fix.actions
-                .push(format!("removed {}, now unused", names.join(", ")));
-        }
-        for tok in flake
-            .file
-            .root
-            .descendants_with_tokens()
-            .filter_map(|e| e.into_token())
-        {
-            if tok.kind() == SyntaxKind::TOKEN_COMMENT
-                && removed.iter().any(|r| r.contains_range(tok.text_range()))
-            {
-                fix.removed_comments.push(normalize_comment(tok.text()));
-            }
-        }
+        // Actions in a stable order: the removals first, as before.
+        let (removals, rest): (Vec<String>, Vec<String>) = fix
+            .actions
+            .drain(..)
+            .partition(|a| a.starts_with("removed `"));
+        fix.actions = removals.into_iter().chain(rest).collect();
         fix.declared_changes.sort();
         fix.declared_changes.dedup();
         Ok(fix)
     }
 }
 
-/// A `homeManagerConfiguration { ... }` call of a standalone configuration.
+/// The refusal for what could not be seen.
+fn refusal(flake: &Flake, unseen: &[String]) -> Error {
+    Error::Refused {
+        codemod: NAME.into(),
+        location: Some(flake.location(0.into())),
+        message: format!(
+            "cannot see every Home Manager module of the configurations it would change, so it cannot tell whether they read the argument (use --allow-breaking to apply anyway):\n{}",
+            unseen.join("\n")
+        ),
+    }
+}
+
+/// Whether a module reference that the module graph cannot follow comes
+/// from an input (`inputs.x.homeManagerModules.y`, `nix-index.hmModules.y`).
+fn is_input_module(flake: &Flake, text: &str) -> bool {
+    let head = text.split(['.', ' ']).next().unwrap_or_default();
+    head == "inputs" || flake.inputs.iter().any(|i| i.name == head)
+}
+
+/// The program file loaded from `path`, if it is one.
+fn program_file(flake: &Flake, path: &Path) -> Option<FileId> {
+    flake
+        .program_files()
+        .into_iter()
+        .find(|&id| flake.src(id).path() == path)
+}
+
+/// A `homeManagerConfiguration { ... }` call that builds standalone
+/// configurations, wherever it is written.
 struct Site {
-    /// The argument set.
-    arg: SyntaxNode,
-    /// Module lists that reach this call: its own `modules`, and for calls in
-    /// a helper, the `modules` given at the helper's call sites.
-    module_lists: Vec<SyntaxNode>,
-    /// "homeConfigurations.alice" or "helper `mkHome`", for the summary.
+    /// The argument of the builder call.
+    arg: Val,
+    /// The module-list items of every configuration it builds, followed.
+    items: Vec<ModuleItem>,
+    /// The calls' arguments as seen from each configuration (with its bindings).
+    args: Vec<Val>,
+    /// "homeConfigurations.alice" or "the helper `mkHome`", for the summary.
     describe: String,
     /// The outputs it builds.
     declared: Vec<String>,
 }
 
-/// Every direct `homeManagerConfiguration` call that builds an entry of
-/// `homeConfigurations`: in its value, or in a local helper it calls.
-fn builder_sites(flake: &Flake) -> Vec<Site> {
-    let Some(outputs) = &flake.outputs else {
-        return Vec::new();
-    };
-    let home: Vec<SyntaxNode> = outputs
-        .defs_of("homeConfigurations")
-        .filter_map(|d| d.value.clone())
-        .collect();
-    if home.is_empty() {
-        return Vec::new();
-    }
-    let configurations: Vec<_> = flake
-        .configurations()
-        .into_iter()
-        .filter(|c| c.output == "homeConfigurations")
-        .collect();
-    let roots: Vec<TextRange> = home.iter().map(|v| v.text_range()).collect();
-    let helpers = flake.scope.reachable(&roots, |b| {
-        matches!(
-            flake.scope.binders[b].kind,
-            BinderKind::Let | BinderKind::Rec
-        )
-    });
-    let mut areas: Vec<(SyntaxNode, Option<usize>)> =
-        home.iter().map(|v| (v.clone(), None)).collect();
-    for &b in &helpers {
-        for e in &flake.scope.binders[b].entries {
-            if let Some(v) = attr_value(e) {
-                areas.push((v, Some(b)));
-            }
-        }
-    }
+/// Every builder call that builds an entry of `homeConfigurations`, through
+/// helpers, imports and generators; and the configurations that cannot be
+/// followed.
+fn builder_sites(flake: &Flake) -> (Vec<Site>, Vec<(String, Unknown)>) {
     let mut sites: Vec<Site> = Vec::new();
-    let mut seen: Vec<TextRange> = Vec::new();
-    for (area, helper) in areas {
-        for app in area
-            .descendants()
-            .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
-        {
-            let Some(call) = flake.builder_call(&app, BUILDER, &[]) else {
-                continue;
-            };
-            if !matches!(call.via, Via::Direct(_)) || call.arg.kind() != SyntaxKind::NODE_ATTR_SET {
-                continue;
+    let mut unfollowed = Vec::new();
+    for conf in flake.configurations() {
+        if conf.output != "homeConfigurations" {
+            continue;
+        }
+        let label = format!(
+            "homeConfigurations.{}",
+            conf.name.clone().unwrap_or_else(|| "<dynamic>".into())
+        );
+        let Some(call) = &conf.call else {
+            if let Some(u) = conf.unknown {
+                unfollowed.push((label, u));
             }
-            if seen.contains(&call.arg.text_range()) {
-                continue;
+            continue;
+        };
+        let key = (call.call.file, call.call.node.text_range());
+        let idx = match sites.iter().position(|s| {
+            (s.arg.file, s.arg.node.text_range()) == (call.arg.file, call.arg.node.text_range())
+                || s.args.iter().any(|a| (a.file, a.node.text_range()) == key)
+        }) {
+            Some(i) => i,
+            None => {
+                let describe = match &call.via {
+                    Via::Direct(_) => label.clone(),
+                    Via::Helper { name, .. } => format!("the helper `{name}`"),
+                };
+                sites.push(Site {
+                    arg: call.arg.clone(),
+                    items: Vec::new(),
+                    args: Vec::new(),
+                    describe,
+                    declared: Vec::new(),
+                });
+                sites.len() - 1
             }
-            seen.push(call.arg.text_range());
-            let mut module_lists: Vec<SyntaxNode> = syntax::entry_values(&call.arg, "modules");
-            let (describe, declared) = match helper {
-                None => {
-                    let names: Vec<String> = configurations
-                        .iter()
-                        .filter(|c| c.value.text_range().contains_range(app.text_range()))
-                        .map(|c| {
-                            format!(
-                                "homeConfigurations.{}",
-                                c.name.clone().unwrap_or_else(|| "<dynamic>".into())
-                            )
-                        })
-                        .collect();
-                    let describe = names
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| "homeConfigurations".into());
-                    let declared =
-                        if names.iter().any(|n| n.ends_with("<dynamic>")) || names.is_empty() {
-                            vec!["homeConfigurations".to_string()]
-                        } else {
-                            names
-                        };
-                    (describe, declared)
-                }
-                Some(b) => {
-                    let name = flake.scope.binders[b].name.clone();
-                    let users: Vec<_> = configurations
-                        .iter()
-                        .filter(|c| {
-                            c.call.as_ref().is_some_and(
-                                |k| matches!(&k.via, Via::Helper { binder, .. } if *binder == b),
-                            )
-                        })
-                        .collect();
-                    for u in &users {
-                        if let Some(k) = &u.call {
-                            if k.arg.kind() == SyntaxKind::NODE_ATTR_SET {
-                                module_lists.extend(syntax::entry_values(&k.arg, "modules"));
-                            }
-                        }
-                    }
-                    let mut declared: Vec<String> = users
-                        .iter()
-                        .filter_map(|c| c.name.clone())
-                        .map(|n| format!("homeConfigurations.{n}"))
-                        .collect();
-                    if declared.is_empty() || users.iter().any(|c| c.name.is_none()) {
-                        declared = vec!["homeConfigurations".into()];
-                    }
-                    (format!("the helper `{name}`"), declared)
-                }
-            };
-            sites.push(Site {
-                arg: call.arg,
-                module_lists,
-                describe,
-                declared,
-            });
+        };
+        let site = &mut sites[idx];
+        site.items.extend(flake.module_items(call));
+        site.args.push(call.arg.clone());
+        if conf.name.is_some() {
+            site.declared.push(label);
+        } else {
+            site.declared.push("homeConfigurations".into());
         }
     }
-    sites
+    (sites, unfollowed)
 }
 
 /// One special argument: `osConfig = ...;` inside `extraSpecialArgs`, or
-/// `extraSpecialArgs.osConfig = ...;`, or a name of `inherit` there.
+/// `extraSpecialArgs.osConfig = ...;`, or a name of `inherit` there,
+/// wherever it is written.
 struct SpecialArg {
     name: String,
     /// The `NODE_ATTRPATH_VALUE` or `NODE_INHERIT` holding it.
-    entry: SyntaxNode,
+    entry: Val,
     /// The attribute (for `inherit`, the name inside it).
     attr: Option<SyntaxNode>,
-    value: SyntaxNode,
+    value: Val,
 }
 
-fn special_args(arg: &SyntaxNode) -> Vec<SpecialArg> {
-    let mut out = Vec::new();
-    for (entry, path, value) in syntax::static_entries(arg) {
-        match path.as_slice() {
-            [esa, name] if esa == "extraSpecialArgs" => out.push(SpecialArg {
-                name: name.clone(),
-                entry: entry.clone(),
-                attr: None,
-                value,
-            }),
-            [esa] if esa == "extraSpecialArgs" => {
-                let set = unparen(value);
-                if set.kind() != SyntaxKind::NODE_ATTR_SET {
-                    continue;
-                }
-                for inner in set.children() {
-                    match inner.kind() {
-                        SyntaxKind::NODE_ATTRPATH_VALUE => {
-                            let (Some(p), Some(v)) = (attrpath_names(&inner), attr_value(&inner))
-                            else {
-                                continue;
-                            };
-                            if p.len() == 1 {
-                                out.push(SpecialArg {
-                                    name: p[0].clone(),
-                                    entry: inner.clone(),
-                                    attr: None,
-                                    value: v,
-                                });
-                            }
-                        }
-                        SyntaxKind::NODE_INHERIT => {
-                            // `inherit osConfig;` reads a binding; `inherit (x) osConfig;` reads x.
-                            let from = inner
-                                .children()
-                                .find(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM);
-                            for attr in inner
-                                .children()
-                                .filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM)
-                            {
-                                let Some(name) = static_attr_name(&attr) else {
-                                    continue;
-                                };
-                                let value = match &from {
-                                    Some(f) => f.clone(),
-                                    None => attr.clone(),
-                                };
-                                out.push(SpecialArg {
-                                    name,
-                                    entry: inner.clone(),
-                                    attr: Some(attr),
-                                    value,
-                                });
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+/// The special arguments the site's call passes, as seen from each
+/// configuration it builds (one helper may be called with several).
+fn special_args(flake: &Flake, site: &Site) -> Result<Vec<SpecialArg>, Unknown> {
+    let mut out: Vec<SpecialArg> = Vec::new();
+    for arg in &site.args {
+        let arg = flake.resolve(arg);
+        let Some(esa) = flake.get(&arg, "extraSpecialArgs") else {
+            continue;
+        };
+        for e in flake.entries(&esa)? {
+            let Some(name) = e.key.name().map(str::to_string) else {
+                continue;
+            };
+            let value = match &e.value {
+                Lookup::Val(v) => v.clone(),
+                _ => e.entry.clone(),
+            };
+            let attr = (e.entry.node.kind() == SyntaxKind::NODE_INHERIT)
+                .then(|| {
+                    e.entry.node.children().find(|c| {
+                        c.kind() != SyntaxKind::NODE_INHERIT_FROM
+                            && static_attr_name(c).as_deref() == Some(name.as_str())
+                    })
+                })
+                .flatten();
+            // `inherit (x) osConfig;` reads x.
+            let value = match (
+                &attr,
+                e.entry
+                    .node
+                    .children()
+                    .find(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM),
+            ) {
+                (Some(_), Some(from)) => Val {
+                    node: from,
+                    ..e.entry.clone()
+                },
+                _ => value,
+            };
+            let same = |o: &SpecialArg| {
+                o.entry.file == e.entry.file && o.entry.node == e.entry.node && o.name == name
+            };
+            if !out.iter().any(same) {
+                out.push(SpecialArg {
+                    name,
+                    entry: e.entry.clone(),
+                    attr,
+                    value,
+                });
             }
-            _ => {}
         }
     }
-    out
+    Ok(out)
 }
 
-/// Whether `node` reads a NixOS configuration: it selects
+/// Whether `v` reads a NixOS configuration: it selects
 /// `nixosConfigurations` (from `self`, `outputs`, anything), refers to a
-/// `rec` sibling of that name, or uses a local binding that does.
-fn reads_nixos(flake: &Flake, node: &SyntaxNode, visiting: &mut BTreeSet<usize>) -> bool {
-    for n in node.descendants() {
+/// `rec` sibling of that name, or uses a binding that does, in any file,
+/// through helper arguments too.
+fn reads_nixos(flake: &Flake, v: &Val, visiting: &mut BTreeSet<(FileId, u32, u32)>) -> bool {
+    if !visiting.insert((
+        v.file,
+        u32::from(v.node.text_range().start()),
+        u32::from(v.node.text_range().end()),
+    )) {
+        return false;
+    }
+    let src = flake.src(v.file);
+    for n in std::iter::once(v.node.clone()).chain(v.node.descendants()) {
         match n.kind() {
             SyntaxKind::NODE_ATTRPATH
                 if n.children()
@@ -469,19 +524,49 @@ fn reads_nixos(flake: &Flake, node: &SyntaxNode, visiting: &mut BTreeSet<usize>)
                 if n.parent()
                     .is_some_and(|p| p.kind() != SyntaxKind::NODE_ATTRPATH) =>
             {
-                let Some(r) = flake.scope.refs.iter().find(|r| r.range == n.text_range()) else {
+                let Some(r) = src.scope().reference_at(n.text_range()) else {
                     continue;
                 };
                 let Some(b) = r.binder else { continue };
-                let binder = &flake.scope.binders[b];
+                let binder = &src.scope().binders[b];
                 if binder.name == "nixosConfigurations" && binder.kind == BinderKind::Rec {
                     return true;
                 }
-                if matches!(binder.kind, BinderKind::Let | BinderKind::Rec) && visiting.insert(b) {
+                // Follow the name to what it stands for (a binding, a helper argument).
+                let ident = Val {
+                    file: v.file,
+                    node: n.clone(),
+                    env: v.env.clone(),
+                };
+                let mut hops = Vec::new();
+                let target = flake.resolve_traced(&ident, &mut hops);
+                let next: Vec<Val> = match &target {
+                    Whnf::Call { call, .. } => vec![call.clone()],
+                    Whnf::Lambda(l) => vec![l.clone()],
+                    Whnf::Attrs(parts) => parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            eval::Part::Set { set, .. } => Some(set.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if matches!(binder.kind, BinderKind::Let | BinderKind::Rec) {
                     for e in binder.entries.clone() {
-                        if reads_nixos(flake, &e, visiting) {
+                        let ev = Val {
+                            file: v.file,
+                            node: e,
+                            env: v.env.clone(),
+                        };
+                        if reads_nixos(flake, &ev, visiting) {
                             return true;
                         }
+                    }
+                }
+                for t in next {
+                    if reads_nixos(flake, &t, visiting) {
+                        return true;
                     }
                 }
             }
@@ -495,6 +580,7 @@ fn reads_nixos(flake: &Flake, node: &SyntaxNode, visiting: &mut BTreeSet<usize>)
 fn arg_removal(arg: &SpecialArg, text: &str) -> TextRange {
     let names = arg
         .entry
+        .node
         .children()
         .filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM)
         .count();
@@ -502,7 +588,7 @@ fn arg_removal(arg: &SpecialArg, text: &str) -> TextRange {
         // One name of several in an `inherit`: just that name.
         Some(attr) if names > 1 => attr.text_range(),
         // The entry with its comments (and, mid-line, the blanks before it).
-        _ => attached_range(&arg.entry, text),
+        _ => attached_range(&arg.entry.node, text),
     };
     removal_range(range, text)
 }

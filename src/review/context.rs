@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
-use crate::flake::{Configuration, Flake};
+use crate::flake::eval::FileId;
+use crate::flake::model::Helper;
+use crate::flake::{Configuration, Flake, ModuleItem};
 use crate::lock;
 use crate::modules::{self, Graph, Kind, Module, Reach};
 use crate::syntax::{attr_value, static_attr_name, unparen, LineIndex};
@@ -20,8 +22,8 @@ pub(crate) struct Conf {
     pub conf: Configuration,
     /// `Home` for `homeConfigurations`, `Nixos` for NixOS and nix-darwin.
     pub kind: Kind,
-    /// The module-list items it passes (flake.nix nodes).
-    pub items: Vec<SyntaxNode>,
+    /// The module-list items it passes, followed (in any file).
+    pub items: Vec<ModuleItem>,
     /// What it reaches (a query on the combined graph).
     pub reach: Reach,
 }
@@ -94,7 +96,8 @@ pub(crate) struct Cx<'a> {
     pub ws: &'a Workspace,
     pub options: &'a Options,
     pub flake: Flake,
-    pub helpers: Vec<(usize, &'static str)>,
+    /// Helpers that wrap a builder, in every program file.
+    pub helpers: Vec<Helper>,
     pub confs: Vec<Conf>,
     /// Everything reached from every configuration and every helper body.
     pub graph: Graph,
@@ -111,7 +114,6 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub fn new(ws: &'a Workspace, flake: Flake, options: &'a Options) -> Cx<'a> {
-        let helpers = flake.builder_helpers();
         let binder_at = flake
             .scope
             .refs
@@ -130,21 +132,27 @@ impl<'a> Cx<'a> {
             let items = conf
                 .call
                 .as_ref()
-                .map(|c| flake.module_items(c, &helpers))
+                .map(|c| flake.module_items(c))
                 .unwrap_or_default();
-            all_roots.extend(items.iter().map(|i| (kind, module_of(&flake, i))));
+            all_roots.extend(items.iter().map(|i| (kind, i.module.clone())));
             confs.push((conf, kind, items));
         }
-        // Helpers nobody calls still hold modules (and Home Manager blocks).
-        for (binder, builder) in &helpers {
-            let kind = if *builder == "homeManagerConfiguration" {
+        // Helpers (in any program file reached so far) still hold modules
+        // and Home Manager blocks when nobody calls them.
+        let helpers = flake.builder_helpers();
+        for h in &helpers {
+            let kind = if h.builder == "homeManagerConfiguration" {
                 Kind::Home
             } else {
                 Kind::Nixos
             };
-            for call in flake.helper_calls(*binder, &helpers) {
-                for item in flake.module_items(&call, &helpers) {
-                    all_roots.push((kind, module_of(&flake, &item)));
+            for call in &h.calls {
+                // Items that depend on the helper's arguments are followed
+                // where it is called, not here.
+                for item in flake.module_items(call) {
+                    if item.unknown.is_none() {
+                        all_roots.push((kind, item.module));
+                    }
                 }
             }
         }
@@ -155,16 +163,21 @@ impl<'a> Cx<'a> {
             .into_iter()
             .map(|(conf, kind, items)| {
                 let roots: Vec<(Kind, Module)> =
-                    items.iter().map(|i| (kind, module_of(&flake, i))).collect();
-                for (item, (_, m)) in items.iter().zip(&roots) {
-                    if let Module::File(p) = m {
+                    items.iter().map(|i| (kind, i.module.clone())).collect();
+                for item in &items {
+                    if let Module::File(p) = &item.module {
                         let file = if ws.is_dir(p) {
                             p.join("default.nix")
                         } else {
                             p.clone()
                         };
                         if !ws.exists(&file) {
-                            let span = Span::of(&flake.path, &flake.file.lines, item.text_range());
+                            let src = flake.src(item.written.file);
+                            let span = Span::of(
+                                src.path(),
+                                &src.file().lines,
+                                item.written.node.text_range(),
+                            );
                             if !missing_roots.iter().any(|(_, s)| s == &span) {
                                 missing_roots.push((file, span));
                             }
@@ -226,6 +239,12 @@ impl<'a> Cx<'a> {
         Span::of(&self.flake.path, &self.flake.file.lines, range)
     }
 
+    /// The span of a node of program file `file`.
+    pub fn span_in(&self, file: FileId, range: TextRange) -> Span {
+        let src = self.flake.src(file);
+        Span::of(src.path(), &src.file().lines, range)
+    }
+
     /// The binder a reference in flake.nix resolves to.
     pub fn binder_of(&self, ident: &SyntaxNode) -> Option<usize> {
         self.binder_at.get(&ident.text_range()).copied().flatten()
@@ -235,10 +254,6 @@ impl<'a> Cx<'a> {
     pub fn rel(&self, path: &Path) -> PathBuf {
         super::relative_to(&self.flake.dir(), path)
     }
-}
-
-fn module_of(flake: &Flake, item: &SyntaxNode) -> Module {
-    modules::module_of(item, &flake.path, &flake.file.lines)
 }
 
 /// Every NixOS module reached (inline or file) that sets `home-manager.*`,
@@ -264,8 +279,12 @@ fn home_manager_blocks(flake: &Flake, graph: &Graph) -> Vec<HmBlock> {
         if *kind != Kind::Nixos {
             continue;
         }
-        let lines = if file == &flake.path {
-            Some(flake.file.lines.clone())
+        let program = flake
+            .program_files()
+            .into_iter()
+            .find(|&id| flake.src(id).path() == file);
+        let lines = if let Some(id) = program {
+            Some(flake.src(id).file().lines.clone())
         } else {
             graph
                 .files
@@ -436,22 +455,19 @@ impl Cx<'_> {
             .collect()
     }
 
-    /// The local helper (let or rec binding of flake.nix) whose definition
-    /// holds `range` of flake.nix, innermost first.
+    /// The helper (a `let` or `rec` binding of a program file) whose
+    /// definition holds `range` of `file`, innermost first.
     pub fn enclosing_helper(&self, file: &Path, range: TextRange) -> Option<String> {
-        if file != self.flake.path {
-            return None;
-        }
         self.helpers
             .iter()
-            .filter_map(|(h, _)| {
-                let entry = self.flake.scope.binders[*h].entries.first()?;
-                entry.text_range().contains_range(range).then(|| {
-                    (
-                        entry.text_range().len(),
-                        self.flake.scope.binders[*h].name.clone(),
-                    )
-                })
+            .filter(|h| self.flake.src(h.file).path() == file)
+            .filter_map(|h| {
+                let src = self.flake.src(h.file);
+                let entry = src.scope().binders[h.binder].entries.first()?;
+                entry
+                    .text_range()
+                    .contains_range(range)
+                    .then(|| (entry.text_range().len(), h.name.clone()))
             })
             .min()
             .map(|(_, name)| name)

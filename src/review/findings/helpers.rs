@@ -15,13 +15,13 @@ use crate::review::{Finding, Rule};
 
 pub(super) fn helper_bypassed(cx: &Cx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let scope = &cx.flake.scope;
     for (output, builder) in BUILDERS {
         let helpers: Vec<usize> = cx
             .helpers
             .iter()
-            .filter(|(_, b)| b == builder)
-            .map(|(h, _)| *h)
+            .enumerate()
+            .filter(|(_, h)| h.builder == *builder)
+            .map(|(i, _)| i)
             .collect();
         if helpers.is_empty() {
             continue;
@@ -32,24 +32,31 @@ pub(super) fn helper_bypassed(cx: &Cx) -> Vec<Finding> {
         for c in cx.confs.iter().filter(|c| c.conf.output == *output) {
             match c.conf.call.as_ref().map(|k| &k.via) {
                 Some(Via::Direct(text)) => direct.push((c, text.clone())),
-                Some(Via::Helper { binder, .. }) if helpers.contains(binder) => {
-                    users.entry(*binder).or_default().push(c.label())
+                Some(Via::Helper { lambda, .. }) => {
+                    let h = helpers.iter().copied().find(|&h| {
+                        let l = &cx.helpers[h].lambda;
+                        (l.file, l.node.text_range()) == *lambda
+                    });
+                    if let Some(h) = h {
+                        users.entry(h).or_default().push(c.label())
+                    }
                 }
                 _ => {}
             }
         }
-        let name = |h: usize| scope.binders[h].name.clone();
+        let name = |h: usize| cx.helpers[h].name.clone();
         let def_span = |h: usize| {
-            scope.binders[h]
+            let helper = &cx.helpers[h];
+            cx.flake.src(helper.file).scope().binders[helper.binder]
                 .entries
                 .first()
-                .map(|e| cx.span(e.text_range()))
+                .map(|e| cx.span_in(helper.file, e.text_range()))
         };
         let direct_spans = || {
             direct
                 .iter()
                 .map(|(c, text)| {
-                    cx.span(c.conf.entry.text_range())
+                    cx.span_in(c.conf.file, c.conf.entry.text_range())
                         .labelled(format!("{}: built with {text} directly", c.label()))
                 })
                 .collect::<Vec<_>>()
@@ -92,7 +99,16 @@ pub(super) fn helper_bypassed(cx: &Cx) -> Vec<Finding> {
         }
 
         for &h in &helpers {
-            if scope.uses_of(h).next().is_some() {
+            let helper = &cx.helpers[h];
+            if users.contains_key(&h)
+                || cx
+                    .flake
+                    .src(helper.file)
+                    .scope()
+                    .uses_of(helper.binder)
+                    .next()
+                    .is_some()
+            {
                 continue;
             }
             let Some(def) = def_span(h) else { continue };

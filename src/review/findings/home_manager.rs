@@ -56,9 +56,7 @@ pub(super) fn redundant_standalone(cx: &Cx) -> Vec<Finding> {
     for c in cx.confs.iter().filter(|c| c.kind == Kind::Home) {
         let mut files: Vec<std::path::PathBuf> = Vec::new();
         for item in &c.items {
-            let Module::File(mut p) =
-                crate::modules::module_of(item, &cx.flake.path, &cx.flake.file.lines)
-            else {
+            let Module::File(mut p) = item.module.clone() else {
                 continue;
             };
             if cx.ws.is_dir(&p) {
@@ -109,7 +107,7 @@ pub(super) fn redundant_standalone(cx: &Cx) -> Vec<Finding> {
         }
         let users: Vec<String> = user_names.into_iter().collect();
         let mut spans = vec![cx
-            .span(c.conf.entry.text_range())
+            .span_in(c.conf.file, c.conf.entry.text_range())
             .labelled(format!("homeConfigurations.{}", c.label()))];
         spans.extend(user_spans);
         let for_users = if users.is_empty() {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
 use super::and_list;
+use crate::flake::eval::FileId;
 use crate::modules::Kind;
 use crate::review::context::Cx;
 use crate::review::{Finding, Rule, Span};
@@ -75,94 +76,107 @@ fn hits(node: &SyntaxNode) -> Vec<Hit> {
     out
 }
 
+/// A standalone configuration to look at: its label, the places to look
+/// (file, range), and where it is defined.
+type Target = (String, Vec<(FileId, TextRange)>, FileId, TextRange);
+
 pub(super) fn reads_nixos(cx: &Cx) -> Option<Finding> {
-    let outputs = cx.flake.outputs.as_ref()?;
-    let scope = &cx.flake.scope;
-    // What to look at: every standalone configuration, and generated ones as a whole.
-    let mut targets: Vec<(String, SyntaxNode, TextRange)> = cx
+    cx.flake.outputs.as_ref()?;
+    // What to look at: every standalone configuration (its value, and the
+    // builder call it reaches, in whatever file each is written).
+    let targets: Vec<Target> = cx
         .confs
         .iter()
         .filter(|c| c.kind == Kind::Home)
         .map(|c| {
-            (
-                format!("homeConfigurations.{}", c.label()),
-                c.conf.value.clone(),
-                c.conf.entry.text_range(),
-            )
+            let mut roots = vec![(c.conf.value.file, c.conf.value.node.text_range())];
+            if let Some(call) = &c.conf.call {
+                roots.push((call.arg.file, call.arg.node.text_range()));
+            }
+            let label = match &c.conf.name {
+                Some(n) => format!("homeConfigurations.{n}"),
+                None => "homeConfigurations".to_string(),
+            };
+            (label, roots, c.conf.file, c.conf.entry.text_range())
         })
         .collect();
-    for def in outputs.defs_of("homeConfigurations") {
-        let Some(value) = &def.value else { continue };
-        if def.path.len() == 1
-            && crate::syntax::unparen(value.clone()).kind() != SyntaxKind::NODE_ATTR_SET
-        {
-            targets.push((
-                "homeConfigurations".into(),
-                value.clone(),
-                def.entry.text_range(),
-            ));
-        }
-    }
-    let eligible = |b: usize| {
-        let binder = &scope.binders[b];
-        matches!(binder.kind, BinderKind::Let | BinderKind::Rec)
-            && !CONFIG_OUTPUTS.contains(&binder.name.as_str())
-    };
 
-    let mut affected: Vec<(String, TextRange, bool, bool)> = Vec::new();
-    // Sources: binder (or None for direct reads) -> hits.
-    let mut via: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
-    let mut direct: Vec<Hit> = Vec::new();
-    for (label, value, entry) in &targets {
+    let mut affected: Vec<(String, FileId, TextRange, bool, bool)> = Vec::new();
+    // Sources: binder (file, index) -> hits; and hits read directly.
+    let mut via: BTreeMap<(FileId, usize), Vec<Hit>> = BTreeMap::new();
+    let mut direct: Vec<(FileId, Hit)> = Vec::new();
+    for (label, roots, file, entry) in &targets {
         let mut system = false;
         let mut impure = false;
-        for h in hits(value) {
-            system |= h.kind == HitKind::System;
-            impure |= h.kind == HitKind::Impure;
-            if !direct.iter().any(|d| d.range == h.range) {
-                direct.push(h);
+        for &(rf, range) in roots {
+            let src = cx.flake.src(rf);
+            let scope = src.scope();
+            let node = crate::syntax::covering_node(&src.file().root, range);
+            for h in hits(&node) {
+                system |= h.kind == HitKind::System;
+                impure |= h.kind == HitKind::Impure;
+                if !direct.iter().any(|(f, d)| *f == rf && d.range == h.range) {
+                    direct.push((rf, h));
+                }
             }
-        }
-        for b in scope.reachable(&[value.text_range()], eligible) {
-            for e in &scope.binders[b].entries {
-                for h in hits(e) {
-                    system |= h.kind == HitKind::System;
-                    impure |= h.kind == HitKind::Impure;
-                    let list = via.entry(b).or_default();
-                    if !list.iter().any(|d| d.range == h.range) {
-                        list.push(h);
+            let eligible = |b: usize| {
+                let binder = &scope.binders[b];
+                matches!(binder.kind, BinderKind::Let | BinderKind::Rec)
+                    && !CONFIG_OUTPUTS.contains(&binder.name.as_str())
+            };
+            for b in scope.reachable(&[range], eligible) {
+                for e in &scope.binders[b].entries {
+                    for h in hits(e) {
+                        system |= h.kind == HitKind::System;
+                        impure |= h.kind == HitKind::Impure;
+                        let list = via.entry((rf, b)).or_default();
+                        if !list.iter().any(|d| d.range == h.range) {
+                            list.push(h);
+                        }
                     }
                 }
             }
         }
-        if system || impure {
-            affected.push((label.clone(), *entry, system, impure));
+        if (system || impure) && !affected.iter().any(|(l, ..)| l == label) {
+            affected.push((label.clone(), *file, *entry, system, impure));
         }
     }
     if affected.is_empty() {
         return None;
     }
+    // A hit read through a binding is not also a direct read.
+    direct.retain(|(f, h)| {
+        !via.iter().any(|((vf, b), _)| {
+            vf == f
+                && cx.flake.src(*vf).scope().binders[*b]
+                    .entries
+                    .iter()
+                    .any(|e| e.text_range().contains_range(h.range))
+        })
+    });
 
     let mut spans: Vec<Span> = affected
         .iter()
-        .map(|(label, entry, system, impure)| {
+        .map(|(label, file, entry, system, impure)| {
             let what = match (system, impure) {
                 (true, true) => "reads a NixOS configuration and builtins.currentSystem",
                 (true, false) => "reads a NixOS configuration",
                 _ => "reads builtins.currentSystem",
             };
-            cx.span(*entry).labelled(format!("{label}: {what}"))
+            cx.span_in(*file, *entry)
+                .labelled(format!("{label}: {what}"))
         })
         .collect();
     // Per kind: the bindings read through, and the expressions read directly.
     let mut system: (Vec<String>, Vec<String>) = Default::default();
     let mut impure: (Vec<String>, Vec<String>) = Default::default();
-    for (b, list) in &via {
-        let name = &scope.binders[*b].name;
+    for ((file, b), list) in &via {
+        let src = cx.flake.src(*file);
+        let name = &src.scope().binders[*b].name;
         let texts: Vec<String> = list.iter().map(|h| h.text.clone()).collect();
-        if let Some(entry) = scope.binders[*b].entries.first() {
+        if let Some(entry) = src.scope().binders[*b].entries.first() {
             spans.push(
-                cx.span(entry.text_range())
+                cx.span_in(*file, entry.text_range())
                     .labelled(format!("{name}: {}", and_list(&texts))),
             );
         }
@@ -176,8 +190,8 @@ pub(super) fn reads_nixos(cx: &Cx) -> Option<Finding> {
             }
         }
     }
-    for h in &direct {
-        spans.push(cx.span(h.range).labelled(h.text.clone()));
+    for (file, h) in &direct {
+        spans.push(cx.span_in(*file, h.range).labelled(h.text.clone()));
         let side = match h.kind {
             HitKind::System => &mut system,
             HitKind::Impure => &mut impure,

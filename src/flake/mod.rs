@@ -14,6 +14,13 @@ use crate::scope::ScopeIndex;
 use crate::syntax::{self, attr_value, attrpath_names, unparen, ParsedFile};
 use crate::workspace::Workspace;
 
+pub mod eval;
+pub mod model;
+
+pub use model::{BuilderCall, Configuration, ModuleItem, Via};
+
+use eval::Program;
+
 /// A parsed `flake.nix` and what it defines.
 pub struct Flake {
     /// Path of `flake.nix`, relative to the repository root.
@@ -22,6 +29,8 @@ pub struct Flake {
     pub scope: ScopeIndex,
     pub inputs: Vec<Input>,
     pub outputs: Option<Outputs>,
+    /// The other files of the flake's program, loaded as values reach them.
+    pub program: Program,
 }
 
 /// One flake input.
@@ -102,6 +111,7 @@ impl Flake {
             scope,
             inputs: Vec::new(),
             outputs: None,
+            program: Program::new(ws.shared_reader()),
         };
         flake.model()?;
         Ok(flake)
@@ -387,223 +397,6 @@ pub const BUILDERS: &[(&str, &str)] = &[
     ("darwinConfigurations", "darwinSystem"),
 ];
 
-/// How a configuration's builder is reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Via {
-    /// A builder from an input or a library, e.g. `nixpkgs.lib.nixosSystem`
-    /// (the text of the function expression).
-    Direct(String),
-    /// A local helper (a `let` binding or `rec` attribute of flake.nix) whose
-    /// body calls a builder; the index of its binder in the scope index.
-    Helper { binder: usize, name: String },
-}
-
-/// A call that builds a configuration: `builder { ... }` or `helper { ... }`.
-#[derive(Debug, Clone)]
-pub struct BuilderCall {
-    /// The whole application.
-    pub call: SyntaxNode,
-    /// The function expression.
-    pub function: SyntaxNode,
-    /// The last argument (usually an attribute set).
-    pub arg: SyntaxNode,
-    pub via: Via,
-}
-
-/// One entry of `nixosConfigurations`, `homeConfigurations` or `darwinConfigurations`.
-#[derive(Debug, Clone)]
-pub struct Configuration {
-    /// The output it belongs to.
-    pub output: String,
-    /// Its static name (`None` for generated ones such as `${host} = ...`).
-    pub name: Option<String>,
-    /// The `NODE_ATTRPATH_VALUE` that defines it.
-    pub entry: SyntaxNode,
-    pub value: SyntaxNode,
-    /// The builder call, when the value is one.
-    pub call: Option<BuilderCall>,
-}
-
-impl Flake {
-    /// The local helpers that wrap a builder: (binder, builder name).
-    /// A helper is matched on what its body calls, not on its own name.
-    pub fn builder_helpers(&self) -> Vec<(usize, &'static str)> {
-        // Function bodies of local bindings.
-        let mut bodies = Vec::new();
-        for (i, b) in self.scope.binders.iter().enumerate() {
-            if !matches!(
-                b.kind,
-                crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
-            ) {
-                continue;
-            }
-            let Some(value) = b.entries.first().and_then(attr_value) else {
-                continue;
-            };
-            let mut body = unparen(value);
-            let mut is_function = false;
-            while body.kind() == SyntaxKind::NODE_LAMBDA {
-                is_function = true;
-                match body.children().last() {
-                    Some(next) => body = unparen(next),
-                    None => break,
-                }
-            }
-            if is_function {
-                bodies.push((i, body));
-            }
-        }
-        // A helper calls a builder, or another helper (to a fixpoint).
-        let mut out: Vec<(usize, &'static str)> = Vec::new();
-        loop {
-            let before = out.len();
-            for (i, body) in &bodies {
-                for (_, builder) in BUILDERS {
-                    if out.contains(&(*i, *builder)) {
-                        continue;
-                    }
-                    let calls = body
-                        .descendants()
-                        .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
-                        .any(|app| self.builder_call_with(&app, builder, &out).is_some());
-                    if calls {
-                        out.push((*i, *builder));
-                    }
-                }
-            }
-            if out.len() == before {
-                return out;
-            }
-        }
-    }
-
-    /// `Some(text)` when `function` names the builder itself: a select ending
-    /// in `.builder`, or the bare name not bound lexically (it comes from a `with`).
-    fn direct_builder(&self, function: &SyntaxNode, builder: &str) -> Option<String> {
-        let function = unparen(function.clone());
-        match function.kind() {
-            SyntaxKind::NODE_SELECT => {
-                let path = function
-                    .children()
-                    .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)?;
-                let last = path.children().last()?;
-                (syntax::static_attr_name(&last)? == builder).then(|| function.text().to_string())
-            }
-            SyntaxKind::NODE_IDENT => {
-                let r = self
-                    .scope
-                    .refs
-                    .iter()
-                    .find(|r| r.range == function.text_range())?;
-                (r.binder.is_none() && r.name == builder).then(|| function.text().to_string())
-            }
-            _ => None,
-        }
-    }
-
-    /// Classify an application as a builder call (`with X;` in front is looked through).
-    pub fn builder_call(
-        &self,
-        value: &SyntaxNode,
-        builder: &str,
-        helpers: &[(usize, &'static str)],
-    ) -> Option<BuilderCall> {
-        self.builder_call_with(value, builder, helpers)
-    }
-
-    fn builder_call_with(
-        &self,
-        value: &SyntaxNode,
-        builder: &str,
-        helpers: &[(usize, &'static str)],
-    ) -> Option<BuilderCall> {
-        let mut call = unparen(value.clone());
-        while call.kind() == SyntaxKind::NODE_WITH {
-            call = unparen(call.children().last()?);
-        }
-        if call.kind() != SyntaxKind::NODE_APPLY {
-            return None;
-        }
-        let mut function = unparen(call.first_child()?);
-        let arg = unparen(call.children().nth(1)?);
-        // `helper "name" { ... }`: walk to the innermost function.
-        while function.kind() == SyntaxKind::NODE_APPLY {
-            function = unparen(function.first_child()?);
-        }
-        if let Some(text) = self.direct_builder(&function, builder) {
-            return Some(BuilderCall {
-                call,
-                function,
-                arg,
-                via: Via::Direct(text),
-            });
-        }
-        if function.kind() == SyntaxKind::NODE_IDENT {
-            let r = self
-                .scope
-                .refs
-                .iter()
-                .find(|r| r.range == function.text_range())?;
-            let b = r.binder?;
-            if helpers.iter().any(|(h, name)| *h == b && *name == builder) {
-                let name = self.scope.binders[b].name.clone();
-                return Some(BuilderCall {
-                    call,
-                    function,
-                    arg,
-                    via: Via::Helper { binder: b, name },
-                });
-            }
-        }
-        None
-    }
-
-    /// Every entry of the configuration outputs that can be found statically.
-    pub fn configurations(&self) -> Vec<Configuration> {
-        let Some(outputs) = &self.outputs else {
-            return Vec::new();
-        };
-        let helpers = self.builder_helpers();
-        let mut out = Vec::new();
-        for (output, builder) in BUILDERS {
-            for def in outputs.defs_of(output) {
-                let Some(value) = &def.value else { continue };
-                let mut push = |name: Option<String>, entry: &SyntaxNode, v: SyntaxNode| {
-                    let call = self.builder_call(&v, builder, &helpers);
-                    out.push(Configuration {
-                        output: output.to_string(),
-                        name,
-                        entry: entry.clone(),
-                        value: v,
-                        call,
-                    });
-                };
-                if def.path.len() == 2 {
-                    push(Some(def.path[1].clone()), &def.entry, value.clone());
-                    continue;
-                }
-                let set = unparen(value.clone());
-                if set.kind() != SyntaxKind::NODE_ATTR_SET {
-                    continue;
-                }
-                for entry in set
-                    .children()
-                    .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-                {
-                    let Some(v) = attr_value(&entry) else {
-                        continue;
-                    };
-                    let name = attrpath_names(&entry)
-                        .filter(|p| p.len() == 1)
-                        .map(|mut p| p.remove(0));
-                    push(name, &entry, v);
-                }
-            }
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod configuration_tests {
     use super::*;
@@ -656,148 +449,23 @@ mod configuration_tests {
         assert!(matches!(&via[1].1, Some(Via::Helper { name, .. }) if name == "mkSystem"));
         assert!(matches!(&via[2].1, Some(Via::Helper { name, .. }) if name == "nixosSystem"));
         assert_eq!(via[3].1, None);
+        // A lexical binding wins over `with`: `e` calls the local helper.
+        assert!(matches!(&via[4].1, Some(Via::Helper { name, .. }) if name == "nixosSystem"));
         assert!(matches!(&via[5].1, Some(Via::Helper { name, .. }) if name == "mkHome"));
+        let helpers: Vec<String> = f
+            .builder_helpers()
+            .iter()
+            .map(|h| format!("{} {}", h.name, h.builder))
+            .collect();
+        assert_eq!(
+            helpers,
+            [
+                "mkSystem nixosSystem",
+                "nixosSystem nixosSystem",
+                "mkHome homeManagerConfiguration"
+            ]
+        );
     }
-}
-
-impl Flake {
-    /// Items of a list expression written in flake.nix, looking through
-    /// parentheses, `++` and names bound by a `let` or `rec` set of
-    /// flake.nix (`commonModules ++ [ ./x.nix ]`). Anything else (a
-    /// function argument, a call) contributes nothing.
-    pub fn list_items_resolved(&self, expr: &SyntaxNode) -> Vec<SyntaxNode> {
-        let mut seen = BTreeSet::new();
-        self.resolved_items(expr, &mut seen)
-    }
-
-    fn resolved_items(&self, expr: &SyntaxNode, seen: &mut BTreeSet<usize>) -> Vec<SyntaxNode> {
-        let expr = unparen(expr.clone());
-        match expr.kind() {
-            SyntaxKind::NODE_IDENT => {
-                let Some(b) = self
-                    .scope
-                    .refs
-                    .iter()
-                    .find(|r| r.range == expr.text_range())
-                    .and_then(|r| r.binder)
-                else {
-                    return Vec::new();
-                };
-                let binder = &self.scope.binders[b];
-                if !matches!(
-                    binder.kind,
-                    crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
-                ) || !seen.insert(b)
-                {
-                    return Vec::new();
-                }
-                match binder.entries.first().and_then(attr_value) {
-                    Some(value) => self.resolved_items(&value, seen),
-                    None => Vec::new(),
-                }
-            }
-            SyntaxKind::NODE_BIN_OP
-                if expr
-                    .children_with_tokens()
-                    .any(|t| t.kind() == SyntaxKind::TOKEN_CONCAT) =>
-            {
-                expr.children()
-                    .flat_map(|c| self.resolved_items(&c, seen))
-                    .collect()
-            }
-            SyntaxKind::NODE_LIST => expr.children().map(unparen).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The builder calls in the body of the helper bound by `binder` (calls
-    /// of the builder itself, or of other helpers), outermost calls only.
-    pub fn helper_calls(
-        &self,
-        binder: usize,
-        helpers: &[(usize, &'static str)],
-    ) -> Vec<BuilderCall> {
-        let Some(value) = self
-            .scope
-            .binders
-            .get(binder)
-            .and_then(|b| b.entries.first())
-            .and_then(attr_value)
-        else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (h, builder) in helpers {
-            if *h != binder {
-                continue;
-            }
-            for app in value
-                .descendants()
-                .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
-            {
-                // `f a b` is `(f a) b`: only the outer application counts.
-                let is_function_of_parent = app.parent().is_some_and(|p| {
-                    p.kind() == SyntaxKind::NODE_APPLY && p.first_child().as_ref() == Some(&app)
-                });
-                if is_function_of_parent {
-                    continue;
-                }
-                if let Some(call) = self.builder_call(&app, builder, helpers) {
-                    if !out
-                        .iter()
-                        .any(|c: &BuilderCall| c.call.text_range() == call.call.text_range())
-                    {
-                        out.push(call);
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// The module-list items a builder call passes: the `modules = [ ... ]`
-    /// of its argument (see [`Flake::list_items_resolved`]) and, for a call
-    /// through a helper, the modules of the builder calls in the helper's
-    /// body, transitively. Each item is an expression to classify with
-    /// [`crate::modules::module_of`].
-    pub fn module_items(
-        &self,
-        call: &BuilderCall,
-        helpers: &[(usize, &'static str)],
-    ) -> Vec<SyntaxNode> {
-        let mut seen = BTreeSet::new();
-        let mut out = Vec::new();
-        self.collect_module_items(call, helpers, &mut seen, &mut out);
-        out
-    }
-
-    fn collect_module_items(
-        &self,
-        call: &BuilderCall,
-        helpers: &[(usize, &'static str)],
-        seen: &mut BTreeSet<usize>,
-        out: &mut Vec<SyntaxNode>,
-    ) {
-        // The helper's own modules first: helpers usually append theirs last (`++ modules`).
-        if let Via::Helper { binder, .. } = &call.via {
-            if seen.insert(*binder) {
-                for inner in self.helper_calls(*binder, helpers) {
-                    self.collect_module_items(&inner, helpers, seen, out);
-                }
-            }
-        }
-        let arg = unparen(call.arg.clone());
-        if arg.kind() == SyntaxKind::NODE_ATTR_SET {
-            for value in syntax::entry_values(&arg, "modules") {
-                out.extend(self.list_items_resolved(&value));
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod module_items_tests {
-    use super::*;
 
     #[test]
     fn module_items_follow_helpers_concatenation_and_let_bound_lists() {
@@ -824,23 +492,26 @@ mod module_items_tests {
         )
         .unwrap();
         let f = Flake::load(&Workspace::new(dir.path()), Path::new("flake.nix")).unwrap();
-        let helpers = f.builder_helpers();
         let confs = f.configurations();
-        let texts = |c: &Configuration| -> Vec<String> {
-            f.module_items(c.call.as_ref().unwrap(), &helpers)
+        let names = |c: &Configuration| -> Vec<String> {
+            f.module_items(c.call.as_ref().unwrap())
                 .iter()
-                .map(|n| n.text().to_string())
+                .map(|m| match &m.module {
+                    crate::modules::Module::File(p) => p.display().to_string(),
+                    crate::modules::Module::Inline { node, .. } => node.text().to_string(),
+                    crate::modules::Module::Opaque { text, .. } => format!("opaque {text}"),
+                })
                 .collect()
         };
         assert_eq!(
-            texts(&confs[0]),
+            names(&confs[0]),
             [
-                "./modules/base.nix",
-                "./modules/extra.nix",
-                "./hosts/${name}.nix",
-                "./laptop.nix"
+                "modules/base.nix",
+                "modules/extra.nix",
+                "hosts/a.nix",
+                "laptop.nix"
             ]
         );
-        assert_eq!(texts(&confs[1]), ["./b.nix", "{ ... }: { }"]);
+        assert_eq!(names(&confs[1]), ["b.nix", "{ ... }: { }"]);
     }
 }

@@ -1,0 +1,822 @@
+//! The flake's outputs, configurations and module lists, followed across
+//! files, helpers and generators with [`super::eval`].
+//!
+//! Each output definition is recorded at its real file and range, whether
+//! it is written in flake.nix, in a file flake.nix imports
+//! (`nixosConfigurations = import ./hosts { ... }`, `outputs = inputs:
+//! import ./outputs inputs`), in a flake-parts module (`flake.<name>`,
+//! through `imports`), or inside a per-system generator
+//! (`eachDefaultSystem`). What cannot be followed is recorded as an
+//! [`Unknown`], never dropped.
+
+use std::path::PathBuf;
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use super::eval::{Arg, Entry, External, FileId, Hop, Lookup, Part, Root, Unknown, Val, Whnf};
+use super::{Flake, BUILDERS};
+use crate::modules::Module;
+use crate::syntax::unparen;
+
+/// How an output's attributes are produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Written as an attribute (possibly in another file).
+    Attr,
+    /// A flake-parts module's `flake.<name>`.
+    FlakeParts,
+    /// Inside a per-system generator such as `eachDefaultSystem (system: { ... })`:
+    /// the generator's text.
+    PerSystem(String),
+}
+
+/// One output definition.
+#[derive(Clone, Debug)]
+pub struct OutputSource {
+    pub name: String,
+    pub entry: Entry,
+    pub origin: Origin,
+}
+
+/// The outputs as far as they can be followed.
+#[derive(Clone, Debug, Default)]
+pub struct OutputsModel {
+    pub sources: Vec<OutputSource>,
+    /// Parts of the outputs that could not be followed.
+    pub unknowns: Vec<Unknown>,
+    /// Whether the outputs come from flake-parts' `mkFlake`.
+    pub flake_parts: bool,
+}
+
+/// How a configuration's builder is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A builder from an input or a library, e.g. `nixpkgs.lib.nixosSystem`
+    /// (the text of the function expression).
+    Direct(String),
+    /// A local helper whose body calls a builder: the outermost function
+    /// entered (`mkSystem`, `self.lib.mkSystem`).
+    Helper {
+        /// The helper's `let`/`rec` binder in flake.nix, when it has one.
+        binder: Option<usize>,
+        /// Where the helper's function is: file and range of its `NODE_LAMBDA`.
+        lambda: (FileId, TextRange),
+        name: String,
+    },
+}
+
+/// A call that builds a configuration.
+#[derive(Debug, Clone)]
+pub struct BuilderCall {
+    /// The builder application itself (`nixpkgs.lib.nixosSystem { ... }`),
+    /// wherever it is written, with the helper arguments bound.
+    pub call: Val,
+    /// The builder (`nixosSystem`...).
+    pub builder: &'static str,
+    /// Its argument (usually an attribute set).
+    pub arg: Val,
+    pub via: Via,
+    /// Every function entered between the configuration and the builder.
+    pub hops: Vec<Hop>,
+}
+
+impl BuilderCall {
+    /// The argument node, when it is written in flake.nix (for the code that
+    /// looks at flake.nix only).
+    pub fn arg_in_flake(&self) -> Option<&SyntaxNode> {
+        (self.arg.file == 0).then_some(&self.arg.node)
+    }
+}
+
+/// One entry of `nixosConfigurations`, `homeConfigurations` or `darwinConfigurations`.
+#[derive(Debug, Clone)]
+pub struct Configuration {
+    /// The output it belongs to.
+    pub output: String,
+    /// Its name, when known statically.
+    pub name: Option<String>,
+    /// The file of `entry`.
+    pub file: FileId,
+    /// The `NODE_ATTRPATH_VALUE` that defines it, or the generator call.
+    pub entry: SyntaxNode,
+    /// Its value, followed.
+    pub value: Val,
+    /// The builder call, when the value is one.
+    pub call: Option<BuilderCall>,
+    /// `mapAttrs`, `genAttrs`... when a generator made it.
+    pub generator: Option<String>,
+    /// Why its builder could not be found, when it could not.
+    pub unknown: Option<Unknown>,
+}
+
+/// A module-list item followed to what it is.
+#[derive(Debug, Clone)]
+pub struct ModuleItem {
+    /// The item as written in its list.
+    pub written: Val,
+    /// What it names.
+    pub module: Module,
+    /// Why it could not be followed, when it is opaque because of that
+    /// (rather than coming from an input).
+    pub unknown: Option<Unknown>,
+}
+
+/// Per-element generators of attribute sets: (function name, which argument
+/// is the function, which is the collection).
+const GENERATORS: &[&str] = &["mapAttrs", "genAttrs", "listToAttrs", "mapAttrs'"];
+
+/// Per-system output generators (flake-utils and friends).
+const PER_SYSTEM: &[&str] = &["eachDefaultSystem", "eachSystem", "eachDefaultSystemMap"];
+
+impl Flake {
+    /// Every output definition, followed through imports, flake-parts and
+    /// per-system generators.
+    pub fn outputs_model(&self) -> OutputsModel {
+        let mut model = OutputsModel::default();
+        let Some(outputs) = &self.outputs else {
+            return model;
+        };
+        let Some(body) = outputs.lambda.children().last() else {
+            return model;
+        };
+        let w = self.resolve(&self.val(body));
+        self.collect_outputs(w, &Origin::Attr, &mut model, 0);
+        model
+    }
+
+    fn collect_outputs(&self, w: Whnf, origin: &Origin, model: &mut OutputsModel, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        match &w {
+            Whnf::Attrs(parts) => {
+                for part in parts {
+                    match part {
+                        Part::Set { .. } => match self.entries(&Whnf::Attrs(vec![part.clone()])) {
+                            Ok(entries) => {
+                                for entry in entries {
+                                    match entry.key.name() {
+                                        Some(name) => model.sources.push(OutputSource {
+                                            name: name.to_string(),
+                                            entry,
+                                            origin: origin.clone(),
+                                        }),
+                                        None => model.unknowns.push(Unknown {
+                                            file: entry.entry.file,
+                                            range: entry.entry.node.text_range(),
+                                            why: "an output with a dynamic name".into(),
+                                        }),
+                                    }
+                                }
+                            }
+                            Err(u) => model.unknowns.push(u),
+                        },
+                        Part::Opaque(inner) => {
+                            self.collect_outputs((**inner).clone(), origin, model, depth + 1)
+                        }
+                    }
+                }
+            }
+            Whnf::Call {
+                call,
+                function,
+                args,
+            } => {
+                if function.is_function("mkFlake") && args.len() == 2 {
+                    model.flake_parts = true;
+                    self.collect_flake_parts(&args[1], model, depth + 1);
+                } else if PER_SYSTEM.iter().any(|g| function.is_function(g)) {
+                    let Some(f) = args.last() else { return };
+                    let generator = crate::flake::eval::one_line(&call.node);
+                    let w =
+                        self.call_with(f, vec![Arg::Opaque("each system".into())], &mut Vec::new());
+                    self.collect_outputs(w, &Origin::PerSystem(generator), model, depth + 1);
+                } else {
+                    model.unknowns.push(Unknown {
+                        file: call.file,
+                        range: call.node.text_range(),
+                        why: format!(
+                            "outputs produced by `{}`",
+                            crate::flake::eval::one_line(&call.node)
+                        ),
+                    });
+                }
+            }
+            Whnf::Unknown(u) => model.unknowns.push(u.clone()),
+            _ => {}
+        }
+    }
+
+    /// A flake-parts module (the second argument of `mkFlake`, or a file in
+    /// its `imports`): its `flake.<name>` definitions.
+    fn collect_flake_parts(&self, module: &Val, model: &mut OutputsModel, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        let mut w = self.resolve(module);
+        if let Whnf::Lambda(l) = &w {
+            w = self.call_with(&l.clone(), vec![Arg::ModuleArgs], &mut Vec::new());
+        }
+        if let Some(flake) = self.get(&w, "flake") {
+            self.collect_outputs(flake, &Origin::FlakeParts, model, depth + 1);
+        }
+        match self.get(&w, "imports") {
+            Some(Whnf::List(items)) => {
+                for item in items {
+                    let target = self.resolve(&item);
+                    match target {
+                        Whnf::Path(p) => {
+                            match self.path_value(&p).map(|path| self.load_file(&path)) {
+                                Some(Ok(id)) => {
+                                    if let Some(node) = self.src(id).file().root.first_child() {
+                                        self.collect_flake_parts(
+                                            &Val {
+                                                file: id,
+                                                node,
+                                                env: Default::default(),
+                                            },
+                                            model,
+                                            depth + 1,
+                                        );
+                                    }
+                                }
+                                Some(Err(why)) => model.unknowns.push(Unknown {
+                                    file: p.file,
+                                    range: p.node.text_range(),
+                                    why,
+                                }),
+                                None => model.unknowns.push(Unknown {
+                                    file: p.file,
+                                    range: p.node.text_range(),
+                                    why: "a flake-parts module path not known statically".into(),
+                                }),
+                            }
+                        }
+                        Whnf::External(_) => {} // a module from an input (e.g. a flake-parts plugin)
+                        Whnf::Attrs(_) | Whnf::Lambda(_) => {
+                            self.collect_flake_parts(&item, model, depth + 1)
+                        }
+                        Whnf::Unknown(u) => model.unknowns.push(u),
+                        _ => model.unknowns.push(Unknown {
+                            file: item.file,
+                            range: item.node.text_range(),
+                            why: "a flake-parts module not known statically".into(),
+                        }),
+                    }
+                }
+            }
+            Some(Whnf::Unknown(u)) => model.unknowns.push(u),
+            _ => {}
+        }
+    }
+
+    /// Every entry of the configuration outputs, wherever it is defined.
+    pub fn configurations(&self) -> Vec<Configuration> {
+        let model = self.outputs_model();
+        let mut out = Vec::new();
+        for (output, builder) in BUILDERS {
+            for source in model.sources.iter().filter(|s| &s.name == output) {
+                let w = self.resolve_lookup(&source.entry.value, &mut Vec::new());
+                self.configurations_in(output, builder, &source.entry, w, &mut out);
+            }
+        }
+        out
+    }
+
+    fn configurations_in(
+        &self,
+        output: &str,
+        builder: &'static str,
+        def: &Entry,
+        w: Whnf,
+        out: &mut Vec<Configuration>,
+    ) {
+        match &w {
+            Whnf::Attrs(_) => {
+                let entries = match self.entries(&w) {
+                    Ok(e) => e,
+                    Err(u) => {
+                        out.push(self.unknown_configuration(output, def, u));
+                        return;
+                    }
+                };
+                for e in entries {
+                    let value = match &e.value {
+                        Lookup::Val(v) => v.clone(),
+                        _ => e.entry.clone(),
+                    };
+                    let mut hops = Vec::new();
+                    let resolved = self.resolve_lookup(&e.value, &mut hops);
+                    let (call, unknown) = self.builder_of(resolved, builder, hops);
+                    out.push(Configuration {
+                        output: output.to_string(),
+                        name: e.key.name().map(str::to_string),
+                        file: e.entry.file,
+                        entry: e.entry.node.clone(),
+                        value,
+                        call,
+                        generator: None,
+                        unknown,
+                    });
+                }
+            }
+            Whnf::Call {
+                call,
+                function,
+                args,
+            } if GENERATORS.iter().any(|g| function.is_function(g)) => {
+                self.generated(output, builder, call, function, args, out);
+            }
+            Whnf::Unknown(u) => out.push(self.unknown_configuration(output, def, u.clone())),
+            _ => out.push(self.unknown_configuration(
+                output,
+                def,
+                Unknown {
+                    file: def.entry.file,
+                    range: def.entry.node.text_range(),
+                    why: format!("`{output}` is not an attribute set the model can follow"),
+                },
+            )),
+        }
+    }
+
+    fn unknown_configuration(&self, output: &str, def: &Entry, u: Unknown) -> Configuration {
+        Configuration {
+            output: output.to_string(),
+            name: None,
+            file: def.entry.file,
+            entry: def.entry.node.clone(),
+            value: def.entry.clone(),
+            call: None,
+            generator: None,
+            unknown: Some(u),
+        }
+    }
+
+    /// Configurations made by `mapAttrs f set`, `genAttrs names f` or
+    /// `listToAttrs (map f list)`.
+    fn generated(
+        &self,
+        output: &str,
+        builder: &'static str,
+        call: &Val,
+        function: &External,
+        args: &[Val],
+        out: &mut Vec<Configuration>,
+    ) {
+        let name = function.last().unwrap_or_default().to_string();
+        let unknown = |why: String| Unknown {
+            file: call.file,
+            range: call.node.text_range(),
+            why,
+        };
+        let mut push = |conf_name: Option<String>, resolved: Whnf, hops: Vec<Hop>| {
+            let (c, u) = self.builder_of(resolved, builder, hops);
+            out.push(Configuration {
+                output: output.to_string(),
+                name: conf_name,
+                file: call.file,
+                entry: call.node.clone(),
+                value: call.clone(),
+                call: c,
+                generator: Some(name.clone()),
+                unknown: u,
+            });
+        };
+        match (name.as_str(), args) {
+            ("mapAttrs", [f, set]) => {
+                let set_w = self.resolve(set);
+                match self.entries(&set_w) {
+                    Ok(entries) => {
+                        for e in entries {
+                            let Some(key) = e.key.name().map(str::to_string) else {
+                                push(
+                                    None,
+                                    Whnf::Unknown(unknown(
+                                        "a generated name not known statically".into(),
+                                    )),
+                                    Vec::new(),
+                                );
+                                continue;
+                            };
+                            let value = match &e.value {
+                                Lookup::Val(v) => Arg::Val(v.clone()),
+                                _ => Arg::Opaque("a value computed at evaluation time".into()),
+                            };
+                            let mut hops = Vec::new();
+                            let w =
+                                self.call_with(f, vec![Arg::Str(key.clone()), value], &mut hops);
+                            push(Some(key), w, hops);
+                        }
+                    }
+                    Err(u) => push(None, Whnf::Unknown(u), Vec::new()),
+                }
+            }
+            ("genAttrs", [names, f]) => match self.resolve(names) {
+                Whnf::List(items) => {
+                    for item in items {
+                        match self.resolve(&item) {
+                            Whnf::Str(key) => {
+                                let mut hops = Vec::new();
+                                let w = self.call_with(f, vec![Arg::Str(key.clone())], &mut hops);
+                                push(Some(key), w, hops);
+                            }
+                            other => push(
+                                None,
+                                Whnf::Unknown(other.as_unknown().cloned().unwrap_or_else(|| {
+                                    unknown("a generated name not known statically".into())
+                                })),
+                                Vec::new(),
+                            ),
+                        }
+                    }
+                }
+                other => push(
+                    None,
+                    Whnf::Unknown(other.as_unknown().cloned().unwrap_or_else(|| {
+                        unknown(format!(
+                            "the names given to `{name}` are not known statically"
+                        ))
+                    })),
+                    Vec::new(),
+                ),
+            },
+            ("listToAttrs", [list]) => {
+                // `listToAttrs (map f items)`: each `f item` is `{ name = ...; value = ...; }`.
+                let inner = self.resolve(list);
+                let Whnf::Call {
+                    function: map,
+                    args: map_args,
+                    ..
+                } = &inner
+                else {
+                    push(
+                        None,
+                        Whnf::Unknown(unknown("a generated list not known statically".into())),
+                        Vec::new(),
+                    );
+                    return;
+                };
+                let (true, [f, items]) = (map.is_function("map"), map_args.as_slice()) else {
+                    push(
+                        None,
+                        Whnf::Unknown(unknown("a generated list not known statically".into())),
+                        Vec::new(),
+                    );
+                    return;
+                };
+                match self.resolve(items) {
+                    Whnf::List(items) => {
+                        for item in items {
+                            let mut hops = Vec::new();
+                            let pair = self.call_with(f, vec![Arg::Val(item)], &mut hops);
+                            let key = match self.get(&pair, "name") {
+                                Some(Whnf::Str(s)) => Some(s),
+                                _ => None,
+                            };
+                            let value = self.get(&pair, "value").unwrap_or_else(|| {
+                                Whnf::Unknown(unknown("no `value` in a generated pair".into()))
+                            });
+                            push(key, value, hops);
+                        }
+                    }
+                    other => push(
+                        None,
+                        Whnf::Unknown(other.as_unknown().cloned().unwrap_or_else(|| {
+                            unknown("a generated list not known statically (readDir?)".into())
+                        })),
+                        Vec::new(),
+                    ),
+                }
+            }
+            _ => push(
+                None,
+                Whnf::Unknown(unknown(format!("configurations generated by `{name}`"))),
+                Vec::new(),
+            ),
+        }
+    }
+
+    /// The builder call a configuration's value reaches, or why not.
+    fn builder_of(
+        &self,
+        w: Whnf,
+        builder: &'static str,
+        hops: Vec<Hop>,
+    ) -> (Option<BuilderCall>, Option<Unknown>) {
+        match w {
+            Whnf::Call {
+                call,
+                function,
+                args,
+            } if function.is_function(builder) => {
+                let Some(arg) = args.last().cloned() else {
+                    return (None, None);
+                };
+                let via = match hops.first() {
+                    None => Via::Direct(
+                        unparen(call.node.first_child().unwrap_or(call.node.clone()))
+                            .text()
+                            .to_string(),
+                    ),
+                    Some(h) => Via::Helper {
+                        binder: self.helper_binder(h),
+                        lambda: (h.lambda.file, h.lambda.node.text_range()),
+                        name: h
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| crate::flake::eval::one_line(&h.call.node)),
+                    },
+                };
+                (
+                    Some(BuilderCall {
+                        call,
+                        builder,
+                        arg,
+                        via,
+                        hops,
+                    }),
+                    None,
+                )
+            }
+            Whnf::Unknown(u) => (None, Some(u)),
+            _ => (None, None),
+        }
+    }
+
+    /// The `let`/`rec` binder of flake.nix a helper is bound to, when the
+    /// helper's function is the value of one.
+    fn helper_binder(&self, hop: &Hop) -> Option<usize> {
+        if hop.lambda.file != 0 {
+            return None;
+        }
+        let range = hop.lambda.node.text_range();
+        self.scope.binders.iter().position(|b| {
+            matches!(
+                b.kind,
+                crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
+            ) && b
+                .entries
+                .first()
+                .and_then(crate::syntax::attr_value)
+                .is_some_and(|v| unparen(v).text_range() == range)
+        })
+    }
+
+    /// The module-list items a builder call passes (its `modules`), each
+    /// followed through helper arguments, `let` bindings and `++`.
+    pub fn module_items(&self, call: &BuilderCall) -> Vec<ModuleItem> {
+        let arg = self.resolve(&call.arg);
+        let mut out = Vec::new();
+        match self.get(&arg, "modules") {
+            None => {}
+            Some(list) => self.items_of(list, &call.arg, &mut out),
+        }
+        out
+    }
+
+    fn items_of(&self, list: Whnf, at: &Val, out: &mut Vec<ModuleItem>) {
+        match list {
+            Whnf::List(items) => {
+                for item in items {
+                    out.push(self.module_item(&item));
+                }
+            }
+            Whnf::Unknown(u) => out.push(ModuleItem {
+                written: at.clone(),
+                module: Module::Opaque {
+                    location: self.location_of_unknown(&u),
+                    text: u.why.clone(),
+                },
+                unknown: Some(u),
+            }),
+            _ => {
+                let u = Unknown {
+                    file: at.file,
+                    range: at.node.text_range(),
+                    why: "a module list not known statically".into(),
+                };
+                out.push(ModuleItem {
+                    written: at.clone(),
+                    module: Module::Opaque {
+                        location: self.location_of_unknown(&u),
+                        text: u.why.clone(),
+                    },
+                    unknown: Some(u),
+                })
+            }
+        }
+    }
+
+    /// What one module-list item names.
+    pub fn module_item(&self, item: &Val) -> ModuleItem {
+        let opaque = |v: &Val, u: Option<Unknown>| {
+            let text = crate::flake::eval::one_line(&v.node);
+            ModuleItem {
+                written: item.clone(),
+                module: Module::Opaque {
+                    location: self.location_of(v),
+                    text,
+                },
+                unknown: u,
+            }
+        };
+        let path_module = |p: &Val| match self.path_value(p) {
+            Some(path) => ModuleItem {
+                written: item.clone(),
+                module: Module::File(path),
+                unknown: None,
+            },
+            None => {
+                let u = Unknown {
+                    file: p.file,
+                    range: p.node.text_range(),
+                    why: "a path not known statically".into(),
+                };
+                opaque(p, Some(u))
+            }
+        };
+        // `import ./x.nix` names the file as a module.
+        let node = unparen(item.node.clone());
+        if node.kind() == SyntaxKind::NODE_APPLY {
+            let f = node.first_child().map(unparen);
+            if f.as_ref()
+                .is_some_and(|f| f.kind() == SyntaxKind::NODE_IDENT && f.text() == "import")
+                && node.children().count() == 2
+            {
+                if let Some(arg) = node.children().nth(1) {
+                    let target = self.resolve(&Val {
+                        file: item.file,
+                        node: arg,
+                        env: item.env.clone(),
+                    });
+                    if let Whnf::Path(p) = target {
+                        return path_module(&p);
+                    }
+                }
+            }
+        }
+        match node.kind() {
+            SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LAMBDA => {
+                return ModuleItem {
+                    written: item.clone(),
+                    module: Module::Inline {
+                        file: self.src(item.file).path().to_path_buf(),
+                        node,
+                    },
+                    unknown: None,
+                }
+            }
+            SyntaxKind::NODE_PATH_REL => {
+                return path_module(&Val {
+                    node,
+                    ..item.clone()
+                })
+            }
+            _ => {}
+        }
+        match self.resolve(item) {
+            Whnf::Path(p) if p.node.kind() == SyntaxKind::NODE_PATH_REL => path_module(&p),
+            Whnf::Attrs(parts) => match parts.first() {
+                Some(Part::Set { set, prefix }) if prefix.is_empty() && parts.len() == 1 => {
+                    ModuleItem {
+                        written: item.clone(),
+                        module: Module::Inline {
+                            file: self.src(set.file).path().to_path_buf(),
+                            node: set.node.clone(),
+                        },
+                        unknown: None,
+                    }
+                }
+                _ => opaque(item, None),
+            },
+            Whnf::Lambda(l) => ModuleItem {
+                written: item.clone(),
+                module: Module::Inline {
+                    file: self.src(l.file).path().to_path_buf(),
+                    node: l.node.clone(),
+                },
+                unknown: None,
+            },
+            // A module an input provides (`inputs.x.nixosModules.y`).
+            Whnf::External(_) => opaque(item, None),
+            Whnf::Call { function, .. }
+                if matches!(function.root, Root::Input(_) | Root::Inputs) =>
+            {
+                opaque(item, None)
+            }
+            Whnf::Unknown(u) => {
+                let mut m = opaque(item, None);
+                m.unknown = Some(u);
+                m
+            }
+            _ => {
+                let u = Unknown {
+                    file: item.file,
+                    range: item.node.text_range(),
+                    why: "a module computed at evaluation time".into(),
+                };
+                opaque(item, Some(u))
+            }
+        }
+    }
+
+    /// The repository-relative path of program file `id`.
+    pub fn path_of(&self, id: FileId) -> PathBuf {
+        self.src(id).path().to_path_buf()
+    }
+}
+
+/// A function that builds a configuration: its body calls a builder (or
+/// another helper), whatever it is called.
+#[derive(Debug, Clone)]
+pub struct Helper {
+    /// The file and `let`/`rec` binder it is bound to.
+    pub file: FileId,
+    pub binder: usize,
+    pub name: String,
+    /// Its function, as defined.
+    pub lambda: Val,
+    pub builder: &'static str,
+    /// The builder calls its body makes, its parameters unknown.
+    pub calls: Vec<BuilderCall>,
+}
+
+impl Flake {
+    /// Every helper bound by `let` or `rec` in a program file loaded so far
+    /// (flake.nix, and the files its outputs import): a binding whose value
+    /// is a function, or a partial application of one, that builds a
+    /// configuration when called. Matched on what it does, not on its name.
+    pub fn builder_helpers(&self) -> Vec<Helper> {
+        let mut out = Vec::new();
+        for file in self.program_files() {
+            let src = self.src(file);
+            for (i, b) in src.scope().binders.iter().enumerate() {
+                if !matches!(
+                    b.kind,
+                    crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
+                ) {
+                    continue;
+                }
+                let Some(value) = b.entries.first().and_then(crate::syntax::attr_value) else {
+                    continue;
+                };
+                let v = Val {
+                    file,
+                    node: value,
+                    env: Default::default(),
+                };
+                let Whnf::Lambda(lambda) = self.resolve(&v) else {
+                    continue;
+                };
+                // Call it with unknown arguments until it is no longer a function.
+                let mut hops = Vec::new();
+                let mut w = Whnf::Lambda(lambda.clone());
+                let mut arity = 0;
+                while let Whnf::Lambda(l) = &w {
+                    if arity > 8 {
+                        break;
+                    }
+                    arity += 1;
+                    w = self.call_with(
+                        &l.clone(),
+                        vec![Arg::Opaque(format!(
+                            "an argument of `{}`, not called here",
+                            b.name
+                        ))],
+                        &mut hops,
+                    );
+                }
+                for (_, builder) in BUILDERS {
+                    let mut calls = Vec::new();
+                    self.builder_calls_in(&w, builder, &hops, &mut calls);
+                    if !calls.is_empty() {
+                        out.push(Helper {
+                            file,
+                            binder: i,
+                            name: b.name.clone(),
+                            lambda: lambda.clone(),
+                            builder,
+                            calls,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Builder calls in a helper's result: the result itself, or the values
+    /// of an attribute set it returns (`{ system = ...; home = ...; }`).
+    fn builder_calls_in(
+        &self,
+        w: &Whnf,
+        builder: &'static str,
+        hops: &[Hop],
+        out: &mut Vec<BuilderCall>,
+    ) {
+        if let (Some(call), _) = self.builder_of(w.clone(), builder, hops.to_vec()) {
+            out.push(call);
+        }
+    }
+}
