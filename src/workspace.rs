@@ -33,6 +33,9 @@ pub struct Workspace {
     disk: RefCell<BTreeMap<PathBuf, Option<String>>>,
     /// Current contents where they differ from disk (`None`: deleted).
     overlay: BTreeMap<PathBuf, Option<String>>,
+    /// For a [`Workspace::snapshot`]: the files whose "disk" state is the
+    /// previous run's result rather than the real disk.
+    snapshot_base: BTreeMap<PathBuf, Option<String>>,
 }
 
 impl Workspace {
@@ -42,6 +45,7 @@ impl Workspace {
             root: root.into(),
             disk: RefCell::new(BTreeMap::new()),
             overlay: BTreeMap::new(),
+            snapshot_base: BTreeMap::new(),
         }
     }
 
@@ -122,13 +126,16 @@ impl Workspace {
     /// Used to run codemods a second time for the idempotence check.
     pub fn snapshot(&self) -> Workspace {
         let mut disk = self.disk.borrow().clone();
+        let mut base = self.snapshot_base.clone();
         for (p, c) in &self.overlay {
             disk.insert(p.clone(), c.clone());
+            base.insert(p.clone(), c.clone());
         }
         Workspace {
             root: self.root.clone(),
             disk: RefCell::new(disk),
             overlay: BTreeMap::new(),
+            snapshot_base: base,
         }
     }
 }
@@ -148,9 +155,13 @@ impl Workspace {
     /// A [`SharedReader`] over the current state (`Send + Sync`, unlike the
     /// workspace itself, whose disk cache is not thread-safe).
     pub fn shared_reader(&self) -> SharedReader {
+        // A snapshot's "disk" holds the previous run's results: those count
+        // as pending contents too, or a reader would see the real disk.
+        let mut overlay = self.snapshot_base.clone();
+        overlay.extend(self.overlay.iter().map(|(p, c)| (p.clone(), c.clone())));
         SharedReader {
             root: self.root.clone(),
-            overlay: self.overlay.clone(),
+            overlay,
         }
     }
 }

@@ -906,3 +906,95 @@ fn cli_verify_without_nix_is_a_clear_error() {
     );
     assert_eq!(common::read_tree(dir.path()), before, "files were written");
 }
+
+// ---------------------------------------------------------------------------
+// Codemods compose in any order
+// ---------------------------------------------------------------------------
+
+/// Run `names` in order over the flake in `dir` (nothing written).
+fn run_codemods(dir: &Path, names: &[&str]) -> Vec<FileChange> {
+    let codemods: Vec<_> = names.iter().map(|n| codemods::find(n).unwrap()).collect();
+    let mut ws = Workspace::new(dir);
+    engine::run(
+        &mut ws,
+        Path::new("flake.nix"),
+        &codemods,
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{names:?}: {e}"))
+    .changes
+}
+
+/// `split-outputs drop-osconfigfor` and `drop-osconfigfor split-outputs`
+/// give the same outputs: drop-osconfigfor follows `homeConfigurations`
+/// into the file split-outputs moved it to.
+#[test]
+fn split_and_drop_compose_in_either_order() {
+    if !common::nix_available() {
+        return;
+    }
+    for case in ["readme-example", "helper-passed-module-guarded"] {
+        let before = manifest()
+            .join("codemods/drop-osconfigfor/cases")
+            .join(case)
+            .join("before");
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&before, dir.path());
+        lock(dir.path());
+        let first = run_codemods(dir.path(), &["split-outputs", "drop-osconfigfor"]);
+        let second = run_codemods(dir.path(), &["drop-osconfigfor", "split-outputs"]);
+        assert!(
+            first
+                .iter()
+                .any(|c| c.path == Path::new("home/default.nix")),
+            "{case}: homeConfigurations was not split"
+        );
+        // Both orders remove the special argument.
+        for changes in [&first, &second] {
+            let home = changes
+                .iter()
+                .find(|c| c.path == Path::new("home/default.nix"))
+                .and_then(|c| c.new.clone())
+                .unwrap_or_default();
+            assert!(
+                !home.contains("osConfig ="),
+                "{case}: osConfig left in\n{home}"
+            );
+        }
+        // Apply the first order on disk, then compare with the second.
+        for c in &first {
+            let p = dir.path().join(&c.path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, c.new.as_ref().unwrap()).unwrap();
+        }
+        let by_path = |changes: &[FileChange], p: &Path| {
+            changes
+                .iter()
+                .find(|c| c.path == p)
+                .and_then(|c| c.new.clone())
+        };
+        let mut diff: Vec<FileChange> = Vec::new();
+        let paths: BTreeSet<PathBuf> = first
+            .iter()
+            .chain(&second)
+            .map(|c| c.path.clone())
+            .collect();
+        for p in paths {
+            let (a, b) = (by_path(&first, &p), by_path(&second, &p));
+            if a != b {
+                diff.push(FileChange {
+                    path: p,
+                    old: a,
+                    new: b,
+                });
+            }
+        }
+        let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &diff, &[])
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert!(
+            report.rows.iter().all(|r| r.status == Status::Identical),
+            "{case}: the two orders differ:\n{}",
+            report.render()
+        );
+    }
+}

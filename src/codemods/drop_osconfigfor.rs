@@ -213,6 +213,17 @@ impl Codemod for DropOsconfigfor {
             });
         }
 
+        for (site, args) in &found {
+            for arg in args {
+                fix.actions.push(format!(
+                    "removed `{}` ({}) from {}",
+                    arg.name,
+                    flake.location_of(&arg.entry),
+                    site.describe
+                ));
+            }
+            fix.declared_changes.extend(site.declared.iter().cloned());
+        }
         // Remove the special arguments; a set they leave empty becomes `{ }`.
         // Each goes from the file it is written in.
         let all_args: Vec<&SpecialArg> = found.iter().flat_map(|(_, a)| a.iter()).collect();
@@ -314,23 +325,6 @@ impl Codemod for DropOsconfigfor {
                 }
             }
         }
-        for (site, args) in &found {
-            for arg in args {
-                fix.actions.push(format!(
-                    "removed `{}` ({}) from {}",
-                    arg.name,
-                    flake.location_of(&arg.entry),
-                    site.describe
-                ));
-            }
-            fix.declared_changes.extend(site.declared.iter().cloned());
-        }
-        // Actions in a stable order: the removals first, as before.
-        let (removals, rest): (Vec<String>, Vec<String>) = fix
-            .actions
-            .drain(..)
-            .partition(|a| a.starts_with("removed `"));
-        fix.actions = removals.into_iter().chain(rest).collect();
         fix.declared_changes.sort();
         fix.declared_changes.dedup();
         Ok(fix)

@@ -867,6 +867,44 @@ impl Flake {
                 }
                 found.into_iter().next()
             }
+            Whnf::External(e) if e.root == Root::Input("self".into()) && e.path.is_empty() => {
+                // `self.lib.mkSystem`, `self.outputs`: the flake's own outputs.
+                const SELF_ATTRS: &[&str] = &[
+                    "outPath",
+                    "rev",
+                    "dirtyRev",
+                    "shortRev",
+                    "dirtyShortRev",
+                    "lastModified",
+                    "lastModifiedDate",
+                    "narHash",
+                    "sourceInfo",
+                    "inputs",
+                    "submodules",
+                    "revCount",
+                ];
+                let external = || {
+                    Some(Lookup::Known(Whnf::External(External {
+                        root: Root::Input("self".into()),
+                        path: vec![name.to_string()],
+                    })))
+                };
+                if SELF_ATTRS.contains(&name) {
+                    return external();
+                }
+                let outputs = self
+                    .outputs
+                    .as_ref()
+                    .and_then(|o| o.lambda.children().last())?;
+                let outputs = self.whnf(self.val(outputs), &mut Vec::new(), fuel);
+                if name == "outputs" {
+                    return Some(Lookup::Known(outputs));
+                }
+                match &outputs {
+                    Whnf::Attrs(_) => self.attr(&outputs, name, fuel).or_else(external),
+                    _ => external(),
+                }
+            }
             Whnf::External(e) => {
                 let mut e = e.clone();
                 e = match e.root {
