@@ -3,7 +3,8 @@
 //! - `before/`: the input tree;
 //! - `after/`: the expected tree, compared byte for byte (absent: nothing to do);
 //! - `refused`: when present, the run must refuse with a message containing its text;
-//! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`).
+//! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`);
+//! - `notes`: lines each of which must appear in one of the run's notes.
 //!
 //! Every case is also run a second time on its result (which must change
 //! nothing), and every `.nix` file of the result goes through
@@ -66,8 +67,9 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
     (flake.join("flake.nix"), options)
 }
 
-/// Run the case's codemod over the tree in `dir`, writing the result there.
-fn run_in(case: &Case, dir: &Path) -> Result<usize, String> {
+/// Run the case's codemod over the tree in `dir`, writing the result there;
+/// the number of files changed and the notes.
+fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>), String> {
     let (flake, options) = parse_args(case);
     let codemod =
         codemods::find(&case.codemod).unwrap_or_else(|| panic!("no codemod {}", case.codemod));
@@ -83,7 +85,8 @@ fn run_in(case: &Case, dir: &Path) -> Result<usize, String> {
             None => std::fs::remove_file(p).unwrap(),
         }
     }
-    Ok(outcome.changes.len())
+    let notes = outcome.notes.iter().map(|(_, n)| n.to_string()).collect();
+    Ok((outcome.changes.len(), notes))
 }
 
 fn check_case(case: &Case, nix: bool) -> Result<(), String> {
@@ -110,7 +113,18 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
             )),
         };
     }
-    let changed = result?;
+    let (changed, notes) = result?;
+    if let Ok(wanted) = std::fs::read_to_string(case.dir.join("notes")) {
+        for line in wanted.lines().filter(|l| !l.trim().is_empty()) {
+            if !notes.iter().any(|n| n.contains(line.trim())) {
+                return Err(format!(
+                    "no note contains `{}`; the notes were:\n{}",
+                    line.trim(),
+                    notes.join("\n")
+                ));
+            }
+        }
+    }
     if std::env::var_os("UPDATE_CASES").is_some() && changed > 0 {
         let _ = std::fs::remove_dir_all(&after);
         common::copy_tree(tmp.path(), &after);
@@ -145,8 +159,8 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
     }
     // Idempotence: a second run finds nothing to do.
     match run_in(case, tmp.path()) {
-        Ok(0) => {}
-        Ok(n) => return Err(format!("second run changed {n} file(s)")),
+        Ok((0, _)) => {}
+        Ok((n, _)) => return Err(format!("second run changed {n} file(s)")),
         Err(e) => return Err(format!("second run failed: {e}")),
     }
     if nix {

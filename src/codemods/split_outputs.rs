@@ -56,10 +56,7 @@ impl Codemod for SplitOutputs {
         if outputs.sets.is_empty() {
             fix.notes.push(cx.note(
                 outputs.body.text_range().start(),
-                format!(
-                    "outputs are already delegated (`{}`); nothing to split",
-                    one_line(&outputs.body)
-                ),
+                describe_unsplit(flake, &outputs.body),
             ));
             return Ok(fix);
         }
@@ -71,10 +68,7 @@ impl Codemod for SplitOutputs {
         {
             fix.notes.push(cx.note(
                 operand.text_range().start(),
-                format!(
-                    "outputs produced by `{}` are not an attribute set here; left in place",
-                    one_line(operand)
-                ),
+                describe_unsplit(flake, operand),
             ));
         }
         let targets = targets(cx)?;
@@ -161,7 +155,22 @@ impl Codemod for SplitOutputs {
             }
 
             // Scope: what to pass, what travels along, which `with` to repeat.
-            let plan = plan_move(&flake.scope, &values, &outputs.lets).map_err(|e| match e {
+            // Dynamic names below the output (`name.${host} = ...;`) move too:
+            // the names they read are passed like the values' names.
+            let mut scope_nodes = values.clone();
+            if by_parts {
+                for d in defs.iter().filter(|d| d.dynamic) {
+                    let dynamic_attrs = d
+                        .entry
+                        .children()
+                        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+                        .into_iter()
+                        .flat_map(|p| p.children().skip(1))
+                        .filter(|a| crate::syntax::static_attr_name(a).is_none());
+                    scope_nodes.extend(dynamic_attrs);
+                }
+            }
+            let plan = plan_move(&flake.scope, &scope_nodes, &outputs.lets).map_err(|e| match e {
                 MoveError::Unbound { name: n, range } => cx.refuse(NAME, range.start(), format!("`{n}` is not defined here (Nix would reject this flake); fix it first")),
                 MoveError::ShadowedWith { name: n, range } => cx.refuse(NAME, range.start(), format!(
                     "`{name}` uses names that may come from a `with`, and that `with` reads `{n}`, which means something else where `{name}` is defined; cannot carry the `with` into {}", target.display()
@@ -401,6 +410,72 @@ fn is_short_reference(value: &SyntaxNode) -> bool {
         }
     }
     head.kind() == SyntaxKind::NODE_IDENT && head.text() == "import"
+}
+
+/// Why outputs made by `expr` (not an attribute set written in flake.nix)
+/// are left in place, naming what the model sees there.
+fn describe_unsplit(flake: &crate::flake::Flake, expr: &SyntaxNode) -> String {
+    use crate::flake::eval::Whnf;
+    use crate::flake::model::Origin;
+    let model = flake.outputs_model();
+    let within = |origin: &dyn Fn(&Origin) -> bool| -> Vec<String> {
+        let mut names: Vec<String> = model
+            .sources
+            .iter()
+            .filter(|s| origin(&s.origin))
+            .filter(|s| {
+                expr.text_range()
+                    .contains_range(s.entry.entry.node.text_range())
+                    || s.entry.entry.file != 0
+            })
+            .map(|s| s.name.clone())
+            .collect();
+        names.dedup();
+        names
+    };
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names.join(", "))
+        }
+    };
+    match flake.resolve(&flake.val(expr.clone())) {
+        Whnf::Call { function, .. } if function.is_function("mkFlake") => {
+            let names = within(&|o| *o == Origin::FlakeParts);
+            format!(
+                "outputs are built by flake-parts' `{}`{}; split-outputs does not move flake-parts modules yet: move `flake.<output>` and `perSystem` into modules listed in `imports` by hand; left in place",
+                one_line(expr),
+                list(&names)
+            )
+        }
+        Whnf::Call { function, .. }
+            if ["eachDefaultSystem", "eachSystem", "eachDefaultSystemMap"]
+                .iter()
+                .any(|g| function.is_function(g)) =>
+        {
+            let names = within(&|o| matches!(o, Origin::PerSystem(_)));
+            format!(
+                "outputs{} are made per system by `{}`; split-outputs moves outputs written as attributes of the outputs set, not those inside a per-system function; left in place",
+                list(&names),
+                one_line(expr)
+            )
+        }
+        _ if expr.kind() == SyntaxKind::NODE_APPLY
+            && expr.first_child().is_some_and(|f| {
+                f.text() == "import" || f.first_child().is_some_and(|g| g.text() == "import")
+            }) =>
+        {
+            format!(
+                "outputs are already delegated (`{}`); nothing to split",
+                one_line(expr)
+            )
+        }
+        _ => format!(
+            "outputs produced by `{}` are not an attribute set written in flake.nix; left in place",
+            one_line(expr)
+        ),
+    }
 }
 
 fn one_line(node: &SyntaxNode) -> String {

@@ -1366,6 +1366,71 @@ impl Flake {
         Ok(out)
     }
 
+    /// The `let` or `rec` binding a function expression names, following
+    /// names through other names, `inherit`s and function arguments
+    /// (`mkSystem` in a file that takes it as an argument is flake.nix's
+    /// `mkSystem`). `None` for a selection or anything else.
+    pub fn defining_binder(&self, v: &Val) -> Option<(FileId, usize)> {
+        let mut cur = v.clone();
+        let mut fuel = FUEL;
+        for _ in 0..64 {
+            cur.node = unparen(cur.node.clone());
+            if cur.node.kind() != SyntaxKind::NODE_IDENT {
+                return None;
+            }
+            let src = self.src(cur.file);
+            let r = src.scope().reference_at(cur.node.text_range())?;
+            let b = r.binder?;
+            let binder = &src.scope().binders[b];
+            let name = binder.name.clone();
+            let entry = binder.entries.first()?.clone();
+            match binder.kind {
+                BinderKind::Let | BinderKind::Rec => {
+                    if entry.kind() == SyntaxKind::NODE_INHERIT {
+                        let from = entry
+                            .children()
+                            .any(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM);
+                        let attr = entry.children().find(|c| {
+                            c.kind() == SyntaxKind::NODE_IDENT && c.text() == name.as_str()
+                        });
+                        match (from, attr) {
+                            (false, Some(a)) if a.text_range() != cur.node.text_range() => {
+                                cur.node = a;
+                                continue;
+                            }
+                            _ => return Some((cur.file, b)),
+                        }
+                    }
+                    let value = attr_value(&entry)?;
+                    if unparen(value.clone()).kind() == SyntaxKind::NODE_IDENT {
+                        cur.node = value;
+                        continue;
+                    }
+                    return Some((cur.file, b));
+                }
+                BinderKind::Formal => {
+                    let lambda = (cur.file, binder.scope.text_range());
+                    let Arg::Val(arg) = cur.env.lookup(lambda)?.clone() else {
+                        return None;
+                    };
+                    let arg = self.whnf(arg, &mut Vec::new(), &mut fuel);
+                    match self.attr(&arg, &name, &mut fuel)? {
+                        Lookup::Val(next) => cur = next,
+                        _ => return None,
+                    }
+                }
+                BinderKind::Param | BinderKind::PatternBind => {
+                    let lambda = (cur.file, binder.scope.text_range());
+                    let Arg::Val(arg) = cur.env.lookup(lambda)?.clone() else {
+                        return None;
+                    };
+                    cur = arg;
+                }
+            }
+        }
+        None
+    }
+
     /// Follow a lookup to a value.
     pub fn resolve_lookup(&self, l: &Lookup, hops: &mut Vec<Hop>) -> Whnf {
         match l {

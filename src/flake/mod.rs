@@ -92,6 +92,9 @@ pub struct OutputDef {
     pub set: SyntaxNode,
     /// Whether that set is `rec`.
     pub rec: bool,
+    /// Whether a part of the path after the output name is dynamic
+    /// (`nixosConfigurations.${hostname} = ...;`); `path` holds its text.
+    pub dynamic: bool,
 }
 
 impl Flake {
@@ -271,8 +274,30 @@ impl Outputs {
             for entry in set.children() {
                 match entry.kind() {
                     SyntaxKind::NODE_ATTRPATH_VALUE => {
-                        let Some(path) = attrpath_names(&entry) else {
-                            continue;
+                        // `name.${key} = ...;`: a dynamic part below a static
+                        // output name is recorded (its text in the path), never dropped.
+                        let (path, dynamic) = match attrpath_names(&entry) {
+                            Some(path) => (path, false),
+                            None => {
+                                let Some(attrs) = entry
+                                    .children()
+                                    .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+                                else {
+                                    continue;
+                                };
+                                let mut attrs = attrs.children();
+                                let Some(first) =
+                                    attrs.next().and_then(|a| syntax::static_attr_name(&a))
+                                else {
+                                    continue;
+                                };
+                                let mut path = vec![first];
+                                path.extend(attrs.map(|a| {
+                                    syntax::static_attr_name(&a)
+                                        .unwrap_or_else(|| a.text().to_string())
+                                }));
+                                (path, true)
+                            }
                         };
                         defs.push(OutputDef {
                             name: path[0].clone(),
@@ -281,6 +306,7 @@ impl Outputs {
                             entry: entry.clone(),
                             set: set.clone(),
                             rec,
+                            dynamic,
                         });
                     }
                     SyntaxKind::NODE_INHERIT => {
@@ -296,6 +322,7 @@ impl Outputs {
                                     entry: entry.clone(),
                                     set: set.clone(),
                                     rec,
+                                    dynamic: false,
                                 });
                             }
                         }

@@ -57,8 +57,9 @@ pub enum Via {
     /// A local helper whose body calls a builder: the outermost function
     /// entered (`mkSystem`, `self.lib.mkSystem`).
     Helper {
-        /// The helper's `let`/`rec` binder in flake.nix, when it has one.
-        binder: Option<usize>,
+        /// The `let`/`rec` binding the call names (file, binder), when it
+        /// names one (not for `self.lib.mkSystem`).
+        binder: Option<(FileId, usize)>,
         /// Where the helper's function is: file and range of its `NODE_LAMBDA`.
         lambda: (FileId, TextRange),
         name: String,
@@ -307,7 +308,11 @@ impl Flake {
                     };
                     let mut hops = Vec::new();
                     let resolved = self.resolve_lookup(&e.value, &mut hops);
-                    let (call, unknown) = self.builder_of(resolved, builder, hops);
+                    let site = match &e.value {
+                        Lookup::Val(v) => Some(v.clone()),
+                        _ => None,
+                    };
+                    let (call, unknown) = self.builder_of(resolved, builder, hops, site.as_ref());
                     out.push(Configuration {
                         output: output.to_string(),
                         name: e.key.name().map(str::to_string),
@@ -370,8 +375,14 @@ impl Flake {
             range: call.node.text_range(),
             why,
         };
+        // The per-element function is the helper, when it is named.
+        let f_site = match args {
+            [f, _] if name == "mapAttrs" => Some(f.clone()),
+            [_, f] if name == "genAttrs" => Some(f.clone()),
+            _ => None,
+        };
         let mut push = |conf_name: Option<String>, resolved: Whnf, hops: Vec<Hop>| {
-            let (c, u) = self.builder_of(resolved, builder, hops);
+            let (c, u) = self.builder_of(resolved, builder, hops, f_site.as_ref());
             out.push(Configuration {
                 output: output.to_string(),
                 name: conf_name,
@@ -503,6 +514,7 @@ impl Flake {
         w: Whnf,
         builder: &'static str,
         hops: Vec<Hop>,
+        site: Option<&Val>,
     ) -> (Option<BuilderCall>, Option<Unknown>) {
         match w {
             Whnf::Call {
@@ -513,20 +525,27 @@ impl Flake {
                 let Some(arg) = args.last().cloned() else {
                     return (None, None);
                 };
-                let via = match hops.first() {
+                // The helper is the function the configuration's own
+                // expression calls (`mkSystem { ... }`, `self.lib.mkSystem`,
+                // the `f` of `mapAttrs f hosts`); functions entered to get
+                // there (an `import`, a partial application) are not it.
+                let same = |h: &&Hop| {
+                    site.is_some_and(|s| {
+                        h.call.file == s.file
+                            && peel(&h.call.node).text_range() == peel(&s.node).text_range()
+                    })
+                };
+                let via = match hops.iter().rev().find(|h| same(h) && h.name.is_some()) {
+                    Some(h) => Via::Helper {
+                        binder: self.defining_binder(&call_head(&h.call)),
+                        lambda: (h.lambda.file, h.lambda.node.text_range()),
+                        name: h.name.clone().unwrap_or_default(),
+                    },
                     None => Via::Direct(
                         unparen(call.node.first_child().unwrap_or(call.node.clone()))
                             .text()
                             .to_string(),
                     ),
-                    Some(h) => Via::Helper {
-                        binder: self.helper_binder(h),
-                        lambda: (h.lambda.file, h.lambda.node.text_range()),
-                        name: h
-                            .name
-                            .clone()
-                            .unwrap_or_else(|| crate::flake::eval::one_line(&h.call.node)),
-                    },
                 };
                 (
                     Some(BuilderCall {
@@ -542,25 +561,6 @@ impl Flake {
             Whnf::Unknown(u) => (None, Some(u)),
             _ => (None, None),
         }
-    }
-
-    /// The `let`/`rec` binder of flake.nix a helper is bound to, when the
-    /// helper's function is the value of one.
-    fn helper_binder(&self, hop: &Hop) -> Option<usize> {
-        if hop.lambda.file != 0 {
-            return None;
-        }
-        let range = hop.lambda.node.text_range();
-        self.scope.binders.iter().position(|b| {
-            matches!(
-                b.kind,
-                crate::scope::BinderKind::Let | crate::scope::BinderKind::Rec
-            ) && b
-                .entries
-                .first()
-                .and_then(crate::syntax::attr_value)
-                .is_some_and(|v| unparen(v).text_range() == range)
-        })
     }
 
     /// The module-list items a builder call passes (its `modules`), each
@@ -727,6 +727,34 @@ impl Flake {
     }
 }
 
+/// An expression without the parentheses, `with`, `let` and `assert`
+/// around it.
+fn peel(node: &SyntaxNode) -> SyntaxNode {
+    let mut n = unparen(node.clone());
+    while matches!(
+        n.kind(),
+        SyntaxKind::NODE_WITH | SyntaxKind::NODE_LET_IN | SyntaxKind::NODE_ASSERT
+    ) {
+        match n.children().last() {
+            Some(body) => n = unparen(body),
+            None => break,
+        }
+    }
+    n
+}
+
+/// The function expression of a call (`f a b` -> `f`), or the value itself.
+fn call_head(v: &Val) -> Val {
+    let mut node = unparen(v.node.clone());
+    while node.kind() == SyntaxKind::NODE_APPLY {
+        match node.first_child() {
+            Some(f) => node = unparen(f),
+            None => break,
+        }
+    }
+    Val { node, ..v.clone() }
+}
+
 /// A function that builds a configuration: its body calls a builder (or
 /// another helper), whatever it is called.
 #[derive(Debug, Clone)]
@@ -815,8 +843,427 @@ impl Flake {
         hops: &[Hop],
         out: &mut Vec<BuilderCall>,
     ) {
-        if let (Some(call), _) = self.builder_of(w.clone(), builder, hops.to_vec()) {
-            out.push(call);
+        match self.builder_of(w.clone(), builder, hops.to_vec(), None) {
+            (Some(call), _) => out.push(call),
+            // The builder comes from an argument (`pkgsInput.lib.nixosSystem`):
+            // recognise the call by what it selects.
+            (None, Some(_)) => {
+                let Some(last) = hops.last() else { return };
+                let Some(body) = last.lambda.node.children().last() else {
+                    return;
+                };
+                for app in std::iter::once(body.clone())
+                    .chain(body.descendants())
+                    .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
+                {
+                    let head = call_head(&Val {
+                        file: last.lambda.file,
+                        node: app.clone(),
+                        env: Default::default(),
+                    });
+                    let names_builder = head.node.kind() == SyntaxKind::NODE_SELECT
+                        && head
+                            .node
+                            .children()
+                            .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+                            .and_then(|p| p.children().last())
+                            .and_then(|a| crate::syntax::static_attr_name(&a))
+                            .as_deref()
+                            == Some(builder);
+                    let is_outer = app.parent().is_none_or(|p| {
+                        p.kind() != SyntaxKind::NODE_APPLY || p.first_child().as_ref() != Some(&app)
+                    });
+                    if names_builder && is_outer {
+                        let Some(arg) = app.children().nth(1) else {
+                            continue;
+                        };
+                        out.push(BuilderCall {
+                            call: Val {
+                                file: last.lambda.file,
+                                node: app.clone(),
+                                env: Default::default(),
+                            },
+                            builder,
+                            arg: Val {
+                                file: last.lambda.file,
+                                node: arg,
+                                env: Default::default(),
+                            },
+                            via: Via::Direct(head.node.text().to_string()),
+                            hops: hops.to_vec(),
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::workspace::Workspace;
+
+    /// Load a flake from (path, text) files.
+    fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Flake) {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, c) in files {
+            let p = dir.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, c).unwrap();
+        }
+        let flake = Flake::load(&Workspace::new(dir.path()), Path::new("flake.nix")).unwrap();
+        (dir, flake)
+    }
+
+    /// `output.name via file` for every configuration.
+    fn summary(f: &Flake) -> Vec<String> {
+        f.configurations()
+            .iter()
+            .map(|c| {
+                let via = match c.call.as_ref().map(|k| &k.via) {
+                    Some(Via::Direct(t)) => format!("direct {t}"),
+                    Some(Via::Helper { name, .. }) => format!("helper {name}"),
+                    None => format!(
+                        "unknown: {}",
+                        c.unknown.as_ref().map(|u| u.why.as_str()).unwrap_or("-")
+                    ),
+                };
+                format!(
+                    "{}.{} {via} in {}",
+                    c.output,
+                    c.name.clone().unwrap_or_else(|| "?".into()),
+                    f.path_of(c.file).display()
+                )
+            })
+            .collect()
+    }
+
+    fn modules_of(f: &Flake, name: &str) -> Vec<String> {
+        let confs = f.configurations();
+        let c = confs
+            .iter()
+            .find(|c| c.name.as_deref() == Some(name))
+            .unwrap();
+        f.module_items(c.call.as_ref().unwrap())
+            .iter()
+            .map(|m| match &m.module {
+                Module::File(p) => p.display().to_string(),
+                Module::Inline { file, .. } => format!("inline in {}", file.display()),
+                Module::Opaque { text, .. } => format!("opaque {text}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_module_passed_to_a_helper_is_known_at_each_call() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, home-manager, ... }:
+    let
+      mkHome = modulePath: home-manager.lib.homeManagerConfiguration {
+        pkgs = nixpkgs.legacyPackages.x86_64-linux;
+        modules = [ modulePath ./home/common.nix ];
+      };
+    in {
+      homeConfigurations.alice = mkHome ./home-alice.nix;
+      homeConfigurations.bob = mkHome ./users/bob;
+    };
+}"#,
+        )]);
+        assert_eq!(
+            modules_of(&f, "alice"),
+            ["home-alice.nix", "home/common.nix"]
+        );
+        assert_eq!(modules_of(&f, "bob"), ["users/bob", "home/common.nix"]);
+    }
+
+    #[test]
+    fn a_split_flake_is_followed_into_its_files() {
+        let (_d, f) = load(&[
+            (
+                "flake.nix",
+                r#"{
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      mkSystem = { hostname, modules ? [ ] }: nixpkgs.lib.nixosSystem {
+        modules = [ ./machines/${hostname}.nix ] ++ modules;
+      };
+    in {
+      nixosConfigurations = import ./hosts { inherit inputs mkSystem; };
+    };
+}"#,
+            ),
+            (
+                "hosts/default.nix",
+                r#"{ inputs, mkSystem, ... }:
+{
+  owl = mkSystem { hostname = "owl"; modules = [ ./owl-extra.nix ]; };
+  wren = inputs.nixpkgs.lib.nixosSystem { modules = [ ../machines/wren.nix ]; };
+}"#,
+            ),
+        ]);
+        assert_eq!(
+            summary(&f),
+            [
+                "nixosConfigurations.owl helper mkSystem in hosts/default.nix",
+                "nixosConfigurations.wren direct inputs.nixpkgs.lib.nixosSystem in hosts/default.nix",
+            ]
+        );
+        assert_eq!(
+            modules_of(&f, "owl"),
+            ["machines/owl.nix", "hosts/owl-extra.nix"]
+        );
+        let helpers: Vec<_> = f.builder_helpers().iter().map(|h| h.name.clone()).collect();
+        assert_eq!(helpers, ["mkSystem"]);
+    }
+
+    #[test]
+    fn delegated_outputs_are_followed() {
+        let (_d, f) = load(&[
+            (
+                "flake.nix",
+                "{ outputs = inputs: import ./outputs inputs; }",
+            ),
+            (
+                "outputs/default.nix",
+                r#"{ self, nixpkgs, ... }: {
+  nixosConfigurations.kite = nixpkgs.lib.nixosSystem { modules = [ ../kite.nix ]; };
+}"#,
+            ),
+        ]);
+        assert_eq!(
+            summary(&f),
+            ["nixosConfigurations.kite direct nixpkgs.lib.nixosSystem in outputs/default.nix"]
+        );
+        assert_eq!(modules_of(&f, "kite"), ["kite.nix"]);
+    }
+
+    #[test]
+    fn hosts_through_map_attrs_of_a_helper() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, ... }:
+    let
+      inherit (nixpkgs) lib;
+      mkHost = name: cfg: lib.nixosSystem {
+        inherit (cfg) system;
+        modules = [ ./hosts/${name}.nix ] ++ cfg.extra;
+      };
+      hostConfigs = {
+        heron = { system = "x86_64-linux"; extra = [ ]; };
+        "ibis.lan" = { system = "aarch64-linux"; extra = [ ./pi.nix ]; };
+      };
+    in {
+      nixosConfigurations = lib.mapAttrs mkHost hostConfigs;
+    };
+}"#,
+        )]);
+        assert_eq!(
+            summary(&f),
+            [
+                "nixosConfigurations.heron helper mkHost in flake.nix",
+                "nixosConfigurations.ibis.lan helper mkHost in flake.nix",
+            ]
+        );
+        assert_eq!(modules_of(&f, "ibis.lan"), ["hosts/ibis.lan.nix", "pi.nix"]);
+    }
+
+    #[test]
+    fn gen_attrs_and_list_to_attrs_generate_named_hosts() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, ... }:
+    let
+      names = [ "a" "b" ];
+      mk = n: nixpkgs.lib.nixosSystem { modules = [ ./${n}.nix ]; };
+    in {
+      nixosConfigurations = nixpkgs.lib.genAttrs names mk;
+      darwinConfigurations = builtins.listToAttrs (map (n: { name = "mac-${n}"; value = inputs.darwin.lib.darwinSystem { modules = [ ./mac.nix ]; }; }) [ "x" ]);
+    };
+}"#,
+        )]);
+        assert_eq!(
+            summary(&f),
+            [
+                "nixosConfigurations.a helper mk in flake.nix",
+                "nixosConfigurations.b helper mk in flake.nix",
+                "darwinConfigurations.mac-x direct inputs.darwin.lib.darwinSystem in flake.nix",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_helper_in_lib_exported_through_self_lib() {
+        let (_d, f) = load(&[
+            (
+                "flake.nix",
+                r#"{
+  outputs = { self, nixpkgs, ... }@inputs: {
+    lib = import ./lib { inherit inputs; };
+    nixosConfigurations.plover = self.lib.mkSystem { name = "plover"; };
+  };
+}"#,
+            ),
+            (
+                "lib/default.nix",
+                r#"{ inputs }:
+{
+  mkSystem = { name }: inputs.nixpkgs.lib.nixosSystem {
+    modules = [ ../hosts/${name} ];
+  };
+}"#,
+            ),
+        ]);
+        assert_eq!(
+            summary(&f),
+            ["nixosConfigurations.plover helper self.lib.mkSystem in flake.nix"]
+        );
+        assert_eq!(modules_of(&f, "plover"), ["hosts/plover"]);
+    }
+
+    #[test]
+    fn a_partially_applied_helper() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, nixpkgs-unstable, ... }:
+    let
+      nixosConfigWith = pkgsInput: { host, extra ? [ ] }: pkgsInput.lib.nixosSystem {
+        modules = [ ./hosts/${host}.nix ] ++ extra;
+      };
+      nixosConfig = nixosConfigWith nixpkgs;
+    in {
+      nixosConfigurations.tern = nixosConfig { host = "tern"; };
+      nixosConfigurations.skua = nixosConfigWith nixpkgs-unstable { host = "skua"; extra = [ ./edge.nix ]; };
+    };
+}"#,
+        )]);
+        assert_eq!(
+            summary(&f),
+            [
+                "nixosConfigurations.tern helper nixosConfig in flake.nix",
+                "nixosConfigurations.skua helper nixosConfigWith in flake.nix",
+            ]
+        );
+        assert_eq!(modules_of(&f, "skua"), ["hosts/skua.nix", "edge.nix"]);
+        let helpers: Vec<_> = f.builder_helpers().iter().map(|h| h.name.clone()).collect();
+        assert_eq!(helpers, ["nixosConfigWith", "nixosConfig"]);
+    }
+
+    #[test]
+    fn flake_parts_hosts_inline_and_in_imported_modules() {
+        let (_d, f) = load(&[
+            (
+                "flake.nix",
+                r#"{
+  outputs = inputs@{ flake-parts, nixpkgs, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } {
+      systems = [ "x86_64-linux" ];
+      imports = [ ./parts/hosts.nix inputs.treefmt.flakeModule ];
+      flake.nixosConfigurations.quarry = nixpkgs.lib.nixosSystem { modules = [ ./quarry.nix ]; };
+      perSystem = { pkgs, ... }: { packages.default = pkgs.hello; };
+    };
+}"#,
+            ),
+            (
+                "parts/hosts.nix",
+                r#"{ inputs, self, ... }: {
+  flake.nixosConfigurations.slate = inputs.nixpkgs.lib.nixosSystem { modules = [ ../slate.nix ]; };
+}"#,
+            ),
+        ]);
+        let model = f.outputs_model();
+        assert!(model.flake_parts);
+        assert!(model.unknowns.is_empty(), "{:?}", model.unknowns);
+        assert_eq!(
+            summary(&f),
+            [
+                "nixosConfigurations.quarry direct nixpkgs.lib.nixosSystem in flake.nix",
+                "nixosConfigurations.slate direct inputs.nixpkgs.lib.nixosSystem in parts/hosts.nix",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_default_system_outputs_are_recorded_with_their_generator() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, flake-utils, ... }:
+    {
+      nixosConfigurations.gull = nixpkgs.lib.nixosSystem { modules = [ ./gull.nix ]; };
+    } // flake-utils.lib.eachDefaultSystem (system:
+      let pkgs = nixpkgs.legacyPackages.${system}; in {
+        packages.default = pkgs.hello;
+        devShells.default = pkgs.mkShell { };
+      });
+}"#,
+        )]);
+        let model = f.outputs_model();
+        let names: Vec<(String, bool)> = model
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), matches!(s.origin, Origin::PerSystem(_))))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("nixosConfigurations".to_string(), false),
+                ("packages".to_string(), true),
+                ("devShells".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn dynamic_keys_resolve_or_stay_dynamic() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, ... }:
+    let
+      hostname = "gamma";
+    in {
+      nixosConfigurations.${hostname} = nixpkgs.lib.nixosSystem { modules = [ ]; };
+      nixosConfigurations.delta = nixpkgs.lib.nixosSystem { modules = [ ]; };
+      nixosConfigurations.${builtins.getEnv "HOST"} = nixpkgs.lib.nixosSystem { modules = [ ]; };
+    };
+}"#,
+        )]);
+        let names: Vec<Option<String>> = f.configurations().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, [Some("gamma".into()), Some("delta".into()), None]);
+    }
+
+    #[test]
+    fn what_cannot_be_followed_is_unknown_with_a_reason() {
+        let (_d, f) = load(&[(
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, ... }: {
+    nixosConfigurations = builtins.mapAttrs (name: _: nixpkgs.lib.nixosSystem {
+      modules = [ ./hosts/${name} ];
+    }) (builtins.readDir ./hosts);
+    homeConfigurations = import ./missing.nix;
+  };
+}"#,
+        )]);
+        let confs = f.configurations();
+        assert_eq!(confs.len(), 2);
+        assert!(confs
+            .iter()
+            .all(|c| c.call.is_none() && c.unknown.is_some()));
+        assert!(confs[1]
+            .unknown
+            .as_ref()
+            .unwrap()
+            .why
+            .contains("missing.nix does not exist"));
     }
 }

@@ -32,10 +32,15 @@ pub(super) fn helper_bypassed(cx: &Cx) -> Vec<Finding> {
         for c in cx.confs.iter().filter(|c| c.conf.output == *output) {
             match c.conf.call.as_ref().map(|k| &k.via) {
                 Some(Via::Direct(text)) => direct.push((c, text.clone())),
-                Some(Via::Helper { lambda, .. }) => {
+                Some(Via::Helper { binder, lambda, .. }) => {
                     let h = helpers.iter().copied().find(|&h| {
-                        let l = &cx.helpers[h].lambda;
-                        (l.file, l.node.text_range()) == *lambda
+                        let helper = &cx.helpers[h];
+                        match binder {
+                            Some(b) => *b == (helper.file, helper.binder),
+                            None => {
+                                (helper.lambda.file, helper.lambda.node.text_range()) == *lambda
+                            }
+                        }
                     });
                     if let Some(h) = h {
                         users.entry(h).or_default().push(c.label())

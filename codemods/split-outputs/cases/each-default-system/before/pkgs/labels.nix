@@ -1,0 +1,4 @@
+{ writeShellScriptBin }:
+writeShellScriptBin "labels" ''
+  lp -d labels "$@"
+''
