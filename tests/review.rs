@@ -941,3 +941,84 @@ fn cli_errors_exit_2() {
     let out = cli().args(["review", "--format", "yaml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// ---------------------------------------------------------------------------
+// The same findings before and after split-outputs
+// ---------------------------------------------------------------------------
+
+/// Finding ids with their counts, FR001 (flake.nix's size) left out.
+fn id_counts(r: &Report) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| f.rule != Rule::MonolithicFlake)
+    {
+        *m.entry(f.rule.id()).or_insert(0) += 1;
+    }
+    m
+}
+
+/// `review` judges the flake, not the file it is written in: on the example
+/// and on every split-outputs case, the finding ids and counts (FR001 aside)
+/// are the same before and after `apply split-outputs --write`.
+#[test]
+fn the_same_findings_before_and_after_split_outputs() {
+    let mut trees: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+    // The example, split for real.
+    let example = copy(&fixture("examples/hybrid"));
+    let before = review_in(example.path(), &Options::default());
+    {
+        let codemod = flake_refactor::codemods::find("split-outputs").unwrap();
+        let mut ws = Workspace::new(example.path());
+        let outcome = flake_refactor::engine::run(
+            &mut ws,
+            Path::new("flake.nix"),
+            &[codemod],
+            &flake_refactor::codemods::Options::default(),
+        )
+        .unwrap();
+        assert!(!outcome.changes.is_empty());
+        for c in &outcome.changes {
+            let p = example.path().join(&c.path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, c.new.as_ref().unwrap()).unwrap();
+        }
+    }
+    let after = review_in(example.path(), &Options::default());
+    assert_eq!(
+        id_counts(&before),
+        id_counts(&after),
+        "examples/hybrid: before {:#?}\nafter {:#?}",
+        before.findings,
+        after.findings
+    );
+    assert_eq!(
+        before.overview.configurations.len(),
+        after.overview.configurations.len()
+    );
+
+    // Every split-outputs case with a result (flake.nix at the root).
+    let cases = fixture("codemods/split-outputs/cases");
+    for case in std::fs::read_dir(&cases).unwrap().flatten() {
+        let (b, a) = (case.path().join("before"), case.path().join("after"));
+        if a.join("flake.nix").is_file() && b.join("flake.nix").is_file() {
+            trees.push((case.file_name().to_string_lossy().into_owned(), b, a));
+        }
+    }
+    trees.sort();
+    assert!(trees.len() >= 15, "only {} cases", trees.len());
+    let mut failures = Vec::new();
+    for (name, b, a) in &trees {
+        let before = review_tree(b, &Options::default());
+        let after = review_tree(a, &Options::default());
+        if id_counts(&before) != id_counts(&after) {
+            failures.push(format!(
+                "{name}: before {:?}, after {:?}",
+                id_counts(&before),
+                id_counts(&after)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -454,7 +454,7 @@ fn describe_unsplit(flake: &crate::flake::Flake, expr: &SyntaxNode) -> String {
                 .iter()
                 .any(|g| function.is_function(g)) =>
         {
-            let names = within(&|o| matches!(o, Origin::PerSystem(_)));
+            let names = within(&|o| matches!(o, Origin::PerSystem { .. }));
             format!(
                 "outputs{} are made per system by `{}`; split-outputs moves outputs written as attributes of the outputs set, not those inside a per-system function; left in place",
                 list(&names),

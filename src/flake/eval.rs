@@ -1148,6 +1148,21 @@ impl Flake {
                         args: all,
                     });
                 }
+                // A library function applied in steps (`forAllSystems =
+                // genAttrs systems;` then `forAllSystems (system: ...)`).
+                Whnf::Call {
+                    function,
+                    args: mut all,
+                    ..
+                } => {
+                    all.push(arg);
+                    all.extend(rest);
+                    return Step::Done(Whnf::Call {
+                        call: v.clone(),
+                        function,
+                        args: all,
+                    });
+                }
                 Whnf::Unknown(u) => return Step::Done(Whnf::Unknown(u)),
                 other => {
                     let _ = other;

@@ -26,8 +26,12 @@ pub enum Origin {
     /// A flake-parts module's `flake.<name>`.
     FlakeParts,
     /// Inside a per-system generator such as `eachDefaultSystem (system: { ... })`:
-    /// the generator's text.
-    PerSystem(String),
+    /// the generator's function name, and where the call is.
+    PerSystem {
+        function: String,
+        file: FileId,
+        range: TextRange,
+    },
 }
 
 /// One output definition.
@@ -188,10 +192,14 @@ impl Flake {
                     self.collect_flake_parts(&args[1], model, depth + 1);
                 } else if PER_SYSTEM.iter().any(|g| function.is_function(g)) {
                     let Some(f) = args.last() else { return };
-                    let generator = crate::flake::eval::one_line(&call.node);
+                    let origin = Origin::PerSystem {
+                        function: function.last().unwrap_or_default().to_string(),
+                        file: call.file,
+                        range: call.node.text_range(),
+                    };
                     let w =
                         self.call_with(f, vec![Arg::Opaque("each system".into())], &mut Vec::new());
-                    self.collect_outputs(w, &Origin::PerSystem(generator), model, depth + 1);
+                    self.collect_outputs(w, &origin, model, depth + 1);
                 } else {
                     model.unknowns.push(Unknown {
                         file: call.file,
@@ -1210,7 +1218,7 @@ mod tests {
         let names: Vec<(String, bool)> = model
             .sources
             .iter()
-            .map(|s| (s.name.clone(), matches!(s.origin, Origin::PerSystem(_))))
+            .map(|s| (s.name.clone(), matches!(s.origin, Origin::PerSystem { .. })))
             .collect();
         assert_eq!(
             names,

@@ -2,7 +2,7 @@
 //! configurations with their module graphs, Home Manager blocks, the lock
 //! file and git's index.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
@@ -108,18 +108,10 @@ pub(crate) struct Cx<'a> {
     pub lock: LockFile,
     /// Git's index, when the workspace root is a repository.
     pub index: Option<git2::Index>,
-    /// Reference ranges of flake.nix to their binder.
-    pub binder_at: HashMap<TextRange, Option<usize>>,
 }
 
 impl<'a> Cx<'a> {
     pub fn new(ws: &'a Workspace, flake: Flake, options: &'a Options) -> Cx<'a> {
-        let binder_at = flake
-            .scope
-            .refs
-            .iter()
-            .map(|r| (r.range, r.binder))
-            .collect();
         let mut confs = Vec::new();
         let mut all_roots: Vec<(Kind, Module)> = Vec::new();
         let mut missing_roots = Vec::new();
@@ -223,7 +215,6 @@ impl<'a> Cx<'a> {
             lock_path,
             lock,
             index,
-            binder_at,
         }
     }
 
@@ -243,11 +234,6 @@ impl<'a> Cx<'a> {
     pub fn span_in(&self, file: FileId, range: TextRange) -> Span {
         let src = self.flake.src(file);
         Span::of(src.path(), &src.file().lines, range)
-    }
-
-    /// The binder a reference in flake.nix resolves to.
-    pub fn binder_of(&self, ident: &SyntaxNode) -> Option<usize> {
-        self.binder_at.get(&ident.text_range()).copied().flatten()
     }
 
     /// A path relative to the flake's directory, for display.

@@ -5,10 +5,11 @@
 use rnix::{SyntaxKind, SyntaxNode};
 
 use super::and_list;
+use crate::flake::eval::{FileId, Lookup, Whnf};
+use crate::flake::model::Origin;
 use crate::review::context::Cx;
 use crate::review::{Finding, Rule, Span};
-use crate::scope::BinderKind;
-use crate::syntax::{attrpath_names, static_attr_name, unparen};
+use crate::syntax::{static_attr_name, unparen};
 
 const FLAKE_UTILS: &[&str] = &[
     "eachDefaultSystem",
@@ -67,60 +68,43 @@ fn function_name(function: &SyntaxNode) -> Option<String> {
     }
 }
 
-/// The innermost function of an application (`f a b` -> `f`).
-fn head(apply: &SyntaxNode) -> Option<SyntaxNode> {
-    let mut f = unparen(apply.clone());
-    while f.kind() == SyntaxKind::NODE_APPLY {
-        f = unparen(f.first_child()?);
-    }
-    Some(f)
-}
-
-/// How a value is made per system, if it is.
-fn per_system(cx: &Cx, value: &SyntaxNode, depth: usize) -> Option<String> {
-    let value = unparen(value.clone());
-    match value.kind() {
-        SyntaxKind::NODE_ATTR_SET => value
-            .children()
-            .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-            .any(|e| {
-                attrpath_names(&e)
-                    .and_then(|p| p.into_iter().next())
-                    .is_some_and(|n| is_system(&n))
-            })
+/// How an output's value is made per system, if it is: followed through
+/// imports and local functions (`forAllSystems = genAttrs systems;`).
+fn per_system(cx: &Cx, value: &Lookup) -> Option<String> {
+    let w = cx.flake.resolve_lookup(value, &mut Vec::new());
+    match &w {
+        Whnf::Attrs(_) => cx
+            .flake
+            .entries(&w)
+            .ok()?
+            .iter()
+            .any(|e| e.key.name().is_some_and(is_system))
             .then(|| "an attribute set keyed by system".to_string()),
-        SyntaxKind::NODE_APPLY => {
-            let f = head(&value)?;
-            let name = function_name(&f)?;
-            if name == "genAttrs" {
-                return Some("genAttrs".into());
-            }
-            if FLAKE_UTILS.contains(&name.as_str()) {
-                return Some(format!("flake-utils' {name}"));
-            }
-            // A local `forAllSystems = nixpkgs.lib.genAttrs systems;`.
-            if f.kind() != SyntaxKind::NODE_IDENT || depth > 8 {
+        Whnf::Call { call, function, .. } => {
+            let name = function.last()?.to_string();
+            if name != "genAttrs" && !FLAKE_UTILS.contains(&name.as_str()) {
                 return None;
             }
-            let b = cx.binder_of(&f)?;
-            let binder = &cx.flake.scope.binders[b];
-            if !matches!(binder.kind, BinderKind::Let | BinderKind::Rec) {
-                return None;
+            // The name the call is written with (`forAllSystems`).
+            let mut head = unparen(call.node.clone());
+            while head.kind() == SyntaxKind::NODE_APPLY {
+                head = unparen(head.first_child()?);
             }
-            let def = crate::syntax::attr_value(binder.entries.first()?)?;
-            let uses = def.descendants().any(|n| {
-                matches!(n.kind(), SyntaxKind::NODE_SELECT | SyntaxKind::NODE_IDENT)
-                    && function_name(&n)
-                        .is_some_and(|m| m == "genAttrs" || FLAKE_UTILS.contains(&m.as_str()))
-            });
-            uses.then(|| format!("{} (genAttrs)", binder.name))
+            let written = function_name(&head);
+            Some(match written {
+                Some(w) if w != name && head.kind() == SyntaxKind::NODE_IDENT => {
+                    format!("{w} ({name})")
+                }
+                _ if name == "genAttrs" => "genAttrs".to_string(),
+                _ => format!("flake-utils' {name}"),
+            })
         }
         _ => None,
     }
 }
 
 pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
-    let outputs = cx.flake.outputs.as_ref()?;
+    cx.flake.outputs.as_ref()?;
     const NOT_PER_SYSTEM: &[&str] = &[
         "nixosConfigurations",
         "darwinConfigurations",
@@ -133,38 +117,37 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
         "lib",
         "templates",
     ];
+    let model = cx.flake.outputs_model();
     // (output, how, span), in source order.
     let mut found: Vec<(String, String, Span)> = Vec::new();
-    for def in &outputs.defs {
-        if NOT_PER_SYSTEM.contains(&def.name.as_str()) {
+    let mut generators: Vec<(FileId, rnix::TextRange)> = Vec::new();
+    for source in &model.sources {
+        // `{ ... } // flake-utils.lib.eachDefaultSystem (system: { ... })`.
+        if let Origin::PerSystem {
+            function,
+            file,
+            range,
+        } = &source.origin
+        {
+            if !generators.contains(&(*file, *range)) {
+                generators.push((*file, *range));
+                let how = format!("flake-utils' {function}");
+                let span = cx.span_in(*file, *range).labelled(how.clone());
+                found.push(("outputs".into(), how, span));
+            }
             continue;
         }
-        let how = if def.path.len() >= 2 && is_system(&def.path[1]) {
-            Some("an attribute set keyed by system".to_string())
-        } else if def.path.len() == 1 {
-            def.value.as_ref().and_then(|v| per_system(cx, v, 0))
-        } else {
-            None
-        };
-        if let Some(how) = how {
+        if NOT_PER_SYSTEM.contains(&source.name.as_str()) {
+            continue;
+        }
+        if let Some(how) = per_system(cx, &source.entry.value) {
             let span = cx
-                .span(def.entry.text_range())
-                .labelled(format!("{}: {how}", def.name));
-            found.push((def.name.clone(), how, span));
-        }
-    }
-    // `{ ... } // flake-utils.lib.eachDefaultSystem (system: { ... })`.
-    for op in &outputs.operands {
-        if op.kind() != SyntaxKind::NODE_APPLY {
-            continue;
-        }
-        let Some(name) = head(op).and_then(|f| function_name(&f)) else {
-            continue;
-        };
-        if FLAKE_UTILS.contains(&name.as_str()) {
-            let how = format!("flake-utils' {name}");
-            let span = cx.span(op.text_range()).labelled(how.clone());
-            found.push(("outputs".into(), how, span));
+                .span_in(
+                    source.entry.entry.file,
+                    source.entry.entry.node.text_range(),
+                )
+                .labelled(format!("{}: {how}", source.name));
+            found.push((source.name.clone(), how, span));
         }
     }
     if found.is_empty() {
