@@ -1278,7 +1278,13 @@ impl Flake {
                     },
                 });
             };
+            // One pass over the set: entries grouped by name, in order
+            // (`a.b = ...; a.c = ...;` and `a = { ... }; a.d = ...;` are one
+            // attribute each).
             let mut here: Vec<Entry> = Vec::new();
+            let mut groups: HashMap<String, usize> = HashMap::new();
+            // For each entry of `here` with a name: (exact value, has deeper parts).
+            let mut shapes: Vec<(Option<Val>, bool)> = Vec::new();
             for entry in set.node.children() {
                 let ev = Val {
                     file: set.file,
@@ -1310,39 +1316,64 @@ impl Flake {
                             },
                             &mut fuel,
                         );
-                        let value = match key.name() {
+                        let exact = attrs.len() == prefix.len() + 1;
+                        let value = exact.then(|| attr_value(&entry)).flatten().map(|node| Val {
+                            file: set.file,
+                            node,
+                            env: set.env.clone(),
+                        });
+                        match key.name().map(str::to_string) {
                             Some(name) => {
-                                // One entry per name: `a = { ... }; a.b = ...;`
-                                // and `a.b = ...; a.c = ...;` are one attribute.
-                                if here.iter().any(|e| e.key.name() == Some(name)) {
-                                    continue;
-                                }
-                                match self.attr_in_set(set, prefix, name, &mut fuel) {
-                                    Some(l) => l,
-                                    None => continue,
+                                let i = *groups.entry(name).or_insert_with(|| {
+                                    here.push(Entry {
+                                        key: key.clone(),
+                                        entry: ev.clone(),
+                                        value: Lookup::Known(Whnf::List(Vec::new())),
+                                    });
+                                    shapes.push((None, false));
+                                    here.len() - 1
+                                });
+                                if exact {
+                                    shapes[i].0 = shapes[i].0.take().or(value);
+                                } else {
+                                    shapes[i].1 = true;
                                 }
                             }
-                            None if attrs.len() == prefix.len() + 1 => match attr_value(&entry) {
-                                Some(node) => Lookup::Val(Val {
-                                    file: set.file,
-                                    node,
-                                    env: set.env.clone(),
-                                }),
-                                None => continue,
-                            },
-                            None => Lookup::Known(Whnf::Unknown(Unknown {
-                                file: set.file,
-                                range: entry.text_range(),
-                                why: "attributes below a dynamic name".into(),
-                            })),
-                        };
-                        here.push(Entry {
-                            key,
-                            entry: ev,
-                            value,
-                        });
+                            None => {
+                                let value = match value {
+                                    Some(v) => Lookup::Val(v),
+                                    None if exact => continue,
+                                    None => Lookup::Known(Whnf::Unknown(Unknown {
+                                        file: set.file,
+                                        range: entry.text_range(),
+                                        why: "attributes below a dynamic name".into(),
+                                    })),
+                                };
+                                here.push(Entry {
+                                    key,
+                                    entry: ev,
+                                    value,
+                                });
+                                shapes.push((None, false));
+                            }
+                        }
                     }
                     SyntaxKind::NODE_INHERIT if prefix.is_empty() => {
+                        let from = entry
+                            .children()
+                            .find(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM)
+                            .and_then(|f| f.children().next());
+                        let base = from.map(|from| {
+                            self.whnf(
+                                Val {
+                                    file: set.file,
+                                    node: from,
+                                    env: set.env.clone(),
+                                },
+                                &mut Vec::new(),
+                                &mut fuel,
+                            )
+                        });
                         for attr in entry
                             .children()
                             .filter(|c| c.kind() != SyntaxKind::NODE_INHERIT_FROM)
@@ -1350,26 +1381,56 @@ impl Flake {
                             let Some(name) = static_attr_name(&attr) else {
                                 continue;
                             };
-                            let value = match self.attr(
-                                &Whnf::Attrs(vec![Part::Set {
-                                    set: set.clone(),
-                                    prefix: Vec::new(),
-                                }]),
-                                &name,
-                                &mut fuel,
-                            ) {
-                                Some(l) => l,
-                                None => continue,
+                            let value = match &base {
+                                // `inherit (x) name;` is `name = x.name;`
+                                Some(base) => match self.attr(base, &name, &mut fuel) {
+                                    Some(l) => l,
+                                    None => continue,
+                                },
+                                // `inherit name;` reads the enclosing scope.
+                                None => Lookup::Val(Val {
+                                    file: set.file,
+                                    node: attr,
+                                    env: set.env.clone(),
+                                }),
                             };
+                            groups.insert(name.clone(), here.len());
                             here.push(Entry {
                                 key: Key::Static(name),
                                 entry: ev.clone(),
                                 value,
                             });
+                            shapes.push((None, false));
                         }
                     }
                     _ => {}
                 }
+            }
+            for (e, (exact, deeper)) in here.iter_mut().zip(shapes) {
+                let Some(name) = e.key.name().map(str::to_string) else {
+                    continue;
+                };
+                if !matches!(&e.value, Lookup::Known(Whnf::List(l)) if l.is_empty()) {
+                    continue; // inherited
+                }
+                let mut p = prefix.clone();
+                p.push(name);
+                let below = Part::Set {
+                    set: set.clone(),
+                    prefix: p,
+                };
+                e.value = match (exact, deeper) {
+                    (Some(v), false) => Lookup::Val(v),
+                    (None, _) => Lookup::Parts(vec![below]),
+                    (Some(v), true) => {
+                        let mut parts = match self.whnf(v, &mut Vec::new(), &mut fuel) {
+                            Whnf::Attrs(parts) => parts,
+                            other => vec![Part::Opaque(Box::new(other))],
+                        };
+                        parts.push(below);
+                        Lookup::Parts(parts)
+                    }
+                };
             }
             for e in here {
                 if let Some(name) = e.key.name() {
