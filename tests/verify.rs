@@ -823,7 +823,7 @@ fn cli_verify_refuses_a_changed_output_and_writes_nothing() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("--verify: refused: 1 output(s) changed or failed to evaluate only after the change: packages.x86_64-linux.default; nothing was written"),
+        stderr.contains("--verify: refused: 1 output changed or failed to evaluate only after the change: packages.x86_64-linux.default; nothing was written"),
         "{stderr}"
     );
     assert_eq!(common::read_tree(dir.path()), before, "files were written");
