@@ -145,3 +145,40 @@ fn flake_nix_defines_the_outputs() {
     assert!(app.contains("type = \"app\""));
     assert!(app.contains("/bin/flake-refactor"));
 }
+
+/// The pre-commit hooks and the GitHub Action call commands and options
+/// that exist.
+#[test]
+fn hooks_and_action_use_real_commands() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    for id in ["flake-refactor-review", "flake-refactor-check"] {
+        assert!(hooks.contains(&format!("- id: {id}\n")), "no hook {id}");
+    }
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert!(action.contains("using: composite"));
+    assert!(action.contains("github/codeql-action/upload-sarif"));
+    assert!(action.contains("GITHUB_STEP_SUMMARY"));
+    // Every `flake-refactor <command> --option` named there is accepted.
+    let bin = env!("CARGO_BIN_EXE_flake-refactor");
+    for line in hooks.lines().chain(action.lines()) {
+        let Some(at) = line.find("flake-refactor ") else {
+            continue;
+        };
+        let words: Vec<&str> = line[at..].split_whitespace().collect();
+        let command = words[1];
+        if !["review", "apply"].contains(&command) {
+            continue;
+        }
+        let help = Command::new(bin)
+            .args([command, "--help"])
+            .output()
+            .expect("run --help");
+        let help = String::from_utf8(help.stdout).unwrap();
+        for option in words.iter().filter(|w| w.starts_with("--")) {
+            assert!(
+                help.contains(option),
+                "{command} has no {option} (in `{line}`)"
+            );
+        }
+    }
+}
