@@ -236,6 +236,31 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
     Ok(())
 }
 
+/// The repository-relative paths a run's messages may name: the flake, the
+/// changed files, and the files of notes and of the error.
+fn known_paths(applied: &Applied) -> Vec<PathBuf> {
+    let mut known: Vec<PathBuf> = Vec::new();
+    if let Some(l) = &applied.located {
+        known.push(l.flake_path.clone());
+    }
+    if let Some(o) = &applied.outcome {
+        known.extend(o.changes.iter().map(|c| c.path.clone()));
+        known.extend(
+            o.notes
+                .iter()
+                .filter_map(|(_, n)| n.location.as_ref().map(|l| l.file.clone())),
+        );
+    }
+    if let Some(l) = applied
+        .error
+        .as_ref()
+        .and_then(crate::output::term::error_location)
+    {
+        known.push(l.file);
+    }
+    known
+}
+
 /// The text view of a run: (stdout, stderr). Stdout holds the diff of a dry
 /// run or `--check` (coloured with `diff_color`); stderr the notes, the
 /// `--verify` table, the summary and any error, with paths shown by
@@ -256,10 +281,19 @@ pub fn render_text(
             &format!("using {}", paths.display(&located.flake_path)),
         ));
     }
+    // Repository-relative paths the messages may name, shown from the
+    // current directory in the texts that embed them.
+    let known = known_paths(applied);
+    let show = |text: &str| paths.rewrite(text, &known);
     if let Some(outcome) = &applied.outcome {
         for (_, note) in &outcome.notes {
             let at = note.location.as_ref().map(|l| paths.location(l));
-            err.push_str(&painter.diagnostic(Level::Note, at.as_deref(), &note.message));
+            // A codemod's note that warns (`warning: ...`) is a warning.
+            let (level, message) = match note.message.strip_prefix("warning: ") {
+                Some(rest) => (Level::Warning, rest),
+                None => (Level::Note, note.message.as_str()),
+            };
+            err.push_str(&painter.diagnostic(level, at.as_deref(), &show(message)));
         }
         if outcome.is_empty() {
             err.push_str(&format!(
@@ -272,7 +306,9 @@ pub fn render_text(
         err.push_str(&v.render());
     }
     if let Some(e) = &applied.error {
-        err.push_str(&painter.error(e, paths));
+        let (location, message) = crate::output::term::split_error(e);
+        let at = location.as_ref().map(|l| paths.location(l));
+        err.push_str(&painter.diagnostic(Level::Error, at.as_deref(), &show(&message)));
         return (out, err);
     }
     let Some(outcome) = applied.outcome.as_ref().filter(|o| !o.is_empty()) else {
@@ -280,7 +316,7 @@ pub fn render_text(
     };
     let summary = |err: &mut String| {
         for (codemod, action) in &outcome.actions {
-            err.push_str(&format!("{codemod}: {action}\n"));
+            err.push_str(&format!("{codemod}: {}\n", show(action)));
         }
         for c in &outcome.changes {
             err.push_str(&format!(

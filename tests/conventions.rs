@@ -482,6 +482,14 @@ fn paths_are_relative_to_the_current_directory() {
         r.stderr
     );
     assert!(r.stderr.contains("changed: ../flake.nix\n"), "{}", r.stderr);
+    // Paths inside the messages too.
+    assert!(
+        r.stderr.contains(
+            "split-outputs: moved `nixosConfigurations` (../flake.nix:125:7) to ../hosts/default.nix,"
+        ),
+        "{}",
+        r.stderr
+    );
 
     // --write and the intent-to-add list.
     let w = run(&sub, &["apply", "split-outputs", "--write"]).expect(0);
@@ -506,6 +514,12 @@ fn paths_are_relative_to_the_current_directory() {
         e.stderr.starts_with(
             "note: using ../flake.nix\n../hosts/default.nix:1:1: error: split-outputs: refused:"
         ),
+        "{}",
+        e.stderr
+    );
+    assert!(
+        e.stderr
+            .contains("refused: ../hosts/default.nix already exists"),
         "{}",
         e.stderr
     );
@@ -554,6 +568,29 @@ fn paths_are_relative_to_the_current_directory() {
 // ---------------------------------------------------------------------------
 // Diagnostics and colour
 // ---------------------------------------------------------------------------
+
+#[test]
+fn codemod_warnings_are_warnings() {
+    let dir = plain_copy(&hybrid());
+    let r = run(
+        &dir.path().join("home-modules"),
+        &["apply", "drop-osconfigfor", "--allow-breaking"],
+    )
+    .expect(0);
+    assert!(
+        r.stderr
+            .contains("editors/neovim.nix:3:32: warning: will fail without the argument:"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("shell/bash.nix:3:22: note: guarded read, keeps working:"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("note: warning:"), "{}", r.stderr);
+}
 
 #[test]
 fn diagnostics_have_prefixes_and_colour_only_when_asked() {

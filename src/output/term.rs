@@ -166,6 +166,47 @@ impl Paths {
         self.show(path).display().to_string()
     }
 
+    /// `text` with each whole-word occurrence of one of the `known`
+    /// repository-relative paths shown from the current directory (for
+    /// messages that embed paths, e.g. `moved ... (flake.nix:12:5) to
+    /// hosts/default.nix`). A path counts only between separators: not
+    /// after `/` or a letter, and followed by `:`, `,`, `;`, `)`, a quote,
+    /// a space or the end.
+    pub fn rewrite(&self, text: &str, known: &[PathBuf]) -> String {
+        if self.root == self.cwd || known.is_empty() {
+            return text.to_string();
+        }
+        let mut names: Vec<(String, String)> = known
+            .iter()
+            .filter_map(|p| Some((p.to_str()?.to_string(), self.display(p))))
+            .filter(|(from, to)| !from.is_empty() && from != to)
+            .collect();
+        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        names.dedup();
+        let before_ok = |c: Option<char>| c.is_none_or(|c| " (`'\"\t\n=".contains(c));
+        let after_ok = |c: Option<char>| c.is_none_or(|c| ":,;) `'\"\t\n".contains(c));
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        'scan: while i < text.len() {
+            let prev = text[..i].chars().next_back();
+            if before_ok(prev) {
+                for (from, to) in &names {
+                    if text[i..].starts_with(from.as_str())
+                        && after_ok(text[i + from.len()..].chars().next())
+                    {
+                        out.push_str(to);
+                        i += from.len();
+                        continue 'scan;
+                    }
+                }
+            }
+            let c = text[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+        out
+    }
+
     /// `file:line:col` with the file as seen from the current directory.
     pub fn location(&self, l: &Location) -> String {
         format!("{}:{}:{}", self.display(&l.file), l.line, l.col)
@@ -213,6 +254,36 @@ mod tests {
         );
         assert_eq!(r("/repo/a", "/repo/b/c.nix"), Path::new("../b/c.nix"));
         assert_eq!(r("/repo", "/repo"), Path::new("."));
+    }
+
+    #[test]
+    fn rewrite_embedded_paths() {
+        let paths = Paths {
+            root: "/repo".into(),
+            cwd: "/repo/modules".into(),
+        };
+        let known = [
+            PathBuf::from("flake.nix"),
+            PathBuf::from("hosts/default.nix"),
+        ];
+        assert_eq!(
+            paths.rewrite(
+                "moved `x` (flake.nix:12:5) to hosts/default.nix, passing a",
+                &known
+            ),
+            "moved `x` (../flake.nix:12:5) to ../hosts/default.nix, passing a"
+        );
+        // Not inside another path or word.
+        assert_eq!(
+            paths.rewrite("nix/hosts/default.nix and myflake.nix", &known),
+            "nix/hosts/default.nix and myflake.nix"
+        );
+        // Nothing to do from the root.
+        let same = Paths {
+            root: "/repo".into(),
+            cwd: "/repo".into(),
+        };
+        assert_eq!(same.rewrite("flake.nix:1:1", &known), "flake.nix:1:1");
     }
 
     #[test]
