@@ -177,7 +177,26 @@ impl Color {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() && wants_apply_json() => {
+            // `apply --format json` promised a document, also for bad
+            // arguments: clap's message up to its usage lines.
+            let text = e.render().to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let message = message.join(" ");
+            let _ = emit(&json::render_error(Error::Usage(
+                message.trim_start_matches("error: ").to_string(),
+            )));
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     // Analyses recurse over the syntax tree; give them room for deeply nested input.
     let worker = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
@@ -198,6 +217,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether the command line asks for `apply --format json`, looked at
+/// before clap has accepted it.
+fn wants_apply_json() -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let apply = args.first().is_some_and(|a| a == "apply");
+    let json = args
+        .windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json");
+    apply && json
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {

@@ -326,6 +326,19 @@ fn apply_json_on_a_refusal() {
         let r = run(dir.path(), args).expect(2);
         assert_eq!(r.json()["error"]["kind"], "usage", "{args:?}");
     }
+    // Arguments clap rejects, too.
+    for args in [
+        &["apply", "--format", "json"][..],
+        &["apply", "split-outputs", "--bogus", "--format=json"][..],
+    ] {
+        let r = run(dir.path(), args).expect(2);
+        let doc = r.json();
+        assert_eq!(doc["error"]["kind"], "usage", "{args:?}");
+        assert!(r.stderr.contains("error:"), "{}", r.stderr);
+    }
+    // --help is still help.
+    let r = run(dir.path(), &["apply", "--format", "json", "--help"]).expect(0);
+    assert!(r.stdout.contains("Usage:"));
 }
 
 #[test]
