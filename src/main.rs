@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 
 use flake_refactor::apply::{self, Mode, Request};
 use flake_refactor::codemods::{self, Applicability};
@@ -56,8 +56,11 @@ enum Command {
     },
     /// Print the man page (roff) on stdout, or write one page per command into a directory.
     Manpage {
+        /// Print this command's page (flake-refactor-COMMAND(1)) instead of the main one.
+        #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
+        command: Option<String>,
         /// Write flake-refactor.1 and flake-refactor-<command>.1 into this directory instead.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         out_dir: Option<PathBuf>,
     },
 }
@@ -65,7 +68,7 @@ enum Command {
 #[derive(clap::Args)]
 struct ReviewArgs {
     /// The flake: a directory holding flake.nix, or a flake.nix [default: the nearest flake.nix in . or above, up to the repository root].
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     flake: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
@@ -106,7 +109,7 @@ struct ApplyArgs {
     #[arg(required = true, value_name = "CODEMOD")]
     codemods: Vec<String>,
     /// The flake: a directory holding flake.nix, or a flake.nix [default: the nearest flake.nix in . or above, up to the repository root].
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     flake: Option<PathBuf>,
     /// Write the files in place.
     #[arg(long, conflicts_with_all = ["branch", "check"])]
@@ -265,20 +268,35 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             emit(&String::from_utf8_lossy(&buf))?;
             Ok(0)
         }
-        Command::Manpage { out_dir } => {
-            let cmd = Cli::command();
-            match out_dir {
-                Some(dir) => {
-                    std::fs::create_dir_all(&dir)?;
-                    clap_mangen::generate_to(cmd, &dir)?;
-                    eprintln!("wrote the man pages into {}", dir.display());
-                }
-                None => {
-                    let mut buf = Vec::new();
-                    clap_mangen::Man::new(cmd).render(&mut buf)?;
-                    emit(&String::from_utf8_lossy(&buf))?;
-                }
+        Command::Manpage { command, out_dir } => {
+            let mut cmd = Cli::command();
+            if let Some(dir) = out_dir {
+                std::fs::create_dir_all(&dir)?;
+                clap_mangen::generate_to(cmd, &dir)?;
+                eprintln!("wrote the man pages into {}", dir.display());
+                return Ok(0);
             }
+            if let Some(name) = command {
+                cmd.build();
+                let sub = cmd
+                    .find_subcommand(&name)
+                    .filter(|_| name != "help")
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::Usage(format!(
+                            "no command `{name}`; `flake-refactor --help` lists them"
+                        ))
+                    })?;
+                // clap names are static strings; the process ends right after.
+                let page: &'static str = format!("flake-refactor-{name}").leak();
+                cmd = sub
+                    .name(page)
+                    .bin_name(format!("flake-refactor {name}"))
+                    .version(env!("CARGO_PKG_VERSION"));
+            }
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut buf)?;
+            emit(&String::from_utf8_lossy(&buf))?;
             Ok(0)
         }
     }

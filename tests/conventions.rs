@@ -117,6 +117,21 @@ fn the_man_page_renders() {
     for word in ["apply", "review", "completions", "manpage"] {
         assert!(r.stdout.contains(word), "the man page lacks {word}");
     }
+    // One command's page.
+    let apply = run(&here, &["manpage", "apply"]).expect(0);
+    assert!(
+        apply.stdout.contains(".TH flake-refactor-apply 1"),
+        "{}",
+        apply.stdout
+    );
+    for option in ["format", "author", "verify"] {
+        assert!(
+            apply.stdout.contains(option),
+            "the apply page lacks {option}"
+        );
+    }
+    run(&here, &["manpage", "no-such-command"]).expect(2);
+
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("man");
     run(&here, &["manpage", "--out-dir", out.to_str().unwrap()]).expect(0);
@@ -172,7 +187,7 @@ fn every_subcommand_help_lists_its_arguments() {
             &["--flake", "--format", "--fail-on", "--max-lines", "--color"],
         ),
         ("completions", &["<SHELL>", "bash", "zsh", "fish"]),
-        ("manpage", &["--out-dir"]),
+        ("manpage", &["--out-dir", "[COMMAND]"]),
     ];
     for (sub, args) in expected {
         let r = run(&here, &[sub, "--help"]).expect(0);
