@@ -364,6 +364,13 @@ fn apply_cmd(args: ApplyArgs) -> anyhow::Result<u8> {
         .map(|l| Paths::new(&l.root, &cwd))
         .unwrap_or_else(Paths::identity);
     if json {
+        if let Some(l) = applied.located.as_ref().filter(|l| l.found_above) {
+            emit_err(&painter.diagnostic(
+                Level::Note,
+                None,
+                &format!("using {}", paths.display(&l.flake_path)),
+            ));
+        }
         emit(&json::render(&req, &applied))?;
         if let Some(e) = &applied.error {
             emit_err(&painter.error(e, &paths));

@@ -487,6 +487,21 @@ fn upward_search_from_a_subdirectory() {
         r.stderr
     );
 
+    // With --format json: the same note on stderr, paths in the document
+    // relative to the root.
+    let j = run(&deep, &["apply", "split-outputs", "--format", "json"]).expect(0);
+    assert!(
+        j.stderr.starts_with("note: using ../../flake.nix\n"),
+        "{}",
+        j.stderr
+    );
+    assert_eq!(j.json()["flake"], "flake.nix");
+    assert!(j.json()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"] == "hosts/default.nix"));
+
     // review too.
     let review = run(&deep, &["review", "--fail-on", "never"]).expect(0);
     assert!(
