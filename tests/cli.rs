@@ -1149,6 +1149,46 @@ fn color_auto_on_a_terminal_honours_no_color() {
     assert!(!has_ansi(&never));
 }
 
+/// Like [`run_on_tty`], with stderr on the terminal too and any exit code.
+fn run_on_tty_with_stderr(dir: &Path, args: &str, no_color: Option<&str>) -> Option<String> {
+    let exe = assert_cmd::cargo::cargo_bin("flake-refactor");
+    let mut cmd = StdCommand::new("script");
+    cmd.args(["-qec", &format!("\"$FR_EXE\" {args}; exit 0"), "/dev/null"])
+        .current_dir(dir)
+        .env("FR_EXE", exe)
+        .env("SHELL", "/bin/sh")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    if let Some(v) = no_color {
+        cmd.env("NO_COLOR", v);
+    }
+    let out = cmd.output().ok()?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn diagnostics_are_coloured_on_a_terminal_unless_no_color() {
+    let dir = flake_dir_with(b"{\n  outputs = _: {\n    a = ;\n  };\n}\n");
+    let Some(tty) = run_on_tty_with_stderr(dir.path(), "apply split-outputs", None) else {
+        eprintln!("note: script(1) unavailable; skipping the terminal colour check");
+        return;
+    };
+    assert!(tty.contains("error"), "{tty:?}");
+    assert!(has_ansi(&tty), "auto on a terminal: {tty:?}");
+    let no_color = run_on_tty_with_stderr(dir.path(), "apply split-outputs", Some("1")).unwrap();
+    assert!(no_color.contains("flake.nix:3:9: error: "), "{no_color:?}");
+    assert!(
+        !has_ansi(&no_color),
+        "NO_COLOR=1 on a terminal: {no_color:?}"
+    );
+    let never = run_on_tty_with_stderr(dir.path(), "review --color never", None).unwrap();
+    assert!(never.contains("error: "), "{never:?}");
+    assert!(!has_ansi(&never), "{never:?}");
+}
+
 // ---------------------------------------------------------------------------
 // 11. list and explain
 // ---------------------------------------------------------------------------
