@@ -18,18 +18,73 @@ pub struct Located {
     pub flake_path: PathBuf,
     /// Whether `root` is a git work tree.
     pub in_git: bool,
+    /// Whether the flake was found by searching upward from the current
+    /// directory, in a directory above it.
+    pub found_above: bool,
 }
 
-/// Find the flake in directory `dir` (as the user named it) and its repository root.
-pub fn locate(dir: &Path) -> Result<Located, Error> {
-    let flake_dir = dir.canonicalize().map_err(|e| Error::Io {
-        path: dir.to_path_buf(),
+/// Find the flake named by `--flake` (`arg`: a directory or a `flake.nix`),
+/// or without it the nearest `flake.nix` in `cwd` or above, as cargo finds
+/// `Cargo.toml`: the search stops at the git repository root (outside git,
+/// at the file system root).
+pub fn locate_from(arg: Option<&Path>, cwd: &Path) -> Result<Located, Error> {
+    if let Some(arg) = arg {
+        return locate_as(&cwd.join(arg), arg);
+    }
+    let start = cwd.canonicalize().map_err(|e| Error::Io {
+        path: cwd.to_path_buf(),
         source: e,
     })?;
+    let repo = crate::output::git::discover_root(&start);
+    for dir in start.ancestors() {
+        if dir.join("flake.nix").is_file() {
+            let mut located = locate(dir)?;
+            located.found_above = dir != start;
+            return Ok(located);
+        }
+        if repo.as_deref() == Some(dir) {
+            break;
+        }
+    }
+    Err(Error::Usage(match repo {
+        Some(root) if root != start => format!(
+            "no flake.nix in the current directory or above it, up to the repository root {}; \
+             name one with --flake",
+            root.display()
+        ),
+        _ => "no flake.nix in the current directory or above it; name one with --flake".into(),
+    }))
+}
+
+/// Find the flake in `path`, a directory holding `flake.nix` or the
+/// `flake.nix` itself, and its repository root.
+pub fn locate(path: &Path) -> Result<Located, Error> {
+    locate_as(path, path)
+}
+
+/// [`locate`], naming the path `shown` (as the user wrote it) in errors.
+fn locate_as(path: &Path, shown: &Path) -> Result<Located, Error> {
+    let canonical = path.canonicalize().map_err(|e| Error::Io {
+        path: shown.to_path_buf(),
+        source: e,
+    })?;
+    let flake_dir = if canonical.is_file() {
+        match (canonical.file_name(), canonical.parent()) {
+            (Some(name), Some(parent)) if name == "flake.nix" => parent.to_path_buf(),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{}: --flake takes a directory holding flake.nix, or a flake.nix",
+                    shown.display()
+                )))
+            }
+        }
+    } else {
+        canonical
+    };
     if !flake_dir.join("flake.nix").is_file() {
         return Err(Error::Usage(format!(
             "{}: no flake.nix in this directory",
-            dir.display()
+            shown.display()
         )));
     }
     let repo = crate::output::git::discover_root(&flake_dir);
@@ -42,6 +97,7 @@ pub fn locate(dir: &Path) -> Result<Located, Error> {
         root,
         flake_path,
         in_git: repo.is_some(),
+        found_above: false,
     })
 }
 
@@ -56,6 +112,8 @@ pub struct Outcome {
     pub actions: Vec<(String, String)>,
     /// Outputs the codemods change on purpose.
     pub declared_changes: Vec<String>,
+    /// (codemod, output): who declared each of `declared_changes`.
+    pub declared_by: Vec<(String, String)>,
     /// Comments the codemods delete on purpose, with the code they describe.
     pub removed_comments: Vec<String>,
 }
@@ -127,6 +185,11 @@ fn apply_all(
         outcome
             .actions
             .extend(fix.actions.into_iter().map(|a| (name.clone(), a)));
+        outcome.declared_by.extend(
+            fix.declared_changes
+                .iter()
+                .map(|d| (name.clone(), d.clone())),
+        );
         outcome.declared_changes.extend(fix.declared_changes);
         outcome.removed_comments.extend(fix.removed_comments);
     }
@@ -198,9 +261,8 @@ pub fn title(codemods: &[String], outcome: &Outcome) -> String {
     let created = outcome.changes.iter().filter(|c| c.is_create()).count();
     let changed = outcome.changes.len() - created;
     format!(
-        "{} ({} file(s) created, {} changed)",
+        "{} ({} created, {changed} changed)",
         codemods.join(", "),
-        created,
-        changed
+        crate::output::term::count(created, "file", "files"),
     )
 }

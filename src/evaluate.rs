@@ -168,13 +168,13 @@ impl VerifyReport {
         }
         let count = |f: fn(&Status) -> bool| self.rows.iter().filter(|r| f(&r.status)).count();
         out.push_str(&format!(
-            "verify: {} identical, {} changed, {} failed after the change, {} failed before and after, {} declared ({} nix evaluation(s))\n",
+            "verify: {} identical, {} changed, {} failed after the change, {} failed before and after, {} declared ({})\n",
             count(|s| matches!(s, Status::Identical)),
             count(|s| matches!(s, Status::Changed(_))),
             count(|s| matches!(s, Status::Failed(_))),
             count(|s| matches!(s, Status::FailedBoth(_))),
             count(|s| matches!(s, Status::Declared(_))),
-            self.evaluations,
+            crate::output::term::count(self.evaluations, "nix evaluation", "nix evaluations"),
         ));
         out
     }
@@ -183,8 +183,8 @@ impl VerifyReport {
     pub fn refusal(&self) -> String {
         let names: Vec<String> = self.unexpected().map(Row::output).collect();
         format!(
-            "refused: {} output(s) changed or failed to evaluate only after the change: {}; nothing was written",
-            names.len(),
+            "refused: {} changed or failed to evaluate only after the change: {}; nothing was written",
+            crate::output::term::count(names.len(), "output", "outputs"),
             names.join(", ")
         )
     }
@@ -841,7 +841,7 @@ mod tests {
         assert!(report.has_unexpected_changes());
         assert_eq!(
             report.refusal(),
-            "refused: 1 output(s) changed or failed to evaluate only after the change: nixosConfigurations.a; nothing was written"
+            "refused: 1 output changed or failed to evaluate only after the change: nixosConfigurations.a; nothing was written"
         );
     }
 
@@ -874,7 +874,7 @@ mod tests {
              \x20 output                          result\n\
              \x20 homeConfigurations.\"carol@lab\"  identical\n\
              \x20 lib                             failed to evaluate after the change: attribute 'x' missing\n\
-             verify: 1 identical, 0 changed, 1 failed after the change, 0 failed before and after, 0 declared (3 nix evaluation(s))\n"
+             verify: 1 identical, 0 changed, 1 failed after the change, 0 failed before and after, 0 declared (3 nix evaluations)\n"
         );
     }
 

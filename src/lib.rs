@@ -7,6 +7,7 @@
 //! [`evaluate`] compares Nix evaluations before and after (`--verify`); and
 //! [`output`] renders it as a diff, writes it, or commits it to a branch.
 
+pub mod apply;
 pub mod codemods;
 pub mod engine;
 pub mod error;

@@ -395,7 +395,7 @@ fn write_writes_files_and_marks_created_ones_intent_to_add() {
     assert_eq!(git(dir, &["diff", "--cached", "--name-only"]), "");
 
     // The summary.
-    assert!(r.stderr.contains("wrote 6 file(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("wrote 6 files"), "{}", r.stderr);
     assert!(r.stderr.contains("intent-to-add"), "{}", r.stderr);
     let ita_line = r
         .stderr
@@ -754,9 +754,21 @@ fn missing_flake_nix_is_refused() {
     assert!(r.stderr.contains("empty"), "{}", r.stderr);
     assert!(r.stderr.contains("no flake.nix"), "{}", r.stderr);
 
-    // The current directory without a flake.nix.
-    let r = assert_refused(&dir.path().join("empty"), &["apply", "split-outputs"]);
+    // No flake.nix in the current directory nor above it.
+    let alone = tempfile::tempdir().unwrap();
+    let r = assert_refused(alone.path(), &["apply", "split-outputs"]);
     assert!(r.stderr.contains("no flake.nix"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+
+    // In a git repository, the search stops at its root: a flake.nix above
+    // the repository is not used.
+    let outer = plain_copy(&hybrid());
+    let inner = outer.path().join("repo");
+    std::fs::create_dir_all(inner.join("sub")).unwrap();
+    git(&inner, &["init", "-q", "-b", "main"]);
+    let r = assert_refused(&inner.join("sub"), &["apply", "split-outputs"]);
+    assert!(r.stderr.contains("no flake.nix"), "{}", r.stderr);
+    assert!(r.stderr.contains("repository root"), "{}", r.stderr);
 }
 
 #[test]
@@ -770,13 +782,22 @@ fn nonexistent_flake_dir_is_refused() {
 }
 
 #[test]
-fn flake_pointing_at_a_file_is_refused() {
+fn flake_pointing_at_a_file_is_refused_unless_it_is_a_flake_nix() {
     let dir = plain_copy(&hybrid());
     let r = assert_refused(
         dir.path(),
-        &["apply", "split-outputs", "--flake", "flake.nix"],
+        &["apply", "split-outputs", "--flake", "home-alice.nix"],
     );
-    assert!(r.stderr.contains("flake.nix"), "{}", r.stderr);
+    assert!(r.stderr.contains("home-alice.nix"), "{}", r.stderr);
+
+    // A path to a flake.nix names its directory.
+    let plain = run(dir.path(), &["apply", "split-outputs"]);
+    plain.assert_code(0);
+    for arg in ["flake.nix", "./flake.nix"] {
+        let r = run(dir.path(), &["apply", "split-outputs", "--flake", arg]);
+        r.assert_code(0);
+        assert_eq!(r.stdout, plain.stdout);
+    }
 }
 
 #[test]
@@ -1126,6 +1147,46 @@ fn color_auto_on_a_terminal_honours_no_color() {
     assert!(empty.contains("\x1b[1mdiff --git"));
     let never = run_on_tty(dir.path(), "apply split-outputs --color never", None).unwrap();
     assert!(!has_ansi(&never));
+}
+
+/// Like [`run_on_tty`], with stderr on the terminal too and any exit code.
+fn run_on_tty_with_stderr(dir: &Path, args: &str, no_color: Option<&str>) -> Option<String> {
+    let exe = assert_cmd::cargo::cargo_bin("flake-refactor");
+    let mut cmd = StdCommand::new("script");
+    cmd.args(["-qec", &format!("\"$FR_EXE\" {args}; exit 0"), "/dev/null"])
+        .current_dir(dir)
+        .env("FR_EXE", exe)
+        .env("SHELL", "/bin/sh")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    if let Some(v) = no_color {
+        cmd.env("NO_COLOR", v);
+    }
+    let out = cmd.output().ok()?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn diagnostics_are_coloured_on_a_terminal_unless_no_color() {
+    let dir = flake_dir_with(b"{\n  outputs = _: {\n    a = ;\n  };\n}\n");
+    let Some(tty) = run_on_tty_with_stderr(dir.path(), "apply split-outputs", None) else {
+        eprintln!("note: script(1) unavailable; skipping the terminal colour check");
+        return;
+    };
+    assert!(tty.contains("error"), "{tty:?}");
+    assert!(has_ansi(&tty), "auto on a terminal: {tty:?}");
+    let no_color = run_on_tty_with_stderr(dir.path(), "apply split-outputs", Some("1")).unwrap();
+    assert!(no_color.contains("flake.nix:3:9: error: "), "{no_color:?}");
+    assert!(
+        !has_ansi(&no_color),
+        "NO_COLOR=1 on a terminal: {no_color:?}"
+    );
+    let never = run_on_tty_with_stderr(dir.path(), "review --color never", None).unwrap();
+    assert!(never.contains("error: "), "{never:?}");
+    assert!(!has_ansi(&never), "{never:?}");
 }
 
 // ---------------------------------------------------------------------------

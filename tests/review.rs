@@ -918,6 +918,7 @@ fn cli_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("flake.nix"), "{ outputs = ").unwrap();
     let out = cli()
+        .current_dir(dir.path())
         .args(["review", "--flake"])
         .arg(dir.path())
         .output()
@@ -925,6 +926,7 @@ fn cli_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("flake.nix:1:"), "{err}");
+    assert!(err.contains(": error: "), "{err}");
     assert!(out.stdout.is_empty());
 
     let empty = tempfile::tempdir().unwrap();

@@ -823,9 +823,32 @@ fn cli_verify_refuses_a_changed_output_and_writes_nothing() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("--verify: refused: 1 output(s) changed or failed to evaluate only after the change: packages.x86_64-linux.default; nothing was written"),
+        stderr.contains("--verify: refused: 1 output changed or failed to evaluate only after the change: packages.x86_64-linux.default; nothing was written"),
         "{stderr}"
     );
+    assert_eq!(common::read_tree(dir.path()), before, "files were written");
+
+    // The same refusal as JSON: the error and the whole comparison.
+    let (code, stdout, stderr) = cli(
+        dir.path(),
+        &["apply", "split-outputs", "--verify", "--format", "json"],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    assert_eq!(doc["status"], "error");
+    assert_eq!(doc["error"]["kind"], "verify");
+    let outputs = doc["verify"]["outputs"].as_array().expect("the table");
+    let row = |name: &str| {
+        outputs
+            .iter()
+            .find(|r| r["output"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {outputs:?}"))
+    };
+    assert_eq!(row("packages.x86_64-linux.default")["result"], "changed");
+    assert_eq!(row("nixosConfigurations.box")["result"], "identical");
+    assert_eq!(row("nixosConfigurations.box")["declared"], false);
+    assert!(doc["verify"]["evaluations"].as_u64().unwrap() >= 2);
     assert_eq!(common::read_tree(dir.path()), before, "files were written");
 }
 

@@ -310,7 +310,10 @@ impl Codemod for SplitOutputs {
             }
 
             let parts = if by_parts {
-                format!(", {} definitions,", defs.len())
+                format!(
+                    ", {},",
+                    crate::output::term::count(defs.len(), "definition", "definitions")
+                )
             } else {
                 String::new()
             };

@@ -142,6 +142,98 @@ pub struct BranchRequest<'a> {
     pub message: &'a str,
     /// The changes to apply on top of HEAD's tree.
     pub changes: &'a [FileChange],
+    /// The author given on the command line (`--author`), overriding git's.
+    pub author: Option<&'a Identity>,
+}
+
+/// Who a commit is by: a name and an email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+impl Identity {
+    /// Parse `Name <mail>`, as `git commit --author` takes it.
+    pub fn parse(text: &str) -> Result<Identity, Error> {
+        let bad = || {
+            Error::Usage(format!(
+                "--author `{text}`: expected `Name <email>`, e.g. --author \"Ada Lovelace <ada@example.org>\""
+            ))
+        };
+        let (name, rest) = text.trim().split_once('<').ok_or_else(bad)?;
+        let email = rest.strip_suffix('>').ok_or_else(bad)?;
+        let (name, email) = (name.trim(), email.trim());
+        if name.is_empty() || email.is_empty() || email.contains(['<', '>']) {
+            return Err(bad());
+        }
+        Ok(Identity {
+            name: name.to_string(),
+            email: email.to_string(),
+        })
+    }
+
+    fn signature(&self) -> Result<Signature<'static>, Error> {
+        Signature::now(&self.name, &self.email)
+            .map_err(|e| git_error("cannot make a commit signature", e))
+    }
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} <{}>", self.name, self.email)
+    }
+}
+
+/// The author and committer of a commit made in the repository at `root`,
+/// found as git finds them: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` (and the
+/// `GIT_COMMITTER_` pair), then `author.*`/`committer.*`, then
+/// `user.name`/`user.email` from git config, then `EMAIL` for the address.
+/// `author` (from `--author`) replaces the author, and is the committer too
+/// when git has no identity. Without any identity this refuses, naming the
+/// `git config` commands that set one.
+pub fn commit_identities(
+    root: &Path,
+    author: Option<&Identity>,
+) -> Result<(Identity, Identity), Error> {
+    let repo = open(root)?;
+    let config = repo.config().ok();
+    let lookup = |role: &str| -> Option<Identity> {
+        let value = |env: &str, keys: &[&str]| -> Option<String> {
+            std::env::var(env)
+                .ok()
+                .or_else(|| {
+                    keys.iter()
+                        .find_map(|k| config.as_ref()?.get_string(k).ok())
+                })
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let upper = role.to_uppercase();
+        let name = value(
+            &format!("GIT_{upper}_NAME"),
+            &[&format!("{role}.name"), "user.name"],
+        )?;
+        let email = value(
+            &format!("GIT_{upper}_EMAIL"),
+            &[&format!("{role}.email"), "user.email"],
+        )
+        .or_else(|| std::env::var("EMAIL").ok().filter(|v| !v.trim().is_empty()))?;
+        Some(Identity { name, email })
+    };
+    let committer = lookup("committer");
+    match (author, lookup("author"), committer) {
+        (Some(a), _, Some(c)) => Ok((a.clone(), c)),
+        (Some(a), _, None) => Ok((a.clone(), a.clone())),
+        (None, Some(a), Some(c)) => Ok((a, c)),
+        _ => Err(Error::Output(
+            "--branch needs an identity for the commit, and git has none; set one with\n  \
+             git config user.name \"Your Name\"\n  \
+             git config user.email \"you@example.com\"\n\
+             (add --global to set it for every repository), or pass --author \"Name <email>\""
+                .into(),
+        )),
+    }
 }
 
 /// The result of [`commit_to_branch`].
@@ -157,8 +249,8 @@ pub struct BranchReport {
 /// creating it (or, with `req.force`, replacing it). The new tree is HEAD's
 /// tree with each change applied: created and changed files get their new
 /// content with mode 100644, or 100755 if HEAD has them executable; deleted
-/// files are removed. Author and committer come from git config, or are
-/// `flake-refactor <flake-refactor@localhost>` when it has no identity.
+/// files are removed. Author and committer come from [`commit_identities`];
+/// without an identity nothing is written.
 ///
 /// The work tree, the index and HEAD are not touched. Refuses when `root` is
 /// not a git repository, HEAD has no commit, the name is not a valid branch
@@ -223,10 +315,16 @@ pub fn commit_to_branch(root: &Path, req: &BranchRequest) -> Result<BranchReport
     let tree = repo
         .find_tree(tree_id)
         .map_err(|e| git_error("cannot read the new tree", e))?;
-    let sig = signature_or_fallback(repo.signature())
-        .map_err(|e| git_error("cannot make a commit signature", e))?;
+    let (author, committer) = commit_identities(root, req.author)?;
     let commit = repo
-        .commit(None, &sig, &sig, req.message, &tree, &[&head])
+        .commit(
+            None,
+            &author.signature()?,
+            &committer.signature()?,
+            req.message,
+            &tree,
+            &[&head],
+        )
         .map_err(|e| git_error("cannot create the commit", e))?;
     let log = format!(
         "flake-refactor: {}",
@@ -238,14 +336,6 @@ pub fn commit_to_branch(root: &Path, req: &BranchRequest) -> Result<BranchReport
         branch: req.name.to_string(),
         commit: commit.to_string(),
     })
-}
-
-/// The identity from git config, or a fixed `flake-refactor` identity when
-/// git config has none.
-fn signature_or_fallback(
-    found: Result<Signature<'static>, git2::Error>,
-) -> Result<Signature<'static>, git2::Error> {
-    found.or_else(|_| Signature::now("flake-refactor", "flake-refactor@localhost"))
 }
 
 /// Whether HEAD of this repository or of one of its linked work trees is the
@@ -321,6 +411,12 @@ mod tests {
     fn init() -> (tempfile::TempDir, Repository) {
         let dir = tempfile::tempdir().expect("tempdir");
         let repo = Repository::init(dir.path()).expect("init");
+        // An identity of the repository's own, whatever the machine has.
+        let mut config = repo.config().expect("config");
+        config.set_str("user.name", "Test").expect("user.name");
+        config
+            .set_str("user.email", "test@example.com")
+            .expect("user.email");
         (dir, repo)
     }
 
@@ -594,6 +690,7 @@ mod tests {
             force: false,
             message: "Refactor things\n\nBody.\n",
             changes: &changes,
+            author: None,
         };
         let report = commit_to_branch(root, &req).expect("commit");
         assert_eq!(report.branch, "refactor/x");
@@ -692,6 +789,7 @@ mod tests {
             force: true,
             message: "m",
             changes: &changes,
+            author: None,
         };
         for bad in ["", "a..b", "-x", "a b", "x.lock", "HEAD"] {
             let err = commit_to_branch(root, &req(bad)).expect_err(bad);
@@ -717,12 +815,31 @@ mod tests {
     }
 
     #[test]
-    fn signature_fallback() {
-        let sig = signature_or_fallback(Err(git2::Error::from_str("no identity"))).expect("sig");
-        assert_eq!(sig.name(), Some("flake-refactor"));
-        assert_eq!(sig.email(), Some("flake-refactor@localhost"));
-        let own = signature_or_fallback(Ok(test_sig())).expect("sig");
-        assert_eq!(own.name(), Some("Test"));
+    fn identities_parse_and_the_command_line_author_wins() {
+        assert_eq!(
+            Identity::parse(" Ada Lovelace <ada@example.org> ").expect("parse"),
+            Identity {
+                name: "Ada Lovelace".into(),
+                email: "ada@example.org".into()
+            }
+        );
+        for bad in ["Ada", "<ada@example.org>", "Ada <>", "Ada <a", "Ada <a<b>"] {
+            assert!(Identity::parse(bad).is_err(), "{bad}");
+        }
+        let (dir, _repo) = init();
+        let given = Identity::parse("Given <given@example.org>").expect("parse");
+        let (author, _) = commit_identities(dir.path(), Some(&given)).expect("identity");
+        assert_eq!(author, given);
+        let (author, committer) = commit_identities(dir.path(), None).expect("identity");
+        // The repository's config, unless the environment overrides it.
+        if std::env::var_os("GIT_AUTHOR_NAME").is_none()
+            && std::env::var_os("GIT_AUTHOR_EMAIL").is_none()
+        {
+            assert_eq!(author.to_string(), "Test <test@example.com>");
+        }
+        if std::env::var_os("GIT_COMMITTER_NAME").is_none() {
+            assert_eq!(committer.name, "Test");
+        }
     }
 
     #[test]

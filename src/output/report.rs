@@ -2,6 +2,7 @@
 //! and the commit message. The CLI prints these; snapshots test them.
 
 use crate::engine::{title, Outcome};
+use crate::workspace::FileChange;
 
 /// Notes (what was declined and why), one per line.
 pub fn notes(outcome: &Outcome) -> String {
@@ -19,14 +20,18 @@ pub fn summary(outcome: &Outcome) -> String {
         out.push_str(&format!("{codemod}: {action}\n"));
     }
     for c in &outcome.changes {
-        let verb = match (&c.old, &c.new) {
-            (None, Some(_)) => "created",
-            (Some(_), None) => "deleted",
-            _ => "changed",
-        };
-        out.push_str(&format!("{verb}: {}\n", c.path.display()));
+        out.push_str(&format!("{}: {}\n", verb(c), c.path.display()));
     }
     out
+}
+
+/// `created`, `deleted` or `changed`.
+pub fn verb(change: &FileChange) -> &'static str {
+    match (&change.old, &change.new) {
+        (None, Some(_)) => "created",
+        (Some(_), None) => "deleted",
+        _ => "changed",
+    }
 }
 
 /// `refactor(flake): <title>`, then what moved where and the notes.

@@ -279,6 +279,29 @@ impl Report {
         self.findings.iter().any(|f| f.severity() >= threshold)
     }
 
+    /// This report with every file path passed through `f` (e.g. to show
+    /// paths relative to the current directory instead of the repository
+    /// root).
+    pub fn map_paths(&self, f: impl Fn(&Path) -> PathBuf) -> Report {
+        let mut r = self.clone();
+        let mut span = |s: &mut Span| s.file = f(&s.file);
+        r.findings
+            .iter_mut()
+            .flat_map(|x| &mut x.spans)
+            .for_each(&mut span);
+        r.done_well
+            .iter_mut()
+            .flat_map(|x| &mut x.spans)
+            .for_each(&mut span);
+        r.overview
+            .configurations
+            .iter_mut()
+            .for_each(|c| span(&mut c.span));
+        r.overview.inputs.iter_mut().for_each(|i| span(&mut i.span));
+        r.flake = f(&self.flake);
+        r
+    }
+
     /// `flake-refactor apply <codemods> [--flake DIR]`.
     pub fn apply_command(&self, codemods: &[&str]) -> String {
         let mut cmd = format!("flake-refactor apply {}", codemods.join(" "));

@@ -14,6 +14,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct Doc<'a> {
     version: u32,
     tool: Tool,
+    /// The repository root, absolute (only from the command line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<String>,
     flake: String,
     summary: Summary,
     overview: Overview<'a>,
@@ -186,7 +189,70 @@ fn location(s: &Span) -> Location {
     }
 }
 
-pub(super) fn render(r: &Report) -> Result<String, Error> {
+/// The document for a review that could not run: the version, the tool,
+/// what is known of the flake, and the error, with empty findings.
+#[derive(Serialize)]
+struct ErrorDoc {
+    version: u32,
+    tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<String>,
+    flake: Option<String>,
+    summary: Summary,
+    overview: Option<()>,
+    done_well: [(); 0],
+    findings: [(); 0],
+    recommendations: [(); 0],
+    error: ErrorJson,
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    message: String,
+    location: Option<Location>,
+}
+
+pub(super) fn render_error(
+    err: &Error,
+    flake: Option<&std::path::Path>,
+    root: Option<&std::path::Path>,
+) -> Result<String, Error> {
+    let (_, message) = crate::output::term::split_error(err);
+    let place = crate::output::term::error_location(err);
+    let doc = ErrorDoc {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "flake-refactor",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        root: root.map(|r| r.display().to_string()),
+        flake: flake.map(|f| f.to_string_lossy().replace('\\', "/")),
+        summary: Summary {
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+        },
+        overview: None,
+        done_well: [],
+        findings: [],
+        recommendations: [],
+        error: ErrorJson {
+            message: match &place {
+                Some(l) => format!("{l}: {message}"),
+                None => message,
+            },
+            location: place.map(|l| location(&Span::at(&l.file, l.line, l.col))),
+        },
+    };
+    serde_json::to_string_pretty(&doc)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Error::Output(format!("cannot serialise the review as JSON: {e}")))
+}
+
+pub(super) fn render(r: &Report, root: Option<&std::path::Path>) -> Result<String, Error> {
     let o = &r.overview;
     let (errors, warnings, infos) = r.counts();
     let doc = Doc {
@@ -195,6 +261,7 @@ pub(super) fn render(r: &Report) -> Result<String, Error> {
             name: "flake-refactor",
             version: env!("CARGO_PKG_VERSION"),
         },
+        root: root.map(|r| r.display().to_string()),
         flake: r.flake.display().to_string(),
         summary: Summary {
             errors,

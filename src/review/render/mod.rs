@@ -7,6 +7,8 @@ mod markdown;
 mod sarif;
 mod text;
 
+use std::path::{Path, PathBuf};
+
 use super::Report;
 use crate::error::Error;
 
@@ -25,11 +27,46 @@ pub enum Format {
 
 /// Render `report` in `format`.
 pub fn render(report: &Report, format: Format) -> Result<String, Error> {
+    render_with(report, format, &RenderOptions::default())
+}
+
+/// What the command line adds to a rendering.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The repository root: `root` in JSON, `originalUriBaseIds` in SARIF.
+    pub root: Option<PathBuf>,
+    /// Colour the severities of the text format.
+    pub color: bool,
+}
+
+/// Render `report` in `format`, with `options`.
+pub fn render_with(
+    report: &Report,
+    format: Format,
+    options: &RenderOptions,
+) -> Result<String, Error> {
     match format {
-        Format::Text => Ok(text::render(report)),
+        Format::Text => Ok(text::render(report, options.color)),
         Format::Markdown => Ok(markdown::render(report)),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
+        Format::Json => json::render(report, options.root.as_deref()),
+        Format::Sarif => sarif::render(report, options.root.as_deref()),
+    }
+}
+
+/// The document a machine format prints when the review could not run
+/// (`flake.nix` missing, unreadable or not valid Nix): JSON with an `error`
+/// object, SARIF with a failed invocation. `None` for the human formats,
+/// which print the error as a diagnostic instead.
+pub fn render_error(
+    err: &Error,
+    format: Format,
+    flake: Option<&Path>,
+    root: Option<&Path>,
+) -> Option<Result<String, Error>> {
+    match format {
+        Format::Text | Format::Markdown => None,
+        Format::Json => Some(json::render_error(err, flake, root)),
+        Format::Sarif => Some(sarif::render_error(err, root)),
     }
 }
 

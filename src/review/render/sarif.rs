@@ -4,10 +4,13 @@
 //! related locations. Columns count Unicode code points (`columnKind`), and
 //! region ends are exclusive, as SARIF specifies.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
 use crate::error::Error;
@@ -24,7 +27,7 @@ fn level(s: Severity) -> ResultLevel {
     }
 }
 
-fn location(s: &Span, id: Option<i64>) -> Location {
+fn location_of(s: &Span, id: Option<i64>) -> Location {
     let uri = s.file.to_string_lossy().replace('\\', "/");
     let region = Region::builder()
         .start_line(s.start.line as i64)
@@ -94,7 +97,97 @@ fn rule(r: Rule) -> ReportingDescriptor {
         .build()
 }
 
-pub(super) fn render(r: &Report) -> Result<String, Error> {
+/// `%SRCROOT%`, the base of every `uri`, as a `file:` URI of `root`.
+fn base_ids(root: &Path) -> BTreeMap<String, ArtifactLocation> {
+    let mut uri = String::from("file://");
+    let text = root.to_string_lossy().replace('\\', "/");
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for c in text.chars() {
+        match c {
+            ' ' => uri.push_str("%20"),
+            '%' => uri.push_str("%25"),
+            '#' => uri.push_str("%23"),
+            '?' => uri.push_str("%3F"),
+            c => uri.push(c),
+        }
+    }
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    BTreeMap::from([(
+        "%SRCROOT%".to_string(),
+        ArtifactLocation::builder().uri(uri).build(),
+    )])
+}
+
+fn driver(rules: Vec<ReportingDescriptor>) -> ToolComponent {
+    ToolComponent::builder()
+        .name("flake-refactor")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .rules(rules)
+        .build()
+}
+
+fn serialise(log: &Sarif) -> Result<String, Error> {
+    serde_json::to_string_pretty(log)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Error::Output(format!("cannot serialise the review as SARIF: {e}")))
+}
+
+/// A SARIF log for a review that could not run: no results, and one
+/// invocation with `executionSuccessful: false` whose tool execution
+/// notification carries the error (at its place, when it has one).
+pub(super) fn render_error(err: &Error, root: Option<&Path>) -> Result<String, Error> {
+    let (location, message) = crate::output::term::split_error(err);
+    let text = match &location {
+        Some(l) => format!("{l}: {message}"),
+        None => message,
+    };
+    let notification = Notification::builder()
+        .level(serde_json::Value::from("error"))
+        .message(Message::builder().text(text).build());
+    let notification = match &location {
+        Some(l) => {
+            let span = Span::at(&l.file, l.line, l.col);
+            notification
+                .locations(vec![location_of(&span, None)])
+                .build()
+        }
+        None => notification.build(),
+    };
+    let invocation = Invocation::builder()
+        .execution_successful(false)
+        .tool_execution_notifications(vec![notification])
+        .build();
+    let run = Run::builder()
+        .tool(
+            Tool::builder()
+                .driver(driver(Rule::ALL.iter().map(|&x| rule(x)).collect()))
+                .build(),
+        )
+        .column_kind(serde_json::Value::from("unicodeCodePoints"))
+        .invocations(vec![invocation])
+        .results(Vec::new());
+    let run = match root {
+        Some(root) => run.original_uri_base_ids(base_ids(root)).build(),
+        None => run.build(),
+    };
+    serialise(
+        &Sarif::builder()
+            .schema(SCHEMA)
+            .version(serde_json::Value::from("2.1.0"))
+            .runs(vec![run])
+            .build(),
+    )
+}
+
+pub(super) fn render(r: &Report, root: Option<&Path>) -> Result<String, Error> {
     let rules: Vec<ReportingDescriptor> = Rule::ALL.iter().map(|&x| rule(x)).collect();
     let results: Vec<SarifResult> = r
         .findings
@@ -106,14 +199,17 @@ pub(super) fn render(r: &Report) -> Result<String, Error> {
             text.push_str(&super::text::fix_line(r, f));
             // The primary location carries its label as its message; the
             // other places are related locations.
-            let primary: Vec<Location> =
-                f.primary().map(|s| location(s, None)).into_iter().collect();
+            let primary: Vec<Location> = f
+                .primary()
+                .map(|s| location_of(s, None))
+                .into_iter()
+                .collect();
             let related: Vec<Location> = f
                 .spans
                 .iter()
                 .enumerate()
                 .skip(1)
-                .map(|(i, s)| location(s, Some(i as i64)))
+                .map(|(i, s)| location_of(s, Some(i as i64)))
                 .collect();
             let result = SarifResult::builder()
                 .rule_id(f.rule.id())
@@ -128,26 +224,19 @@ pub(super) fn render(r: &Report) -> Result<String, Error> {
             }
         })
         .collect();
-    let driver = ToolComponent::builder()
-        .name("flake-refactor")
-        .version(env!("CARGO_PKG_VERSION"))
-        .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules)
-        .build();
     let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
+        .tool(Tool::builder().driver(driver(rules)).build())
         .column_kind(serde_json::Value::from("unicodeCodePoints"))
-        .results(results)
-        .build();
-    let log = Sarif::builder()
-        .schema(SCHEMA)
-        .version(serde_json::Value::from("2.1.0"))
-        .runs(vec![run])
-        .build();
-    serde_json::to_string_pretty(&log)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| Error::Output(format!("cannot serialise the review as SARIF: {e}")))
+        .results(results);
+    let run = match root {
+        Some(root) => run.original_uri_base_ids(base_ids(root)).build(),
+        None => run.build(),
+    };
+    serialise(
+        &Sarif::builder()
+            .schema(SCHEMA)
+            .version(serde_json::Value::from("2.1.0"))
+            .runs(vec![run])
+            .build(),
+    )
 }

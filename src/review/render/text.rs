@@ -5,14 +5,16 @@
 use std::fmt::Write as _;
 
 use super::wrap;
+use crate::output::term::Painter;
 use crate::review::{codemod_available, BuiltWith, Finding, LockState, NixpkgsUse, Report};
 
 const WIDTH: usize = 100;
 
-pub(super) fn render(r: &Report) -> String {
+pub(super) fn render(r: &Report, color: bool) -> String {
     let mut out = String::new();
+    let painter = Painter { color };
     for f in &r.findings {
-        finding(&mut out, r, f);
+        finding(&mut out, r, f, painter);
         out.push('\n');
     }
     overview(&mut out, r);
@@ -45,7 +47,7 @@ pub(super) fn fix_line(r: &Report, f: &Finding) -> String {
     }
 }
 
-fn finding(out: &mut String, r: &Report, f: &Finding) {
+fn finding(out: &mut String, r: &Report, f: &Finding, painter: Painter) {
     let at = f
         .primary()
         .map(|s| s.start_string())
@@ -53,7 +55,7 @@ fn finding(out: &mut String, r: &Report, f: &Finding) {
     let _ = writeln!(
         out,
         "{at}: {}[{}]: {}",
-        f.severity(),
+        painter.severity(&f.severity().to_string()),
         f.rule.id(),
         f.message
     );
