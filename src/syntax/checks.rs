@@ -268,7 +268,9 @@ impl Checker<'_> {
                     }
                     Some(slot) => {
                         let first = slot.at;
-                        self.error(Kind::Duplicate, start, Some(first), path_name(&shown, i));
+                        let rest = attrs[i + 1..].iter().map(|a| format!(".{}", a.text()));
+                        let full = shown.join(".") + &rest.collect::<String>();
+                        self.error(Kind::Duplicate, start, Some(first), full);
                         return;
                     }
                     None => {
@@ -295,7 +297,7 @@ impl Checker<'_> {
             match self.tables[t].slots.get(&name) {
                 Some(slot) if !slot.inherited && slot.set.is_some() && value_set.is_some() => {
                     let (first, target) = (slot.at, slot.set.unwrap_or(t));
-                    let full = path_name(&shown, i);
+                    let full = shown.join(".");
                     self.error(Kind::DuplicateStrict, start, Some(first), full.clone());
                     if let Some(source) = value_set {
                         self.merge(target, source, &full);
@@ -303,7 +305,7 @@ impl Checker<'_> {
                 }
                 Some(slot) => {
                     let first = slot.at;
-                    self.error(Kind::Duplicate, start, Some(first), path_name(&shown, i));
+                    self.error(Kind::Duplicate, start, Some(first), shown.join("."));
                 }
                 None => self.insert(
                     t,
@@ -485,11 +487,6 @@ impl Checker<'_> {
             _ => None,
         }
     }
-}
-
-/// `a.b.c` for the first `i + 1` parts of a path (dynamic parts as written).
-fn path_name(shown: &[String], i: usize) -> String {
-    shown[..=i].join(".")
 }
 
 /// A key as Nix writes it: bare when it is an identifier, quoted otherwise.
