@@ -52,8 +52,9 @@ fn nix_parse(files: &[PathBuf]) -> Result<(), String> {
     nix(&["--parse"], files)
 }
 
-/// The first file of `files` Nix fails to parse, by bisection (Nix stops at
-/// the first error of a batch), with its error.
+/// The first file of `files` Nix fails to parse, by bisection, with its
+/// error. (`nix-instantiate --parse f1 f2 ...` prints one line per file and
+/// stops with exit code 1 at the first file it cannot parse.)
 fn first_failure(files: &[PathBuf]) -> Option<(usize, String)> {
     let mut err = nix_parse(files).err()?;
     let (mut lo, mut hi) = (0, files.len());
@@ -67,8 +68,8 @@ fn first_failure(files: &[PathBuf]) -> Option<(usize, String)> {
             Ok(()) => lo = mid,
         }
     }
-    if hi - lo == 1 && lo + 1 < files.len() {
-        // `err` may be the error of the whole first half: ask for this file alone.
+    if files.len() > 1 {
+        // `err` may come from a larger range: ask for this file alone.
         err = nix_parse(&files[lo..hi]).err().unwrap_or(err);
     }
     Some((lo, err))

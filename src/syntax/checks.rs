@@ -100,10 +100,10 @@ pub fn parse_time_errors(file: &ParsedFile, path: &Path) -> Vec<ParseTimeError> 
     };
     for node in file.root.descendants() {
         match node.kind() {
-            SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN | SyntaxKind::NODE_LEGACY_LET => {
-                if !c.done.contains(&node) {
-                    c.set(&node);
-                }
+            SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN | SyntaxKind::NODE_LEGACY_LET
+                if !c.done.contains(&node) =>
+            {
+                c.set(&node);
             }
             SyntaxKind::NODE_LAMBDA => c.formals(&node),
             _ => {}
