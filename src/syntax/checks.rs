@@ -141,7 +141,9 @@ struct Pending {
     table: usize,
     value: String,
     at: TextSize,
-    name: String,
+    /// The key is part `upto` of this attribute path.
+    attrpath: SyntaxNode,
+    upto: usize,
 }
 
 struct Checker<'a> {
@@ -227,25 +229,16 @@ impl Checker<'_> {
         let attrs: Vec<SyntaxNode> = attrpath.children().collect();
         let value = crate::syntax::attr_value(entry);
         let start = attrpath.text_range().start();
-        let mut shown: Vec<String> = Vec::new();
         let mut t = table;
         for (i, attr) in attrs.iter().enumerate() {
             let last = i + 1 == attrs.len();
             let key = self.key(attr);
-            shown.push(match &key {
-                Key::Static(name) => show_name(name),
-                _ => attr.text().to_string(),
-            });
             let name = match key {
                 Key::Static(name) => name,
                 other => {
                     if is_let && i == 0 {
-                        self.error(
-                            Kind::DynamicInLet,
-                            attr.text_range().start(),
-                            None,
-                            shown.join("."),
-                        );
+                        let name = attr.text().to_string();
+                        self.error(Kind::DynamicInLet, attr.text_range().start(), None, name);
                         return;
                     }
                     if let Key::Known(value) = other {
@@ -253,7 +246,8 @@ impl Checker<'_> {
                             table: t,
                             value,
                             at: attr.text_range().start(),
-                            name: shown.join("."),
+                            attrpath: attrpath.clone(),
+                            upto: i,
                         });
                     }
                     // The parser gives each dynamic part a set of its own.
@@ -268,8 +262,7 @@ impl Checker<'_> {
                     }
                     Some(slot) => {
                         let first = slot.at;
-                        let rest = attrs[i + 1..].iter().map(|a| format!(".{}", a.text()));
-                        let full = shown.join(".") + &rest.collect::<String>();
+                        let full = self.path_text(&attrpath, attrs.len());
                         self.error(Kind::Duplicate, start, Some(first), full);
                         return;
                     }
@@ -297,7 +290,7 @@ impl Checker<'_> {
             match self.tables[t].slots.get(&name) {
                 Some(slot) if !slot.inherited && slot.set.is_some() && value_set.is_some() => {
                     let (first, target) = (slot.at, slot.set.unwrap_or(t));
-                    let full = shown.join(".");
+                    let full = self.path_text(&attrpath, attrs.len());
                     self.error(Kind::DuplicateStrict, start, Some(first), full.clone());
                     if let Some(source) = value_set {
                         self.merge(target, source, &full);
@@ -305,7 +298,8 @@ impl Checker<'_> {
                 }
                 Some(slot) => {
                     let first = slot.at;
-                    self.error(Kind::Duplicate, start, Some(first), shown.join("."));
+                    let full = self.path_text(&attrpath, attrs.len());
+                    self.error(Kind::Duplicate, start, Some(first), full);
                 }
                 None => self.insert(
                     t,
@@ -418,7 +412,8 @@ impl Checker<'_> {
             let first = static_at.or_else(|| seen.get(&(p.table, p.value.clone())).copied());
             match first {
                 Some(first) if first < p.at => {
-                    self.error(Kind::DuplicateAtEval, p.at, Some(first), p.name);
+                    let name = self.path_text(&p.attrpath, p.upto + 1);
+                    self.error(Kind::DuplicateAtEval, p.at, Some(first), name);
                 }
                 Some(first) => {
                     // The static key comes later: report it, naming the dynamic one.
@@ -434,6 +429,19 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// The first `len` parts of an attribute path, for messages: static
+    /// names as Nix writes them, dynamic parts as in the source.
+    fn path_text(&mut self, attrpath: &SyntaxNode, len: usize) -> String {
+        let mut parts = Vec::new();
+        for attr in attrpath.children().take(len) {
+            parts.push(match self.key(&attr) {
+                Key::Static(name) => show_name(&name),
+                _ => attr.text().to_string(),
+            });
+        }
+        parts.join(".")
     }
 
     fn key(&mut self, attr: &SyntaxNode) -> Key {
