@@ -31,7 +31,7 @@ const FILES: usize = 5000;
 /// Files per `nix-instantiate --parse` process.
 const BATCH: usize = 1000;
 /// Files with a parse-time error that are checked one by one with Nix.
-const ERROR_SAMPLE: usize = 120;
+const ERROR_SAMPLE: usize = 80;
 
 fn nix(args: &[&str], files: &[PathBuf]) -> Result<(), String> {
     let out = Command::new("nix-instantiate")

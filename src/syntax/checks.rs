@@ -1010,6 +1010,22 @@ mod tests {
     }
 
     #[test]
+    fn large_sets_and_long_paths() {
+        let mut src = String::from("let h = \"k7\"; in {");
+        for i in 0..3000 {
+            src.push_str(&format!(" k{i}.x.${{h}} = {i};"));
+        }
+        let long: Vec<String> = (0..300).map(|i| format!("p{i}")).collect();
+        let long = long.join(".");
+        src.push_str(&format!(" {long} = 1; {long} = 2; k7 = 3; }}"));
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!((errs[0].0, errs[1].0), (Duplicate, Duplicate));
+        assert!(errs[0].2.ends_with("p298.p299"));
+        assert_eq!(errs[1].2, "k7");
+    }
+
+    #[test]
     fn string_keys_follow_the_nix_lexer() {
         assert_eq!(kinds("{ \"\\${x}\" = 1; \"\\${x}\" = 2; }"), [Duplicate]);
         assert_eq!(kinds("{ ${''''$''} = 1; \"$\" = 2; }"), [Duplicate]);
