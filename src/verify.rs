@@ -6,7 +6,7 @@
 //!   parses the file but rnix accepts (`syntax::checks`): an attribute
 //!   defined twice (in a set, `rec` set or `let`, through dotted paths,
 //!   quoted names, `${"literal"}` keys and `inherit`; a whole set defined
-//!   over a set, which Nix 2.8 merges but older Nix rejects), a function
+//!   over a set, which Nix 2.8 merges but Nix 2.0 rejects), a function
 //!   argument declared twice, a dynamic attribute in `let` or `inherit`; and
 //!   a dynamic key known statically (`${h}` with `h` a `let`-bound string)
 //!   that names a key the set already has, which fails at evaluation. Errors

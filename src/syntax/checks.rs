@@ -12,9 +12,9 @@
 //!   fine), but not through anything else (`a = 1; a.b = 2;`, `inherit a;
 //!   a.b = 2;`). A whole definition of a name that is already defined is
 //!   always a duplicate: Nix 2.8 merges `a.b = 1; a = { c = 2; };` (and
-//!   `a = { }; a = { };`), older Nix rejects it, and we follow the strict rule
-//!   ([`Kind::DuplicateStrict`]; keys then clash inside the merged set as in
-//!   2.8). `inherit a;` clashes with `a = ...;`, and so does `inherit (x) a;`
+//!   `a = { }; a = { };`), older Nix (2.0, see NixOS/nix#2077) rejects it,
+//!   and we follow the strict rule ([`Kind::DuplicateStrict`]; keys then
+//!   clash inside the merged set as in 2.8, which merges one level only). `inherit a;` clashes with `a = ...;`, and so does `inherit (x) a;`
 //!   twice.
 //! - **Duplicates found at evaluation**: a dynamic key whose value is known
 //!   without evaluating anything (`"${"a"}"`, or `${h}` where `h` is bound
@@ -48,7 +48,7 @@ pub enum Kind {
     /// An attribute defined twice; Nix 2.8 rejects the file when it parses it.
     Duplicate,
     /// A whole definition of a name already defined as a set, where the new
-    /// value is a set too: Nix 2.8 merges the two, older Nix rejects it.
+    /// value is a set too: Nix 2.8 merges the two, older Nix (2.0) rejects it.
     DuplicateStrict,
     /// A dynamic key whose value is known statically names a key the set
     /// already has: Nix parses the file, evaluating the set fails.
@@ -174,7 +174,7 @@ impl Checker<'_> {
                 "attribute `{name}` is defined twice{at_first}; Nix rejects this when it parses the file"
             ),
             Kind::DuplicateStrict => format!(
-                "attribute `{name}` is defined twice{at_first}; Nix 2.8 merges the two attribute sets, older Nix rejects this when it parses the file"
+                "attribute `{name}` is defined twice{at_first}; Nix 2.8 merges the two attribute sets, but older Nix (2.0) rejects this when it parses the file"
             ),
             Kind::DuplicateAtEval => format!(
                 "attribute `{name}` is defined twice{at_first}; Nix parses this but fails at evaluation (\"attribute already defined\")"
