@@ -2,6 +2,7 @@
 //! the first failure refuses the whole run and names the check and the place.
 //!
 //! - `parse`: every changed `.nix` file parses;
+//! - `scope`: no changed file has a name that nothing binds (unless it already had it);
 //! - `parse-time`: no changed file gains an error that Nix reports when it
 //!   parses the file but rnix accepts (`syntax::checks`): an attribute
 //!   defined twice (in a set, `rec` set or `let`, through dotted paths,
@@ -11,7 +12,6 @@
 //!   a dynamic key known statically (`${h}` with `h` a `let`-bound string)
 //!   that names a key the set already has, which fails at evaluation. Errors
 //!   the changed files already had before the run are allowed;
-//! - `scope`: no changed file has a name that nothing binds (unless it already had it);
 //! - `outputs`: the flake defines the same output names (unless a codemod declared a change);
 //! - `paths`: every relative path in a changed file names something that exists
 //!   (unless it named nothing before either);
@@ -45,7 +45,6 @@ pub fn check(
     let mut new_comments: BTreeMap<String, usize> = BTreeMap::new();
     let mut old_dangling: BTreeSet<PathBuf> = BTreeSet::new();
     let mut new_paths: Vec<(PathBuf, Location)> = Vec::new();
-    let mut old_parse_time: Vec<ParseTimeError> = Vec::new();
     let mut new_parse_time: Vec<(Vec<ParseTimeError>, Vec<ParseTimeError>)> = Vec::new();
 
     for change in outcome.changes.iter().filter(|c| is_nix(&c.path)) {
@@ -79,7 +78,6 @@ pub fn check(
             .as_ref()
             .map(|o| parse_time_errors(o, &change.path))
             .unwrap_or_default();
-        old_parse_time.extend(was.iter().cloned());
         new_parse_time.push((was, parse_time_errors(&new, &change.path)));
 
         let allowed: BTreeSet<String> = old
@@ -105,7 +103,7 @@ pub fn check(
         }
     }
 
-    if let Some(e) = new_parse_time_error(&old_parse_time, &new_parse_time) {
+    if let Some(e) = new_parse_time_error(&new_parse_time) {
         return Err(Error::CheckFailed {
             check: "parse-time",
             location: Some(e.location.clone()),
@@ -194,11 +192,10 @@ fn count_keys<'a>(
 /// so that code moved to a new file keeps the errors it had). `files` holds
 /// each changed file's errors before and after; an error of a file that has
 /// more of its kind and name than before is preferred.
-fn new_parse_time_error<'a>(
-    before: &[ParseTimeError],
-    files: &'a [(Vec<ParseTimeError>, Vec<ParseTimeError>)],
-) -> Option<&'a ParseTimeError> {
-    let old_total = count_keys(before);
+fn new_parse_time_error(
+    files: &[(Vec<ParseTimeError>, Vec<ParseTimeError>)],
+) -> Option<&ParseTimeError> {
+    let old_total = count_keys(files.iter().flat_map(|(old, _)| old));
     let new_total = count_keys(files.iter().flat_map(|(_, new)| new));
     let grown = |k: &ErrorKey| new_total.get(k) > old_total.get(k);
     let mut fallback = None;

@@ -3,8 +3,10 @@
 //! - `the_documented_examples_are_what_nix_does`: every example the module
 //!   documents, with what Nix 2.8 does at parse time and, for the duplicates
 //!   found at evaluation, what `nix-instantiate --eval --strict` does.
-//! - `static_checks_agree_with_nix_parse`: thousands of generated flake-like
-//!   files with duplicate keys (bare, quoted, `${"..."}`, `"${"..."}"`,
+//! - `static_checks_agree_with_nix_parse`: 5,000 generated flake-like
+//!   files (output definitions, each possibly with a mutation: the same path
+//!   spelled another way, a set or a value at a prefix, a deeper path) with
+//!   duplicate keys (bare, quoted, `${"..."}`, `"${"..."}"`,
 //!   indented strings, escapes, a `let`-bound string), dotted paths against
 //!   whole definitions, nested, `rec`, parenthesised and non-literal sets,
 //!   `inherit` (plain, from, quoted, dynamic), duplicate formals and `@`
