@@ -197,6 +197,16 @@ const EXAMPLES: &[(&str, &[Kind], Nix)] = {
             Rejects(Duplicate),
         ),
         (
+            "x: { \"$${x}\" = 1; \"$${x}\" = 2; }",
+            &[Duplicate],
+            Rejects(Duplicate),
+        ),
+        (
+            "x: { ${''$${x}''} = 1; \"$${x}\" = 2; }",
+            &[Duplicate],
+            Rejects(Duplicate),
+        ),
+        (
             "{ \"${\"a\"}\" = 1; a = 2; }",
             &[DuplicateAtEval],
             FailsAtEval,

@@ -1030,6 +1030,12 @@ mod tests {
         assert_eq!(kinds("{ \"\\${x}\" = 1; \"\\${x}\" = 2; }"), [Duplicate]);
         assert_eq!(kinds("{ ${''''$''} = 1; \"$\" = 2; }"), [Duplicate]);
         assert_eq!(kinds("{ ${''a'b''} = 1; \"a'b\" = 2; }"), [Duplicate]);
+        // `$${` is no interpolation for Nix.
+        assert_eq!(kinds("x: { \"$${x}\" = 1; \"$${x}\" = 2; }"), [Duplicate]);
+        assert_eq!(
+            kinds("x: { ${''$${x}''} = 1; \"$${x}\" = 2; }"),
+            [Duplicate]
+        );
         // `''$` among other text is two tokens: a concatenation.
         assert_eq!(kinds("{ ${''a''$''} = 1; \"a$\" = 2; }"), [DuplicateAtEval]);
         assert_eq!(show_name("a-b'"), "a-b'");
