@@ -241,6 +241,22 @@ const EXAMPLES: &[(&str, &[Kind], Nix)] = {
             &[DuplicateAtEval],
             FailsAtEval,
         ),
+        // The per-system outputs of a flake, written by parts with a `let`-bound system.
+        (
+            "let system = \"x86_64-linux\"; in { packages.${system}.default = 1; packages.${system}.foo = 2; }",
+            &[DuplicateAtEval],
+            FailsAtEval,
+        ),
+        (
+            "let system = \"x86_64-linux\"; in { packages.${system}.default = 1; packages.x86_64-linux.foo = 2; }",
+            &[DuplicateAtEval],
+            FailsAtEval,
+        ),
+        (
+            "let system = \"x86_64-linux\"; in { packages.${system} = { default = 1; foo = 2; }; }",
+            &[],
+            Fine,
+        ),
         ("let h = x: x; in { ${h \"a\"} = 1; b = 2; }", &[], Fine),
         // inherit.
         (
