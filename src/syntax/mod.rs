@@ -3,6 +3,7 @@
 //! The rnix tree is immutable: every change is a set of disjoint text-range
 //! edits (`edit`), after which the file is parsed again.
 
+pub mod checks;
 pub mod edit;
 pub mod indent;
 pub mod make;
