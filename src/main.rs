@@ -76,7 +76,7 @@ struct ReviewArgs {
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
-    /// FR001: flake.nix longer than this is monolithic.
+    /// FR001: an outputs function (in flake.nix) longer than this many lines is monolithic.
     #[arg(long, value_name = "N", default_value_t = 200)]
     max_lines: usize,
     /// FR009: repeated blocks shorter than this many lines are not reported.

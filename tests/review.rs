@@ -107,7 +107,13 @@ fn hybrid_has_each_issue_of_the_review_at_its_lines() {
 
     // Issue 2: large monolithic flake.nix.
     let f = find(&r, Rule::MonolithicFlake);
-    assert!(f.message.contains("327 lines"), "{}", f.message);
+    // The size of the outputs function, not of the file (327 lines).
+    assert!(
+        f.message
+            .contains("outputs function of flake.nix has 291 lines"),
+        "{}",
+        f.message
+    );
     assert_eq!(lines(f), ["flake.nix:36-326"]);
     assert_eq!(f.codemod, Some("split-outputs"));
 
@@ -227,9 +233,11 @@ fn hybrid_overview_and_practices() {
     assert!(titles.contains(&"Inputs follow nixpkgs"));
     assert!(titles.contains(&"Home Manager shares the system's nixpkgs"));
     assert!(titles.contains(&"Build metadata tracking"));
-    // Recommendations: by priority, with the commands.
+    // Recommendations: by priority (the hand review's order: structure
+    // first, hygiene last), with the commands.
     let recs = r.recommendations();
-    assert_eq!(recs[0].rule, Rule::LockMissing);
+    assert_eq!(recs[0].rule, Rule::MonolithicFlake);
+    assert_eq!(recs.last().unwrap().rule, Rule::LockMissing);
     assert_eq!(
         recs.iter()
             .find(|x| x.rule == Rule::MonolithicFlake)
@@ -801,7 +809,7 @@ fn json_follows_its_documented_schema() {
     assert!(f["explanation"].as_str().unwrap().len() > 100);
     assert_eq!(v["overview"]["flake_lines"], 327);
     assert_eq!(v["overview"]["lock"]["state"], "missing");
-    assert_eq!(v["recommendations"][0]["id"], "FR008");
+    assert_eq!(v["recommendations"][0]["id"], "FR001");
     // Every documented top-level key, and nothing else.
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
@@ -1023,4 +1031,227 @@ fn the_same_findings_before_and_after_split_outputs() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------
+// The seed flake's shape: the hand review's six issues and its top three
+// ---------------------------------------------------------------------------
+
+/// A flake written for the project in the shape the hand review describes:
+/// a host helper three hosts bypass, a `mkHome` helper for the standalone
+/// homes (module paths passed to it), five Home Manager copies (one inside a
+/// `nixos-generators` call), per-system outputs by hand, and a pure-eval
+/// `builtins ? currentSystem` fallback.
+#[test]
+fn the_seed_shape_gets_the_hand_reviews_six_issues_and_top_three() {
+    let r = review_flake("seed-shape");
+    // Issue 1: mkSystem bypassed.
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::HelperBypassed && f.message.contains("mkSystem"))
+        .expect("FR002 for mkSystem");
+    assert!(
+        f.message.contains("hetzner-sway, m1 and workvm"),
+        "{}",
+        f.message
+    );
+    assert_eq!(starts(f), ["89:9", "112:9", "142:9", "63:7"]);
+    // Issue 2: the outputs function is long.
+    let f = find(&r, Rule::MonolithicFlake);
+    assert_eq!(starts(f), ["20:3"]);
+    // Issue 3: five Home Manager copies, the fifth in the installer image.
+    let f = find(&r, Rule::HomeManagerRepeated);
+    assert!(f.message.contains("configured 5 times"), "{}", f.message);
+    assert_eq!(starts(f), ["72:15", "97:15", "121:15", "150:15", "186:17"]);
+    // Issue 4: the standalone homes repeat users of the hosts, found
+    // through the mkHome helper's module argument.
+    let redundant: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::RedundantStandaloneHome)
+        .collect();
+    assert_eq!(redundant.len(), 2);
+    assert!(redundant[0]
+        .message
+        .contains("homeConfigurations.vp loads home-vp.nix"));
+    // Issue 5: osConfigFor, and what the currentSystem fallback really does.
+    let f = find(&r, Rule::StandaloneReadsNixos);
+    assert!(f.message.contains("osConfigFor"), "{}", f.message);
+    assert!(
+        f.message
+            .contains("silently falls back to \"x86_64-linux\""),
+        "{}",
+        f.message
+    );
+    assert!(
+        !f.message.contains("fails without --impure"),
+        "{}",
+        f.message
+    );
+    // Issue 6: per-system outputs by hand, with the systems each covers.
+    let f = find(&r, Rule::HandWrittenPerSystem);
+    assert!(
+        f.message.contains("devShells (an attribute set keyed by system: x86_64-linux, aarch64-linux, aarch64-darwin)"),
+        "{}",
+        f.message
+    );
+    // The hand review's top three: split the outputs, fix the helper,
+    // clarify the standalone homes.
+    let top: Vec<Rule> = r
+        .recommendations()
+        .iter()
+        .take(3)
+        .map(|rec| rec.rule)
+        .collect();
+    assert_eq!(
+        top,
+        [
+            Rule::MonolithicFlake,
+            Rule::HelperBypassed,
+            Rule::RedundantStandaloneHome
+        ]
+    );
+    let text = render::render(&r, render::Format::Text).unwrap();
+    assert!(
+        text.contains("Top 3 priorities:\n  1. Extract the outputs"),
+        "{text}"
+    );
+    let md = render::render(&r, render::Format::Markdown).unwrap();
+    assert!(md.contains("**Top 3 priorities:**"), "{md}");
+}
+
+// ---------------------------------------------------------------------------
+// False alarms
+// ---------------------------------------------------------------------------
+
+/// Review a flake written into a temporary directory from (path, text) pairs.
+fn review_files(files: &[(&str, &str)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    for (p, c) in files {
+        let p = dir.path().join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, c).unwrap();
+    }
+    review_in(dir.path(), &Options::default())
+}
+
+/// FR002 is about helpers: the flake's own `outputs` function builds hosts
+/// too, but it is not a helper, however it is bound or read.
+#[test]
+fn the_outputs_function_is_not_a_helper() {
+    let r = review_files(&[
+        (
+            "flake.nix",
+            r#"rec {
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      inherit (self) outputs;
+    in
+    {
+      nixosConfigurations.kestrel = nixpkgs.lib.nixosSystem {
+        modules = [ ./kestrel.nix ];
+      };
+      checks.x86_64-linux.kestrel = outputs.nixosConfigurations.kestrel.config.system.build.toplevel;
+    };
+}"#,
+        ),
+        ("kestrel.nix", "{ ... }: { }"),
+    ]);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == Rule::HelperBypassed),
+        "{:#?}",
+        r.findings
+    );
+}
+
+/// FR001 measures the outputs function: a long inputs block (and comments
+/// around it) is not what split-outputs moves.
+#[test]
+fn a_short_outputs_function_with_long_inputs_is_not_monolithic() {
+    let mut inputs = String::new();
+    for i in 0..60 {
+        inputs.push_str(&format!(
+            "    # input {i}\n    tool{i} = {{\n      url = \"github:example/tool{i}\";\n      inputs.nixpkgs.follows = \"nixpkgs\";\n    }};\n"
+        ));
+    }
+    let flake = format!(
+        "{{\n  inputs = {{\n    nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.11\";\n{inputs}  }};\n  outputs = {{ self, nixpkgs, ... }}: {{\n    nixosConfigurations.kite = nixpkgs.lib.nixosSystem {{\n      modules = [ ./kite.nix ];\n    }};\n  }};\n}}\n"
+    );
+    assert!(flake.lines().count() > 300);
+    let r = review_files(&[("flake.nix", &flake), ("kite.nix", "{ ... }: { }")]);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == Rule::MonolithicFlake),
+        "{:#?}",
+        r.findings
+    );
+}
+
+/// A finding names a codemod only where its trial run would change
+/// something (or says why it refuses): a long outputs function whose
+/// outputs are already imported gets FR001 without `apply split-outputs`.
+#[test]
+fn no_recommendation_of_a_codemod_that_would_do_nothing() {
+    let mut helpers = String::new();
+    for i in 0..120 {
+        helpers.push_str(&format!("      # helper {i}\n      h{i} = x: x + {i};\n"));
+    }
+    let flake = format!(
+        "{{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.11\";\n  outputs = {{ self, nixpkgs, ... }}@inputs:\n    let\n{helpers}    in\n    {{\n      nixosConfigurations = import ./hosts {{ inherit inputs h1; }};\n    }};\n}}\n"
+    );
+    let r = review_files(&[
+        ("flake.nix", &flake),
+        (
+            "hosts/default.nix",
+            "{ inputs, h1 }: { kite = inputs.nixpkgs.lib.nixosSystem { modules = [ ../kite.nix ]; }; }",
+        ),
+        ("kite.nix", "{ ... }: { }"),
+    ]);
+    let f = find(&r, Rule::MonolithicFlake);
+    assert_eq!(f.codemod, None, "{f:#?}");
+    assert!(!r.trials.contains_key("split-outputs"));
+    assert!(r.recommendations().iter().all(|rec| rec
+        .command
+        .as_deref()
+        .is_none_or(|c| !c.contains("split-outputs"))));
+}
+
+/// A file the outputs import (a helper file, `hosts/default.nix`) with an
+/// undefined variable or a duplicate attribute is broken: an error.
+#[test]
+fn a_helper_file_with_an_undefined_variable_is_an_error() {
+    let r = review_files(&[
+        (
+            "flake.nix",
+            r#"{
+  outputs = { self, nixpkgs, ... }@inputs: {
+    lib = import ./lib { inherit inputs; };
+    nixosConfigurations = import ./hosts { inherit inputs self; };
+  };
+}"#,
+        ),
+        (
+            "lib/default.nix",
+            "{ inputs }:\n{\n  mkSystem = name: inputs.nixpkgs.lib.nixosSystem { modules = [ ../hosts/${name}.nix extraModule ]; };\n}\n",
+        ),
+        (
+            "hosts/default.nix",
+            "{ inputs, self }:\n{\n  owl = self.lib.mkSystem \"owl\";\n  owl = self.lib.mkSystem \"owl2\";\n}\n",
+        ),
+        ("hosts/owl.nix", "{ ... }: { }"),
+    ]);
+    let errors: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::ModuleParseError)
+        .collect();
+    assert_eq!(errors.len(), 2, "{:#?}", r.findings);
+    assert!(errors.iter().all(|f| f.severity() == Severity::Error));
+    assert!(errors.iter().any(|f| f
+        .message
+        .contains("lib/default.nix: undefined variable `extraModule`")));
+    assert!(errors
+        .iter()
+        .any(|f| f.message.starts_with("hosts/default.nix:") && f.message.contains("owl")));
 }

@@ -574,11 +574,67 @@ impl Flake {
     /// The module-list items a builder call passes (its `modules`), each
     /// followed through helper arguments, `let` bindings and `++`.
     pub fn module_items(&self, call: &BuilderCall) -> Vec<ModuleItem> {
-        let arg = self.resolve(&call.arg);
+        self.module_list_items(&call.arg)
+    }
+
+    /// The `modules` of a call's argument (`{ modules = [ ... ]; ... }`),
+    /// followed.
+    pub fn module_list_items(&self, arg: &Val) -> Vec<ModuleItem> {
+        let resolved = self.resolve(arg);
         let mut out = Vec::new();
-        match self.get(&arg, "modules") {
+        match self.get(&resolved, "modules") {
             None => {}
-            Some(list) => self.items_of(list, &call.arg, &mut out),
+            Some(list) => self.items_of(list, arg, &mut out),
+        }
+        out
+    }
+
+    /// Calls in the program files loaded so far that pass a module list to
+    /// a function from an input or library other than a configuration
+    /// builder (`nixos-generators.nixosGenerate { modules = [ ... ]; }`):
+    /// (the call, its argument).
+    pub fn other_module_calls(&self) -> Vec<(Val, Val)> {
+        let mut out = Vec::new();
+        for file in self.program_files() {
+            let src = self.src(file);
+            for app in src
+                .file()
+                .root
+                .descendants()
+                .filter(|n| n.kind() == SyntaxKind::NODE_APPLY)
+            {
+                let Some(arg) = app.children().nth(1).map(unparen) else {
+                    continue;
+                };
+                if arg.kind() != SyntaxKind::NODE_ATTR_SET
+                    || crate::syntax::entry_values(&arg, "modules").is_empty()
+                {
+                    continue;
+                }
+                let head = call_head(&Val {
+                    file,
+                    node: app.clone(),
+                    env: Default::default(),
+                });
+                let is_builder = BUILDERS
+                    .iter()
+                    .any(|(_, b)| head.node.text().to_string().rsplit('.').next() == Some(b));
+                if is_builder || head.node.kind() != SyntaxKind::NODE_SELECT {
+                    continue;
+                }
+                out.push((
+                    Val {
+                        file,
+                        node: app.clone(),
+                        env: Default::default(),
+                    },
+                    Val {
+                        file,
+                        node: arg,
+                        env: Default::default(),
+                    },
+                ));
+            }
         }
         out
     }

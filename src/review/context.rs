@@ -148,6 +148,15 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        // Module lists given to other functions (an installer image built
+        // with nixos-generators): their Home Manager blocks count too.
+        for (_, arg) in flake.other_module_calls() {
+            for item in flake.module_list_items(&arg) {
+                if item.unknown.is_none() {
+                    all_roots.push((Kind::Nixos, item.module));
+                }
+            }
+        }
         // Parse everything once, in parallel; per-configuration graphs reuse it.
         let graph = modules::follow(ws, all_roots);
         let index = graph.index();

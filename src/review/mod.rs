@@ -425,7 +425,18 @@ pub fn review_keeping(
     });
     let overview = overview::overview(&cx);
     let done_well = overview::done_well(&cx, &findings);
-    let trials = trials(ws, flake_path, &findings);
+    let mut trials = trials(ws, flake_path, &findings);
+    // A finding recommends a codemod only where it would do something (or
+    // can say why it would refuse): one that finds nothing to do here is
+    // not named.
+    for f in &mut findings {
+        if f.codemod
+            .is_some_and(|c| trials.get(c) == Some(&Trial::NothingToDo))
+        {
+            f.codemod = None;
+        }
+    }
+    trials.retain(|_, t| *t != Trial::NothingToDo);
     Ok(Reviewed {
         report: Report {
             flake: flake_path.to_path_buf(),

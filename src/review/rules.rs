@@ -132,9 +132,11 @@ impl Rule {
     /// The default severity.
     pub fn severity(self) -> Severity {
         match self {
-            Rule::HandWrittenPerSystem | Rule::RedundantStandaloneHome | Rule::RepeatedBlock => {
-                Severity::Info
-            }
+            // Suggestions and hygiene.
+            Rule::HandWrittenPerSystem
+            | Rule::RedundantStandaloneHome
+            | Rule::RepeatedBlock
+            | Rule::InputWithoutFollows => Severity::Info,
             Rule::ModuleParseError | Rule::ModuleMissing => Severity::Error,
             _ => Severity::Warning,
         }
@@ -198,7 +200,7 @@ impl Rule {
             Rule::MonolithicFlake => "A flake.nix that holds every output is hard to navigate and to review: hosts, home profiles, packages and checks share one scope, so a change to one risks the others, and diffs touch one huge file. Mature configurations keep flake.nix to the inputs plus one line per output, with each output in a file of its own (`hosts/`, `home/`, `packages/`). `split-outputs` makes that move losslessly: free variables are passed by name, relative paths are rebased and comments travel with the code.",
             Rule::HelperBypassed => "A local helper such as `mkSystem` exists to give every host the same base: special arguments, shared modules, Home Manager. Hosts that call the builder directly do not get that base, so their copies of it drift apart; a helper that nothing calls is dead code that readers still have to understand. Build every host through the helper, or remove it if hosts really need manual control.",
             Rule::HomeManagerRepeated => "Home Manager's NixOS-module integration (`useGlobalPkgs`, `useUserPackages`, `extraSpecialArgs`, `backupFileExtension`...) is set in more than one place. The copies tend to differ in small ways, and every change has to be made in each of them. Configure the integration once, in a shared module or in the host helper, and leave only the per-host `home-manager.users.<name>` where it differs.",
-            Rule::StandaloneReadsNixos => "A standalone `homeConfigurations` entry that takes `osConfig` from `self.nixosConfigurations.<host>.config` ties a user profile to one host per architecture and risks infinite recursion between outputs; choosing the host with `builtins.currentSystem` makes the evaluation impure, so it fails unless `--impure` is given. Inside a NixOS host, Home Manager already receives the real `osConfig`; a standalone profile should not pretend to have one.",
+            Rule::StandaloneReadsNixos => "A standalone `homeConfigurations` entry that takes `osConfig` from `self.nixosConfigurations.<host>.config` ties a user profile to one host per architecture and risks infinite recursion between outputs; choosing the host with `builtins.currentSystem` makes the evaluation impure: it fails unless `--impure` is given, or, behind a fallback (`builtins.currentSystem or \"x86_64-linux\"`, `if builtins ? currentSystem then ... else ...`), a pure evaluation silently builds for the fallback system, which is worse. Inside a NixOS host, Home Manager already receives the real `osConfig`; a standalone profile should not pretend to have one.",
             Rule::HandWrittenPerSystem => "Per-system outputs (`packages`, `devShells`, `checks`, `formatter`...) are spelled out for each system: attribute sets keyed by system, `genAttrs`/`forAllSystems`, or flake-utils. That works, but every new output repeats the boilerplate and a system is easy to miss. flake-parts generates them from `perSystem`; adopting it trades explicit control for less code, so this is a suggestion, not a defect.",
             Rule::RedundantStandaloneHome => "A standalone `homeConfigurations` entry loads the same Home Manager module that a NixOS host already loads for its user through the Home Manager NixOS module. On that host `nixos-rebuild` builds the profile already, so the standalone copy is redundant there and can drift (other `pkgs`, no `osConfig`). Standalone profiles are right for machines without NixOS (macOS, other distributions); if that is the purpose, document it.",
             Rule::InputWithoutFollows => "flake.lock holds more than one nixpkgs: an input locks a nixpkgs of its own instead of following the flake's. Each extra nixpkgs is fetched and evaluated separately, which costs download, memory and evaluation time, and mixes package versions (a module built against another nixpkgs than the system). Make the input follow the flake's nixpkgs, unless it really needs its own version.",
@@ -209,23 +211,26 @@ impl Rule {
         }
     }
 
-    /// Rank in the recommendations (lower comes first): what breaks
-    /// evaluation, then reproducibility, then codemods that edit flake.nix
-    /// in place, then moving code out of flake.nix (run it after the others,
-    /// so they see the code where they expect it), then suggestions.
+    /// Rank in the recommendations (lower comes first), as the hand review
+    /// ranks its priorities: what breaks evaluation first, then structure
+    /// (split the outputs, fix or remove the helper, clarify the standalone
+    /// homes, configure Home Manager once, repeated blocks), then
+    /// correctness hazards (osConfig from a host, currentSystem), then
+    /// suggestions and hygiene. Codemods compose in any order, so this is
+    /// also the order of the combined command.
     pub fn priority(self) -> u8 {
         match self {
             Rule::ModuleParseError => 0,
             Rule::ModuleMissing => 1,
-            Rule::LockMissing => 2,
-            Rule::InputWithoutFollows => 3,
-            Rule::StandaloneReadsNixos => 4,
-            Rule::HelperBypassed => 5,
-            Rule::HomeManagerRepeated => 6,
-            Rule::RepeatedBlock => 7,
-            Rule::MonolithicFlake => 8,
-            Rule::RedundantStandaloneHome => 9,
-            Rule::HandWrittenPerSystem => 10,
+            Rule::MonolithicFlake => 2,
+            Rule::HelperBypassed => 3,
+            Rule::RedundantStandaloneHome => 4,
+            Rule::HomeManagerRepeated => 5,
+            Rule::RepeatedBlock => 6,
+            Rule::StandaloneReadsNixos => 7,
+            Rule::HandWrittenPerSystem => 8,
+            Rule::LockMissing => 9,
+            Rule::InputWithoutFollows => 10,
         }
     }
 

@@ -34,6 +34,43 @@ pub(super) fn parse_errors(cx: &Cx) -> Vec<Finding> {
     out
 }
 
+/// Files of the flake's own expression other than flake.nix (`hosts/default.nix`,
+/// a helper file in `lib/`): an undefined variable there breaks every output
+/// that reads it, and Nix rejects it before evaluating anything.
+pub(super) fn program_file_errors(cx: &Cx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for file in cx.flake.program_files().into_iter().skip(1) {
+        let src = cx.flake.src(file);
+        let path = src.path().to_path_buf();
+        for r in src.scope().unbound() {
+            out.push(Finding::new(
+                Rule::ModuleParseError,
+                format!(
+                    "{}: undefined variable `{}`",
+                    cx.rel(&path).display(),
+                    r.name
+                ),
+                vec![cx
+                    .span_in(file, r.range)
+                    .labelled("nothing binds this name")],
+            ));
+        }
+        // Duplicate attributes and the like, which break the file too (those
+        // that only older Nix rejects are left out).
+        for e in crate::syntax::checks::parse_time_errors(src.file(), &path) {
+            if e.kind == crate::syntax::checks::Kind::DuplicateStrict {
+                continue;
+            }
+            out.push(Finding::new(
+                Rule::ModuleParseError,
+                format!("{}: {}", cx.rel(&path).display(), e.message),
+                vec![Span::at(&e.location.file, e.location.line, e.location.col)],
+            ));
+        }
+    }
+    out
+}
+
 pub(super) fn missing(cx: &Cx) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut reported: BTreeSet<PathBuf> = BTreeSet::new();

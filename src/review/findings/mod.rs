@@ -29,6 +29,7 @@ pub(crate) fn all(cx: &Cx) -> Vec<Finding> {
     out.extend(inputs::lock_missing(cx));
     out.extend(duplicates::repeated_blocks(cx));
     out.extend(files::parse_errors(cx));
+    out.extend(files::program_file_errors(cx));
     out.extend(files::missing(cx));
     out
 }

@@ -68,19 +68,47 @@ fn function_name(function: &SyntaxNode) -> Option<String> {
     }
 }
 
-/// How an output's value is made per system, if it is: followed through
-/// imports and local functions (`forAllSystems = genAttrs systems;`).
-fn per_system(cx: &Cx, value: &Lookup) -> Option<String> {
+/// The systems a list names, when every item is a known string.
+fn systems_of(cx: &Cx, list: &crate::flake::eval::Val) -> Option<Vec<String>> {
+    match cx.flake.resolve(list) {
+        Whnf::List(items) => items
+            .iter()
+            .map(|i| match cx.flake.resolve(i) {
+                Whnf::Str(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        // `flake-utils.lib.defaultSystems`, `import inputs.systems`...
+        _ => None,
+    }
+}
+
+/// How an output's value is made per system, if it is, and the systems it
+/// covers when they are known: followed through imports and local
+/// functions (`forAllSystems = genAttrs systems;`).
+fn per_system(cx: &Cx, value: &Lookup) -> Option<(String, Option<Vec<String>>)> {
     let w = cx.flake.resolve_lookup(value, &mut Vec::new());
     match &w {
-        Whnf::Attrs(_) => cx
-            .flake
-            .entries(&w)
-            .ok()?
-            .iter()
-            .any(|e| e.key.name().is_some_and(is_system))
-            .then(|| "an attribute set keyed by system".to_string()),
-        Whnf::Call { call, function, .. } => {
+        Whnf::Attrs(_) => {
+            let systems: Vec<String> = cx
+                .flake
+                .entries(&w)
+                .ok()?
+                .iter()
+                .filter_map(|e| e.key.name().filter(|n| is_system(n)).map(str::to_string))
+                .collect();
+            (!systems.is_empty()).then(|| {
+                (
+                    "an attribute set keyed by system".to_string(),
+                    Some(systems),
+                )
+            })
+        }
+        Whnf::Call {
+            call,
+            function,
+            args,
+        } => {
             let name = function.last()?.to_string();
             if name != "genAttrs" && !FLAKE_UTILS.contains(&name.as_str()) {
                 return None;
@@ -91,13 +119,20 @@ fn per_system(cx: &Cx, value: &Lookup) -> Option<String> {
                 head = unparen(head.first_child()?);
             }
             let written = function_name(&head);
-            Some(match written {
+            let how = match written {
                 Some(w) if w != name && head.kind() == SyntaxKind::NODE_IDENT => {
                     format!("{w} ({name})")
                 }
                 _ if name == "genAttrs" => "genAttrs".to_string(),
                 _ => format!("flake-utils' {name}"),
-            })
+            };
+            // `genAttrs systems f`, `eachSystem systems f`: the first argument.
+            let systems = if name.starts_with("eachDefault") {
+                None
+            } else {
+                args.first().and_then(|l| systems_of(cx, l))
+            };
+            Some((how, systems))
         }
         _ => None,
     }
@@ -140,7 +175,11 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
         if NOT_PER_SYSTEM.contains(&source.name.as_str()) {
             continue;
         }
-        if let Some(how) = per_system(cx, &source.entry.value) {
+        if let Some((how, systems)) = per_system(cx, &source.entry.value) {
+            let how = match systems {
+                Some(s) => format!("{how}: {}", s.join(", ")),
+                None => how,
+            };
             let span = cx
                 .span_in(
                     source.entry.entry.file,

@@ -3,29 +3,26 @@
 use crate::review::context::Cx;
 use crate::review::{Finding, Rule};
 
-/// flake.nix over `--max-lines`. Points at the `outputs` function, which is
-/// what `split-outputs` moves out; without inline outputs to move (they are
-/// already imported), no codemod is named.
+/// The `outputs` function of flake.nix over `--max-lines`: the size that
+/// matters is the code `split-outputs` can move, not the inputs block or the
+/// comments around it. Without inline outputs to move (they are already
+/// imported), no codemod is named.
 pub(super) fn monolithic_flake(cx: &Cx) -> Option<Finding> {
-    let text = &cx.flake.file.text;
-    let lines = text.lines().count();
-    if lines <= cx.options.max_lines {
+    let lines = cx.flake.file.text.lines().count();
+    let outputs = cx.flake.outputs.as_ref()?;
+    let span = cx.span(outputs.binding.text_range());
+    let outputs_lines = span.end.line + 1 - span.start.line;
+    if outputs_lines <= cx.options.max_lines {
         return None;
     }
-    let outputs = cx.flake.outputs.as_ref();
-    let movable = outputs.is_some_and(|o| !o.defs.is_empty());
-    let span = match outputs {
-        Some(o) => cx.span(o.binding.text_range()).labelled(format!(
-            "the outputs function: {} of the {lines} lines",
-            cx.span(o.binding.text_range()).end.line + 1
-                - cx.span(o.binding.text_range()).start.line
-        )),
-        None => cx.span(cx.flake.file.root.text_range()),
-    };
+    let movable = !outputs.defs.is_empty();
+    let span = span.labelled(format!(
+        "the outputs function: {outputs_lines} of the {lines} lines"
+    ));
     let mut f = Finding::new(
         Rule::MonolithicFlake,
         format!(
-            "flake.nix has {lines} lines (more than {}); its outputs would be easier to navigate in files of their own",
+            "the outputs function of flake.nix has {outputs_lines} lines (more than {}); its outputs would be easier to navigate in files of their own",
             cx.options.max_lines
         ),
         vec![span],

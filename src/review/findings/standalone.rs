@@ -29,6 +29,40 @@ struct Hit {
     kind: HitKind,
     range: TextRange,
     text: String,
+    /// For `builtins.currentSystem`: what a pure evaluation gets instead,
+    /// when the code provides it (`builtins.currentSystem or "x86_64-linux"`,
+    /// `if builtins ? currentSystem then ... else "x86_64-linux"`).
+    fallback: Option<String>,
+}
+
+/// The value a pure evaluation falls back to where `builtins.currentSystem`
+/// is read at `n`: an `or` default, or the `else` of an `if` that tests for it.
+fn current_system_fallback(n: &SyntaxNode) -> Option<String> {
+    if n.children_with_tokens()
+        .any(|t| t.kind() == SyntaxKind::TOKEN_OR)
+    {
+        return n.children().nth(2).map(|d| d.text().to_string());
+    }
+    let mut child = n.clone();
+    for anc in n.ancestors().skip(1) {
+        match anc.kind() {
+            SyntaxKind::NODE_IF_ELSE => {
+                let mut parts = anc.children();
+                let (cond, then, other) = (parts.next()?, parts.next()?, parts.next()?);
+                let tests = cond.descendants().any(|d| {
+                    d.kind() == SyntaxKind::NODE_HAS_ATTR
+                        && d.text().to_string().contains("currentSystem")
+                });
+                if tests && then == child {
+                    return Some(other.text().to_string());
+                }
+            }
+            SyntaxKind::NODE_LAMBDA | SyntaxKind::NODE_ATTRPATH_VALUE => return None,
+            _ => {}
+        }
+        child = anc;
+    }
+    None
 }
 
 /// Reads of a system configuration and of `builtins.currentSystem` under `node`.
@@ -67,10 +101,15 @@ fn hits(node: &SyntaxNode) -> Vec<Hit> {
         if out.iter().any(|h| h.range.contains_range(n.text_range())) {
             continue;
         }
+        let fallback = match kind {
+            HitKind::Impure => current_system_fallback(&n),
+            HitKind::System => None,
+        };
         out.push(Hit {
             kind,
             range: n.text_range(),
             text: n.text().to_string(),
+            fallback,
         });
     }
     out
@@ -170,6 +209,9 @@ pub(super) fn reads_nixos(cx: &Cx) -> Option<Finding> {
     // Per kind: the bindings read through, and the expressions read directly.
     let mut system: (Vec<String>, Vec<String>) = Default::default();
     let mut impure: (Vec<String>, Vec<String>) = Default::default();
+    // What a pure evaluation gets instead of the current system, per read;
+    // `None` where nothing is provided (the evaluation fails).
+    let mut fallbacks: Vec<Option<String>> = Vec::new();
     for ((file, b), list) in &via {
         let src = cx.flake.src(*file);
         let name = &src.scope().binders[*b].name;
@@ -181,6 +223,9 @@ pub(super) fn reads_nixos(cx: &Cx) -> Option<Finding> {
             );
         }
         for h in list {
+            if h.kind == HitKind::Impure {
+                fallbacks.push(h.fallback.clone());
+            }
             let side = match h.kind {
                 HitKind::System => &mut system,
                 HitKind::Impure => &mut impure,
@@ -192,6 +237,9 @@ pub(super) fn reads_nixos(cx: &Cx) -> Option<Finding> {
     }
     for (file, h) in &direct {
         spans.push(cx.span_in(*file, h.range).labelled(h.text.clone()));
+        if h.kind == HitKind::Impure {
+            fallbacks.push(h.fallback.clone());
+        }
         let side = match h.kind {
             HitKind::System => &mut system,
             HitKind::Impure => &mut impure,
@@ -215,10 +263,24 @@ pub(super) fn reads_nixos(cx: &Cx) -> Option<Finding> {
         parts.push(describe("NixOS configurations", &system));
     }
     if !impure.0.is_empty() || !impure.1.is_empty() {
-        parts.push(describe(
-            "the impure builtins.currentSystem",
-            &(impure.0.clone(), Vec::new()),
-        ));
+        // Say what the code does without `--impure`: fail, or quietly take
+        // the fallback it provides.
+        let mut provided: Vec<String> = fallbacks.iter().flatten().cloned().collect();
+        provided.dedup();
+        let what = if fallbacks.iter().all(Option::is_some) {
+            format!(
+                "builtins.currentSystem, which a pure evaluation does not have: it silently falls back to {}",
+                and_list(&provided)
+            )
+        } else if provided.is_empty() {
+            "the impure builtins.currentSystem (evaluation fails without --impure)".to_string()
+        } else {
+            format!(
+                "the impure builtins.currentSystem (evaluation fails without --impure where no fallback is given; elsewhere it silently falls back to {})",
+                and_list(&provided)
+            )
+        };
+        parts.push(describe(&what, &(impure.0.clone(), Vec::new())));
     }
     let mut f = Finding::new(
         Rule::StandaloneReadsNixos,

@@ -86,7 +86,7 @@ pub(super) fn render(r: &Report) -> String {
             .map(|rec| rec.rule.action().to_string())
             .collect();
         if !top.is_empty() {
-            out.push_str("\n**Top priorities:**\n\n");
+            out.push_str("\n**Top 3 priorities:**\n\n");
             for (n, t) in top.iter().enumerate() {
                 let _ = writeln!(out, "{}. {t}", n + 1);
             }

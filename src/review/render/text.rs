@@ -191,6 +191,16 @@ fn overview(out: &mut String, r: &Report) {
     }
     let recs = r.recommendations();
     if !recs.is_empty() {
+        out.push_str("\nTop 3 priorities:\n");
+        for (n, rec) in recs.iter().take(3).enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. {} [{}]",
+                n + 1,
+                rec.rule.action(),
+                rec.rule.id()
+            );
+        }
         out.push_str("\nRecommendations:\n");
         for (n, rec) in recs.iter().enumerate() {
             let ids = rec.rule.id();
