@@ -37,6 +37,7 @@ const STUBS: &[(&str, &str)] = &[
     ("nixpkgs-unstable", "nixpkgs"),
     ("home-manager", "home-manager"),
     ("flake-utils", "flake-utils"),
+    ("flake-parts", "flake-parts"),
     ("nixos-hardware", "nixos-hardware"),
     ("nix-darwin", "nix-darwin"),
     ("nix-darwin/nixpkgs", "nixpkgs"),

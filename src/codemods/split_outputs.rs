@@ -53,6 +53,9 @@ impl Codemod for SplitOutputs {
             ));
             return Ok(fix);
         };
+        if let Some(parts) = flake.flake_parts() {
+            return split_flake_parts(cx, &parts);
+        }
         if outputs.sets.is_empty() {
             fix.notes.push(cx.note(
                 outputs.body.text_range().start(),
@@ -490,4 +493,315 @@ fn one_line(node: &SyntaxNode) -> String {
     } else {
         short
     }
+}
+
+/// Where each part of a flake-parts flake goes: `flake.<output>` to the
+/// output's directory, `perSystem` to `per-system/`.
+const FLAKE_PARTS_TARGETS: &[(&str, &str)] = &[
+    ("darwinConfigurations", "darwin"),
+    ("homeConfigurations", "home"),
+    ("nixosConfigurations", "hosts"),
+    ("perSystem", "per-system"),
+];
+
+/// The natural split of a flake-parts flake: `flake.nixosConfigurations`,
+/// `flake.homeConfigurations`, `flake.darwinConfigurations` and `perSystem`
+/// move into flake-parts modules of their own, listed in `imports`. A module
+/// receives `inputs` and `self` as module arguments; the other inputs the
+/// moved code names are taken from `inputs`; `let` bindings only the moved
+/// code uses travel with it.
+fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> Result<Fix, Error> {
+    let flake = cx.flake;
+    let mut fix = Fix::default();
+    let Some(outputs) = &flake.outputs else {
+        return Ok(fix);
+    };
+    let text = &flake.file.text;
+    let unit = indent_unit(text);
+    let flake_dir = flake.dir();
+    // The names the outputs function binds, and how a module reaches them.
+    let at_name = outputs
+        .param
+        .at
+        .clone()
+        .or_else(|| outputs.param.ident.clone());
+    let mut targets: BTreeMap<&str, String> = FLAKE_PARTS_TARGETS
+        .iter()
+        .map(|(o, d)| (*o, d.to_string()))
+        .collect();
+    for (out, dir) in &cx.options.to {
+        if let Some(t) = targets.get_mut(out.as_str()) {
+            *t = dir.clone();
+        }
+    }
+    if !cx.options.only.is_empty() {
+        targets.retain(|o, _| cx.options.only.iter().any(|x| x == o));
+    }
+    let mut new_imports: Vec<PathBuf> = Vec::new();
+    let mut moved_binders: Vec<usize> = Vec::new();
+    let mut removed: Vec<SyntaxNode> = Vec::new();
+    for (output, dir) in &targets {
+        // What moves: the `perSystem` entry, or the `flake.<output>` entries.
+        let entries: Vec<(SyntaxNode, bool)> = if *output == "perSystem" {
+            parts
+                .per_system
+                .iter()
+                .map(|e| (e.clone(), false))
+                .collect()
+        } else {
+            parts
+                .flake_entries
+                .iter()
+                .filter(|e| e.output == *output)
+                .map(|e| (e.entry.clone(), e.nested))
+                .collect()
+        };
+        let Some((first, _)) = entries.first() else {
+            continue;
+        };
+        let at = first.text_range().start();
+        let values: Vec<SyntaxNode> = entries
+            .iter()
+            .filter_map(|(e, _)| crate::syntax::attr_value(e))
+            .collect();
+        if values.iter().all(is_short_reference) {
+            continue;
+        }
+        let rel_dir = PathBuf::from(dir);
+        let target_dir = flake_dir.join(&rel_dir);
+        let target = target_dir.join("default.nix");
+        if cx.ws.exists(&target) || (cx.ws.exists(&target_dir) && !cx.ws.is_dir(&target_dir)) {
+            return Err(cx.refuse(
+                NAME,
+                at,
+                format!(
+                    "{} already exists; choose another directory with --to {output}=DIR",
+                    target.display()
+                ),
+            ));
+        }
+        let nodes: Vec<SyntaxNode> = entries.iter().map(|(e, _)| e.clone()).collect();
+        let plan = plan_move(&flake.scope, &nodes, &outputs.lets).map_err(|e| match e {
+            MoveError::Unbound { name: n, range } => cx.refuse(NAME, range.start(), format!("`{n}` is not defined here (Nix would reject this flake); fix it first")),
+            MoveError::ShadowedWith { name: n, range } => cx.refuse(NAME, range.start(), format!("`{output}` uses names that may come from a `with` that reads `{n}`; cannot carry it into a flake-parts module")),
+        })?;
+        if !plan.withs.is_empty() {
+            return Err(cx.refuse(
+                NAME,
+                at,
+                format!("`{output}` uses names that may come from an enclosing `with`; a flake-parts module cannot carry it: left for you to move"),
+            ));
+        }
+        // A module gets `inputs` and `self`; the other names must be inputs.
+        let mut from_inputs: Vec<String> = Vec::new();
+        let mut args: Vec<String> = vec!["inputs".into()];
+        for name in &plan.pass {
+            if name == "self" {
+                args.push("self".into());
+            } else if Some(name) == at_name.as_ref() && name == "inputs" {
+            } else if outputs.param.formals.contains(name) {
+                from_inputs.push(name.clone());
+            } else {
+                let binder = flake.scope.binders.iter().find(|b| &b.name == name);
+                let at = binder.map(|b| b.name_range.start()).unwrap_or(at);
+                return Err(cx.refuse(
+                    NAME,
+                    at,
+                    format!(
+                        "`{output}` uses `{name}`, which other code of flake.nix uses too; a flake-parts module receives only module arguments (pass it with `_module.args` first, or move it by hand)"
+                    ),
+                ));
+            }
+        }
+        // The new module.
+        let entry_text = |range: TextRange| {
+            relocate::relocated_entry(
+                &flake.file.root,
+                text,
+                range,
+                &flake_dir,
+                &target_dir,
+                &unit,
+            )
+            .map_err(|r| {
+                cx.refuse(
+                    NAME,
+                    r.start(),
+                    format!("cannot rewrite this path for {}", target.display()),
+                )
+            })
+        };
+        let mut body_entries = Vec::new();
+        for (entry, nested) in &entries {
+            // Comments above the entry move with it, above it.
+            let attached = attached_range(entry, text);
+            let line_start =
+                TextSize::from(flake.file.lines.line_start(entry.text_range().start()) as u32);
+            if attached.start() < line_start {
+                body_entries.push(entry_text(TextRange::new(attached.start(), line_start))?);
+            }
+            let moved = entry_text(TextRange::new(
+                line_start.max(attached.start()),
+                attached.end(),
+            ))?;
+            // Inside `flake = { ... };` the path lacks its `flake.` prefix.
+            body_entries.push(if *nested {
+                let trimmed = moved.trim_start();
+                let indent = &moved[..moved.len() - trimmed.len()];
+                format!("{indent}flake.{trimmed}")
+            } else {
+                moved
+            });
+            removed.push(entry.clone());
+        }
+        let mut bindings = Vec::new();
+        if !from_inputs.is_empty() {
+            bindings.push(format!(
+                "{unit}{}",
+                make::inherit_from("inputs", &from_inputs)
+            ));
+        }
+        for &b in &plan.moved {
+            for e in &flake.scope.binders[b].entries {
+                bindings.push(entry_text(attached_range(e, text))?);
+            }
+            moved_binders.push(b);
+        }
+        let header = make::formals_header(&args, &unit);
+        let content = make::file(Some(&header), &[], &bindings, &make::attrset(&body_entries));
+        fix.creates.insert(target.clone(), content);
+        new_imports.push(rel_dir.clone());
+        let mut action = format!(
+            "moved `{}` ({}) into the flake-parts module {}, listed in `imports`",
+            if *output == "perSystem" {
+                "perSystem".to_string()
+            } else {
+                format!("flake.{output}")
+            },
+            flake.location(at),
+            target.display()
+        );
+        if !from_inputs.is_empty() {
+            action.push_str(&format!(
+                "; it takes {} from `inputs`",
+                from_inputs.join(", ")
+            ));
+        }
+        if !plan.moved.is_empty() {
+            let along: Vec<_> = plan
+                .moved
+                .iter()
+                .map(|&b| format!("`{}`", flake.scope.binders[b].name))
+                .collect();
+            action.push_str(&format!("; took along {}", along.join(", ")));
+        }
+        fix.actions.push(action);
+    }
+    if new_imports.is_empty() {
+        fix.notes.push(cx.note(
+            parts.module.text_range().start(),
+            "flake-parts module: nothing to move (no `flake.<configurations>` or `perSystem` written here)",
+        ));
+        return Ok(fix);
+    }
+    // flake.nix: the moved entries go; a `flake = { ... };` left empty goes
+    // too. Removals that only blanks separate are one removal.
+    let flake_emptied = parts.flake_set.as_ref().is_some_and(|set| {
+        set.children()
+            .filter(|c| {
+                matches!(
+                    c.kind(),
+                    SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                )
+            })
+            .all(|c| removed.contains(&c))
+    });
+    let flake_entry = parts.flake_set.as_ref().and_then(|s| s.parent());
+    let mut ranges: Vec<TextRange> = Vec::new();
+    for entry in &removed {
+        if flake_emptied
+            && flake_entry
+                .as_ref()
+                .is_some_and(|f| f.text_range().contains_range(entry.text_range()))
+        {
+            continue;
+        }
+        ranges.push(relocate::removal_range(attached_range(entry, text), text));
+    }
+    if let (true, Some(f)) = (flake_emptied, &flake_entry) {
+        ranges.push(relocate::removal_range(attached_range(f, text), text));
+    }
+    ranges.sort_by_key(|r| r.start());
+    let mut merged: Vec<TextRange> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last)
+                if last.end() <= r.start()
+                    && text[usize::from(last.end())..usize::from(r.start())]
+                        .trim()
+                        .is_empty() =>
+            {
+                *last = last.cover(r)
+            }
+            _ => merged.push(r),
+        }
+    }
+    // A removal that ends the module leaves no blank line before its `}`.
+    for r in &mut merged {
+        let after = text[usize::from(r.end())..].trim_start();
+        if after.starts_with('}') {
+            let before = &text[..usize::from(r.start())];
+            let kept = before.trim_end_matches([' ', '\t', '\n']);
+            if before[kept.len()..].contains('\n') {
+                let start = kept.len() + 1;
+                *r = TextRange::new(TextSize::from(start as u32), r.end());
+            }
+        }
+    }
+    // `imports`: extend the list, or put one where the first moved entry was.
+    let imports_here = parts.imports.is_none();
+    for (i, range) in merged.iter().enumerate() {
+        if i == 0 && imports_here {
+            // The indentation of the module's entries.
+            let indent = parts
+                .module
+                .children()
+                .next()
+                .map(|c| line_indent(text, usize::from(c.text_range().start())).to_string())
+                .unwrap_or_else(|| unit.clone());
+            let starts_line = crate::syntax::starts_line(text, usize::from(range.start()));
+            let entry = make::imports_entry(&new_imports);
+            let replacement = if starts_line {
+                format!("{indent}{entry}\n")
+            } else {
+                entry
+            };
+            fix.edit(NAME, flake.path.clone(), Edit::replace(*range, replacement))?;
+        } else {
+            fix.edit(NAME, flake.path.clone(), Edit::delete(*range))?;
+        }
+    }
+    if let Some((_, list)) = &parts.imports {
+        let close = list
+            .children_with_tokens()
+            .filter(|t| t.kind() == SyntaxKind::TOKEN_R_BRACK)
+            .last()
+            .map(|t| t.text_range().start())
+            .unwrap_or(list.text_range().end());
+        let items: Vec<String> = new_imports.iter().map(|d| make::path_literal(d)).collect();
+        let insert = if list.text().contains_char('\n') {
+            let indent = line_indent(text, usize::from(close)).to_string();
+            items
+                .iter()
+                .map(|i| format!("{unit}{i}\n{indent}"))
+                .collect::<String>()
+        } else {
+            format!("{} ", items.join(" "))
+        };
+        fix.edit(NAME, flake.path.clone(), Edit::insert(close, insert))?;
+    }
+    for range in relocate::let_removals(text, &flake.scope, &moved_binders) {
+        fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
+    }
+    Ok(fix)
 }

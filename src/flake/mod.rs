@@ -16,6 +16,7 @@ use crate::workspace::Workspace;
 
 pub mod eval;
 pub mod model;
+pub mod parts;
 
 pub use model::{BuilderCall, Configuration, ModuleItem, Via};
 

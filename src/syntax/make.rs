@@ -172,6 +172,17 @@ pub fn file(header: Option<&str>, withs: &[String], bindings: &[String], body: &
     checked(out)
 }
 
+/// `inherit (from) a b;`, one line (an entry of a `let` or a set).
+pub fn inherit_from(from: &str, names: &[String]) -> String {
+    checked_in_set(format!("inherit ({from}) {};", names.join(" ")))
+}
+
+/// `imports = [ ./a ./b ];` for the module `dirs` (relative to the file).
+pub fn imports_entry(dirs: &[std::path::PathBuf]) -> String {
+    let items: Vec<String> = dirs.iter().map(|d| path_literal(d)).collect();
+    checked_in_set(format!("imports = [ {} ];", items.join(" ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

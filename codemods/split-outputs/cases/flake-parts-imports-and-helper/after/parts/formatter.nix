@@ -1,0 +1,1 @@
+{ ... }: { perSystem = { pkgs, ... }: { formatter = pkgs.nixpkgs-fmt; }; }

@@ -1,0 +1,6 @@
+{ inputs, ... }:
+{
+  perSystem = { pkgs, ... }: {
+    devShells.default = pkgs.mkShell { packages = [ pkgs.nixos-rebuild ]; };
+  };
+}
