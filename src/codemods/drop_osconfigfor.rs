@@ -106,6 +106,23 @@ impl Codemod for DropOsconfigfor {
                             join(&names)
                         ),
                     }),
+                    (Module::File(path), None) => {
+                        // A module path must name a file (a directory: its default.nix).
+                        let file = if cx.ws.is_dir(path) {
+                            path.join("default.nix")
+                        } else {
+                            path.clone()
+                        };
+                        if cx.ws.exists(&file) && !cx.ws.is_dir(&file) {
+                            roots.push((Kind::Home, Module::File(path.clone())));
+                        } else {
+                            unseen.push(format!(
+                                "  {}: the Home Manager module {} does not exist (or is not a file)",
+                                flake.location_of(&item.written),
+                                file.display()
+                            ));
+                        }
+                    }
                     (m, None) => roots.push((Kind::Home, m.clone())),
                 }
             }
@@ -123,10 +140,10 @@ impl Codemod for DropOsconfigfor {
                 }
             }
             for (_, location, path) in &graph.missing {
-                fix.notes.push(Note {
-                    location: Some(location.clone()),
-                    message: format!("imported module {} does not exist", path.display()),
-                });
+                unseen.push(format!(
+                    "  {location}: the Home Manager module {} does not exist (or is not a file)",
+                    path.display()
+                ));
             }
             for ((_, path), file) in &graph.files {
                 match &file.parsed {
