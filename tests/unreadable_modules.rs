@@ -37,8 +37,11 @@ fn drop_osconfigfor(dir: &Path, allow_breaking: bool) -> Result<usize, String> {
     .map_err(|e| e.to_string())
 }
 
+/// How to make a file unreadable in one way.
+type Breaker = Box<dyn Fn(&Path)>;
+
 /// Each way home.nix can be unreadable, as (name, how to make it so).
-fn causes() -> Vec<(&'static str, Box<dyn Fn(&Path)>)> {
+fn causes() -> Vec<(&'static str, Breaker)> {
     vec![
         (
             "a syntax error",
