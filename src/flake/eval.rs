@@ -838,10 +838,9 @@ impl Flake {
                     match part {
                         Part::Opaque(inner) => {
                             if found.is_empty() {
-                                return Some(Lookup::Known(match &**inner {
-                                    Whnf::Unknown(u) => Whnf::Unknown(u.clone()),
-                                    other => other_unknown(other, name),
-                                }));
+                                return Some(Lookup::Known(Whnf::Unknown(opaque_unknown(
+                                    inner, name,
+                                ))));
                             }
                             break;
                         }
@@ -1164,10 +1163,7 @@ impl Flake {
                     });
                 }
                 Whnf::Unknown(u) => return Step::Done(Whnf::Unknown(u)),
-                other => {
-                    let _ = other;
-                    return Step::Done(self.unknown(v, "calls something that is not a function"));
-                }
+                _ => return Step::Done(self.unknown(v, "calls something that is not a function")),
             }
         }
     }
@@ -1266,25 +1262,19 @@ impl Flake {
         let mut out: Vec<Entry> = Vec::new();
         let mut fuel = FUEL;
         for part in parts {
-            let Part::Set { set, prefix } = part else {
-                let Part::Opaque(inner) = part else {
-                    unreachable!()
-                };
-                return Err(match &**inner {
-                    Whnf::Unknown(u) => u.clone(),
-                    other => match other_unknown(other, "*") {
-                        Whnf::Unknown(u) => u,
-                        _ => unreachable!(),
-                    },
-                });
+            let set = match part {
+                Part::Set { set, prefix } => (set, prefix),
+                Part::Opaque(inner) => return Err(opaque_unknown(inner, "*")),
             };
+            let (set, prefix) = set;
             // One pass over the set: entries grouped by name, in order
             // (`a.b = ...; a.c = ...;` and `a = { ... }; a.d = ...;` are one
             // attribute each).
             let mut here: Vec<Entry> = Vec::new();
             let mut groups: HashMap<String, usize> = HashMap::new();
-            // For each entry of `here` with a name: (exact value, has deeper parts).
-            let mut shapes: Vec<(Option<Val>, bool)> = Vec::new();
+            // For each entry of `here`: (exact value, has deeper parts), or
+            // `None` when its value is already known (inherited, dynamic).
+            let mut shapes: Vec<Option<(Option<Val>, bool)>> = Vec::new();
             for entry in set.node.children() {
                 let ev = Val {
                     file: set.file,
@@ -1328,15 +1318,18 @@ impl Flake {
                                     here.push(Entry {
                                         key: key.clone(),
                                         entry: ev.clone(),
-                                        value: Lookup::Known(Whnf::List(Vec::new())),
+                                        // Set below from `shapes`.
+                                        value: Lookup::Parts(Vec::new()),
                                     });
-                                    shapes.push((None, false));
+                                    shapes.push(Some((None, false)));
                                     here.len() - 1
                                 });
-                                if exact {
-                                    shapes[i].0 = shapes[i].0.take().or(value);
-                                } else {
-                                    shapes[i].1 = true;
+                                if let Some(shape) = &mut shapes[i] {
+                                    if exact {
+                                        shape.0 = shape.0.take().or(value);
+                                    } else {
+                                        shape.1 = true;
+                                    }
                                 }
                             }
                             None => {
@@ -1354,7 +1347,7 @@ impl Flake {
                                     entry: ev,
                                     value,
                                 });
-                                shapes.push((None, false));
+                                shapes.push(None);
                             }
                         }
                     }
@@ -1400,19 +1393,17 @@ impl Flake {
                                 entry: ev.clone(),
                                 value,
                             });
-                            shapes.push((None, false));
+                            shapes.push(None);
                         }
                     }
                     _ => {}
                 }
             }
-            for (e, (exact, deeper)) in here.iter_mut().zip(shapes) {
-                let Some(name) = e.key.name().map(str::to_string) else {
+            for (e, shape) in here.iter_mut().zip(shapes) {
+                let (Some((exact, deeper)), Some(name)) = (shape, e.key.name().map(str::to_string))
+                else {
                     continue;
                 };
-                if !matches!(&e.value, Lookup::Known(Whnf::List(l)) if l.is_empty()) {
-                    continue; // inherited
-                }
                 let mut p = prefix.clone();
                 p.push(name);
                 let below = Part::Set {
@@ -1584,7 +1575,11 @@ impl Whnf {
     }
 }
 
-fn other_unknown(w: &Whnf, name: &str) -> Whnf {
+/// Why attribute `name` of an operand that is not a known set is unknown.
+fn opaque_unknown(w: &Whnf, name: &str) -> Unknown {
+    if let Whnf::Unknown(u) = w {
+        return u.clone();
+    }
     let (file, range) = match w {
         Whnf::Call { call, .. } => (call.file, call.node.text_range()),
         Whnf::Lambda(v) | Whnf::Path(v) => (v.file, v.node.text_range()),
@@ -1594,11 +1589,11 @@ fn other_unknown(w: &Whnf, name: &str) -> Whnf {
             .unwrap_or_default(),
         _ => (0, TextRange::default()),
     };
-    Whnf::Unknown(Unknown {
+    Unknown {
         file,
         range,
         why: format!("`{name}` may come from a value computed at evaluation time"),
-    })
+    }
 }
 
 /// The first line of a node's text, for messages.
