@@ -77,6 +77,9 @@ pub fn run(
     let before = Flake::load(ws, flake_path)?;
     let mut outcome = apply_all(ws, flake_path, codemods, options, Some(&before))?;
     outcome.changes = ws.changes();
+    // What the dry run shows must be writable: no path into `.git`, the Nix
+    // store, or out of the repository through a symlink.
+    crate::output::write::check_paths(ws.root(), &outcome.changes)?;
     verify::check(ws, &before, &outcome, &mut |snapshot| {
         apply_all(snapshot, flake_path, codemods, options, None).map(|_| snapshot.changes())
     })?;

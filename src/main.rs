@@ -92,7 +92,7 @@ struct ApplyArgs {
     /// Write even when files the change touches have uncommitted changes.
     #[arg(long)]
     allow_dirty: bool,
-    /// Replace an existing branch with --branch.
+    /// Replace an existing branch with --branch; replace or delete read-only files with --write.
     #[arg(long)]
     force: bool,
     /// Colour the diff.
@@ -133,6 +133,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             match e.downcast_ref::<Error>() {
+                Some(Error::Interrupted(sig)) => {
+                    eprintln!("{e}");
+                    // The shell's convention for a death by signal.
+                    return ExitCode::from(128u8.saturating_add(*sig as u8));
+                }
                 Some(err) => eprintln!("{err}"),
                 None => eprintln!("error: {e:#}"),
             }
@@ -212,6 +217,7 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         flake_path,
         in_git,
     } = engine::locate(&args.flake)?;
+    recover(&root)?;
 
     let mut ws = Workspace::new(&root);
     let outcome = engine::run(&mut ws, &flake_path, &selected, &options)?;
@@ -286,7 +292,14 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     }
 
     if args.write {
-        let report = output::write::write_changes(&root, &outcome.changes, args.allow_dirty)?;
+        let report = output::write::write_changes(
+            &root,
+            &outcome.changes,
+            output::write::WriteOptions {
+                allow_dirty: args.allow_dirty,
+                force: args.force,
+            },
+        )?;
         write!(err, "{}", output::report::summary(&outcome))?;
         if !in_git {
             writeln!(
@@ -320,8 +333,19 @@ fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     Ok(if args.check { 1 } else { 0 })
 }
 
+/// Roll back what an interrupted `--write` left behind, saying so.
+fn recover(root: &std::path::Path) -> anyhow::Result<()> {
+    for message in output::journal::recover(root)? {
+        eprintln!("{message}");
+    }
+    Ok(())
+}
+
 fn review_cmd(args: ReviewArgs) -> anyhow::Result<u8> {
     use flake_refactor::review::{self, render};
+    if let Ok(located) = engine::locate(&args.flake) {
+        recover(&located.root)?;
+    }
     let options = review::Options {
         max_lines: args.max_lines,
         min_duplicate_lines: args.min_duplicate_lines,

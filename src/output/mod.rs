@@ -6,6 +6,9 @@
 //! in memory; the functions here only render or persist that list.
 
 pub mod diff;
+pub mod failpoint;
 pub mod git;
+pub mod journal;
 pub mod report;
+pub mod signals;
 pub mod write;
