@@ -129,10 +129,23 @@ pub fn execute(mut plan: Plan) -> Result<(), Error> {
     let io_fail =
         |what: &str, path: &Path, e: io::Error| fail(format!("{what} {}: {e}", path.display()));
 
-    if fs::symlink_metadata(&dir).is_err() {
+    let created = fs::symlink_metadata(&dir).is_err();
+    if created {
         op::mkdir(&dir).map_err(|e| io_fail("cannot create", &dir, e))?;
     }
-    let lock = take_lock(&dir)?;
+    let lock = match take_lock(&dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            if created {
+                let _ = fs::remove_file(dir.join(LOCK));
+                let _ = fs::remove_dir(&dir);
+            }
+            return Err(match e {
+                Error::Io { path, source } => io_fail("cannot create", &path, source),
+                other => other,
+            });
+        }
+    };
     for message in recover_locked(&plan.root, &dir)? {
         eprintln!("{message}");
     }
