@@ -26,11 +26,31 @@ pub fn locate(dir: &Path) -> Result<Located, Error> {
         path: dir.to_path_buf(),
         source: e,
     })?;
-    if !flake_dir.join("flake.nix").is_file() {
-        return Err(Error::Usage(format!(
-            "{}: no flake.nix in this directory",
-            dir.display()
-        )));
+    let flake = flake_dir.join("flake.nix");
+    if !flake.is_file() {
+        let shown = dir.join("flake.nix");
+        let why = match std::fs::symlink_metadata(&flake) {
+            Err(_) => {
+                return Err(Error::Usage(format!(
+                    "{}: no flake.nix in this directory",
+                    dir.display()
+                )))
+            }
+            Ok(meta) if meta.is_dir() => "is a directory, not a file".to_string(),
+            Ok(meta) if meta.file_type().is_symlink() => match std::fs::read_link(&flake) {
+                Ok(target) if flake.metadata().is_err() => format!(
+                    "is a symbolic link to {}, which does not exist (or cannot be followed)",
+                    target.display()
+                ),
+                Ok(target) => format!(
+                    "is a symbolic link to {}, which is not a regular file",
+                    target.display()
+                ),
+                Err(e) => format!("is a symbolic link that cannot be read: {e}"),
+            },
+            Ok(_) => "is not a regular file".to_string(),
+        };
+        return Err(Error::Usage(format!("{}: {why}", shown.display())));
     }
     let repo = crate::output::git::discover_root(&flake_dir);
     let root = repo.clone().unwrap_or_else(|| flake_dir.clone());

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, Location};
 
 /// One file the run would create, change or delete.
 /// `path` is relative to the repository root and uses `/` separators.
@@ -33,6 +33,9 @@ pub struct Workspace {
     disk: RefCell<BTreeMap<PathBuf, Option<String>>>,
     /// Current contents where they differ from disk (`None`: deleted).
     overlay: BTreeMap<PathBuf, Option<String>>,
+    /// Files read from disk with carriage returns (normalised to LF for
+    /// analysis; never edited), with where the first one is.
+    carriage_returns: RefCell<BTreeMap<PathBuf, Location>>,
 }
 
 impl Workspace {
@@ -42,6 +45,7 @@ impl Workspace {
             root: root.into(),
             disk: RefCell::new(BTreeMap::new()),
             overlay: BTreeMap::new(),
+            carriage_returns: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -54,7 +58,17 @@ impl Workspace {
         if let Some(c) = self.disk.borrow().get(rel) {
             return Ok(c.clone());
         }
-        let content = read_source(&self.root, rel)?;
+        let content = match read_source(&self.root, rel)? {
+            Some(source) => {
+                if let Some(at) = source.carriage_return {
+                    self.carriage_returns
+                        .borrow_mut()
+                        .insert(rel.to_path_buf(), at);
+                }
+                Some(source.text)
+            }
+            None => None,
+        };
         self.disk
             .borrow_mut()
             .insert(rel.to_path_buf(), content.clone());
@@ -83,10 +97,21 @@ impl Workspace {
         is_dir(&self.root, &self.overlay, rel)
     }
 
+    /// Refuse to edit a file read with carriage returns.
+    fn check_editable(&self, rel: &Path) -> Result<(), Error> {
+        match self.carriage_returns.borrow().get(rel) {
+            Some(at) => Err(crate::syntax::carriage_return_error(at)),
+            None => Ok(()),
+        }
+    }
+
     /// Replace the content of `rel` (creating it when it does not exist).
+    /// A file with CRLF line endings on disk is refused (read, it is
+    /// normalised to LF; written, it would lose its line endings).
     pub fn write(&mut self, rel: &Path, content: String) -> Result<(), Error> {
         // Make sure the original is cached so that `changes` can report it.
         self.disk_read(rel)?;
+        self.check_editable(rel)?;
         self.overlay.insert(rel.to_path_buf(), Some(content));
         Ok(())
     }
@@ -94,6 +119,7 @@ impl Workspace {
     /// Delete `rel`.
     pub fn delete(&mut self, rel: &Path) -> Result<(), Error> {
         self.disk_read(rel)?;
+        self.check_editable(rel)?;
         self.overlay.insert(rel.to_path_buf(), None);
         Ok(())
     }
@@ -129,6 +155,7 @@ impl Workspace {
             root: self.root.clone(),
             disk: RefCell::new(disk),
             overlay: BTreeMap::new(),
+            carriage_returns: self.carriage_returns.clone(),
         }
     }
 }
@@ -136,8 +163,8 @@ impl Workspace {
 /// A read-only view of a [`Workspace`] that worker threads can share: the
 /// run's pending contents plus the disk, read with the same rules as
 /// [`Workspace::read`] (missing files and directories read as `None`; files
-/// that are not UTF-8, start with a BOM or use CRLF are errors). Reads are
-/// not cached.
+/// that are not UTF-8 or start with a BOM are errors; CRLF line endings are
+/// read as LF, as Nix does). Reads are not cached.
 #[derive(Debug, Clone)]
 pub struct SharedReader {
     root: PathBuf,
@@ -167,14 +194,14 @@ impl SharedReader {
         if let Some(c) = self.overlay.get(rel) {
             return Ok(c.clone());
         }
-        read_source(&self.root, rel)
+        Ok(read_source(&self.root, rel)?.map(|source| source.text))
     }
 }
 
-/// Read `rel` under `root` as Nix source: `None` when it does not exist (or
-/// is a directory); an error when it is not UTF-8, starts with a BOM or uses
-/// CRLF line endings.
-fn read_source(root: &Path, rel: &Path) -> Result<Option<String>, Error> {
+/// Read `rel` under `root` as Nix source (see [`crate::syntax::decode_source`]):
+/// `None` when it does not exist (or is a directory); an error when it is
+/// not UTF-8 or starts with a BOM.
+fn read_source(root: &Path, rel: &Path) -> Result<Option<crate::syntax::Source>, Error> {
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => crate::syntax::decode_source(rel, bytes).map(Some),
         Err(e)

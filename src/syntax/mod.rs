@@ -22,35 +22,76 @@ pub struct ParsedFile {
     pub lines: LineIndex,
 }
 
-/// Turn raw file bytes into source text, refusing what we cannot edit losslessly.
-pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
-    let text = String::from_utf8(bytes).map_err(|e| Error::Encoding {
-        path: path.to_path_buf(),
-        message: format!(
-            "not valid UTF-8 (invalid byte at offset {}); flake-refactor only edits UTF-8 files",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
+/// A file's text as Nix reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The text, with CRLF and lone CR line endings turned into LF (Nix
+    /// accepts them, and reads a CR or CRLF inside a string as LF).
+    pub text: String,
+    /// Where the file's first carriage return is, when it has one: such a
+    /// file can be analysed but is not edited (an edit would not keep its
+    /// line endings).
+    pub carriage_return: Option<Location>,
+}
+
+/// Turn raw file bytes into source text as Nix reads it. Not UTF-8 and a
+/// byte order mark are errors at the offending byte's `line:col` (Nix
+/// refuses neither, but reads them differently than an editor shows them,
+/// and the tool only edits UTF-8); CR line endings are normalised and
+/// recorded (see [`Source`]).
+pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<Source, Error> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or("");
+            return Err(Error::Syntax {
+                location: location_at(path, prefix, prefix.len()),
+                message: format!(
+                    "not valid UTF-8 (invalid byte at offset {valid}); flake-refactor only edits UTF-8 files"
+                ),
+            });
+        }
+    };
     if text.starts_with('\u{feff}') {
-        return Err(Error::Encoding {
-            path: path.to_path_buf(),
+        return Err(Error::Syntax {
+            location: Location::start_of(path),
             message:
                 "starts with a byte order mark (BOM); remove it first, Nix does not accept one"
                     .into(),
         });
     }
-    if text.contains('\r') {
-        let line = text[..text.find('\r').unwrap_or(0)].matches('\n').count() + 1;
-        return Err(Error::Syntax {
-            location: Location {
-                file: path.to_path_buf(),
-                line,
-                col: 1,
-            },
-            message: "carriage return (CRLF line endings) found; convert the file to LF line endings first".into(),
+    let Some(cr) = text.find('\r') else {
+        return Ok(Source {
+            text,
+            carriage_return: None,
         });
+    };
+    let carriage_return = Some(location_at(path, &text, cr));
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    Ok(Source {
+        text,
+        carriage_return,
+    })
+}
+
+/// The refusal to edit a file whose first carriage return is at `location`.
+pub fn carriage_return_error(location: &Location) -> Error {
+    Error::Syntax {
+        location: location.clone(),
+        message: "carriage return (CRLF line endings) found; Nix reads the file, but flake-refactor does not edit it, as the edit would not keep its line endings: convert the file to LF line endings first".into(),
     }
-    Ok(text)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn location_at(path: &Path, text: &str, offset: usize) -> Location {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Location {
+        file: path.to_path_buf(),
+        line: before.matches('\n').count() + 1,
+        col: before[line_start..].chars().count() + 1,
+    }
 }
 
 /// Parse `text`, turning the first parse error into `file:line:col: message`.
@@ -280,11 +321,7 @@ pub fn static_attr_name(attr: &SyntaxNode) -> Option<String> {
                 match child.kind() {
                     SyntaxKind::TOKEN_STRING_START | SyntaxKind::TOKEN_STRING_END => {}
                     SyntaxKind::TOKEN_STRING_CONTENT => {
-                        let t = child.as_token()?.text();
-                        if t.contains('\\') || t.contains('$') {
-                            return None;
-                        }
-                        out.push_str(t);
+                        out.push_str(&unescape_string_content(child.as_token()?.text())?);
                     }
                     _ => return None,
                 }
@@ -293,6 +330,28 @@ pub fn static_attr_name(attr: &SyntaxNode) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The value of the content of a `"..."` string without interpolation, as
+/// Nix reads it: `\n`, `\r`, `\t`, and `\` before any other character
+/// standing for that character. `None` when it holds a `$` that is not
+/// escaped (`$${` and a lone `$` are left to the caller as not static).
+fn unescape_string_content(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            },
+            '$' => return None,
+            other => out.push(other),
+        }
+    }
+    Some(out)
 }
 
 /// The attribute path of a `NODE_ATTRPATH_VALUE` as static names
