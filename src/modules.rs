@@ -816,12 +816,9 @@ impl GraphIndex<'_> {
                 Some(l) => Some((*l).clone()),
                 None => read_lines
                     .entry(file.clone())
-                    .or_insert_with(|| {
-                        ws.read(&file)
-                            .ok()
-                            .flatten()
-                            .map(|t| syntax::LineIndex::new(&t))
-                    })
+                    // (cached by the workspace: one index per file for all
+                    // the configurations, not one per configuration)
+                    .or_insert_with(|| ws.line_index(&file))
                     .clone(),
             };
             let Some(lines) = lines else { continue };

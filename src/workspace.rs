@@ -36,6 +36,8 @@ pub struct Workspace {
     /// Files read from disk with carriage returns (normalised to LF for
     /// analysis; never edited), with where the first one is.
     carriage_returns: RefCell<BTreeMap<PathBuf, Location>>,
+    /// Line indexes of current contents, built once per file and content.
+    line_indexes: RefCell<BTreeMap<PathBuf, Option<crate::syntax::LineIndex>>>,
 }
 
 impl Workspace {
@@ -46,6 +48,7 @@ impl Workspace {
             disk: RefCell::new(BTreeMap::new()),
             overlay: BTreeMap::new(),
             carriage_returns: RefCell::new(BTreeMap::new()),
+            line_indexes: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -83,6 +86,25 @@ impl Workspace {
         self.disk_read(rel)
     }
 
+    /// The line index of the current content of `rel` (`None` when it does
+    /// not exist or cannot be read), built once and cached until `rel` is
+    /// written: analyses that place many nodes of one file ask for it once
+    /// per node, and building it is linear in the file's size.
+    pub fn line_index(&self, rel: &Path) -> Option<crate::syntax::LineIndex> {
+        if let Some(index) = self.line_indexes.borrow().get(rel) {
+            return index.clone();
+        }
+        let index = self
+            .read(rel)
+            .ok()
+            .flatten()
+            .map(|text| crate::syntax::LineIndex::new(&text));
+        self.line_indexes
+            .borrow_mut()
+            .insert(rel.to_path_buf(), index.clone());
+        index
+    }
+
     /// Whether `rel` exists (a file of any content, or a directory), taking the
     /// overlay into account. Reads no file content.
     pub fn exists(&self, rel: &Path) -> bool {
@@ -112,6 +134,7 @@ impl Workspace {
         // Make sure the original is cached so that `changes` can report it.
         self.disk_read(rel)?;
         self.check_editable(rel)?;
+        self.line_indexes.borrow_mut().remove(rel);
         self.overlay.insert(rel.to_path_buf(), Some(content));
         Ok(())
     }
@@ -120,6 +143,7 @@ impl Workspace {
     pub fn delete(&mut self, rel: &Path) -> Result<(), Error> {
         self.disk_read(rel)?;
         self.check_editable(rel)?;
+        self.line_indexes.borrow_mut().remove(rel);
         self.overlay.insert(rel.to_path_buf(), None);
         Ok(())
     }
@@ -156,6 +180,7 @@ impl Workspace {
             disk: RefCell::new(disk),
             overlay: BTreeMap::new(),
             carriage_returns: self.carriage_returns.clone(),
+            line_indexes: RefCell::new(BTreeMap::new()),
         }
     }
 }

@@ -240,7 +240,8 @@ fn kind_name(kind: SyntaxKind) -> String {
 /// Maps byte offsets to 1-based line and column numbers.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Shared: cloning an index is O(1) (analyses clone it per module).
+    starts: std::sync::Arc<[usize]>,
     text: std::sync::Arc<str>,
 }
 
@@ -248,6 +249,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let starts: std::sync::Arc<[usize]> = starts.into();
         LineIndex {
             starts,
             text: text.into(),
