@@ -437,6 +437,11 @@ fn load_one(reader: &crate::workspace::SharedReader, path: &Path, kind: Kind) ->
         path = path.join("default.nix");
         read = reader.read(&path);
     }
+    // Shapes the parser takes quadratic time on are refused before parsing.
+    let read = read.and_then(|text| match text {
+        Some(text) => syntax::check_shape_limits(&path, &text).map(|()| Some(text)),
+        None => Ok(None),
+    });
     let loaded = match read {
         Ok(None) => Loaded::Missing,
         Err(e) => Loaded::Failed(e),

@@ -890,6 +890,74 @@ fn deeply_nested_input_neither_crashes_nor_overflows() {
     }
 }
 
+/// Shapes the parser would take quadratic time on, 100,000 long.
+fn adversarial_shapes() -> Vec<(&'static str, String)> {
+    const N: usize = 100_000;
+    vec![
+        ("unary minus chain", format!("{}1", "- ".repeat(N))),
+        ("negation chain", format!("{}true", "!".repeat(N))),
+        (
+            "selection chain",
+            format!("{{ a = 1; }}.a{} or 1", ".b".repeat(N)),
+        ),
+        ("compact sum", vec!["1"; N].join("+")),
+        ("concatenation", vec!["[ 1 ]"; N].join(" ++ ")),
+        ("update chain", vec!["{ }"; N].join(" // ")),
+    ]
+}
+
+#[test]
+fn adversarial_chains_are_refused_quickly_at_their_place() {
+    for (what, value) in adversarial_shapes() {
+        let dir = flake_dir_with(flake_with_packages(&value).as_bytes());
+        let start = std::time::Instant::now();
+        let r = assert_refused(dir.path(), &["apply", "split-outputs"]);
+        let took = start.elapsed();
+        let (file, line, _) = location_prefix(&r.stderr).expect("file:line:col");
+        assert_eq!(
+            (file.as_str(), line),
+            ("flake.nix", 5),
+            "{what}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("too long to analyse safely"),
+            "{what}: {}",
+            r.stderr
+        );
+        // Quadratic parsing took minutes here; a linear scan takes a blink
+        // (generous for a debug build on a loaded machine).
+        assert!(took.as_secs() < 20, "{what}: {took:?}");
+    }
+}
+
+#[test]
+fn adversarial_chains_in_modules_are_review_findings() {
+    for (what, value) in adversarial_shapes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("flake.nix"),
+            "{\n  outputs = { nixpkgs, ... }: {\n    nixosConfigurations.a = nixpkgs.lib.nixosSystem {\n      modules = [ ./m.nix ];\n    };\n  };\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("m.nix"),
+            format!("{{\n  x = {value};\n}}\n"),
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        let r = run(dir.path(), &["review", "--fail-on", "never"]);
+        r.assert_code(0);
+        assert!(r.stdout.contains("m.nix:2:"), "{what}: {}", r.stdout);
+        assert!(r.stdout.contains("FR010"), "{what}: {}", r.stdout);
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "{what}: {:?}",
+            start.elapsed()
+        );
+    }
+}
+
 #[test]
 fn unknown_codemod_is_refused() {
     let dir = plain_copy(&hybrid());

@@ -94,8 +94,92 @@ fn location_at(path: &Path, text: &str, offset: usize) -> Location {
     }
 }
 
+/// The longest run of characters rnix's tokenizer scans ahead over for each
+/// name in it (letters, digits, `_`, `.`, `+`, `-`), e.g. `a.b.b.b...`.
+pub const MAX_NAME_RUN: usize = 2048;
+/// The most operators in one chain at one nesting level, e.g. `- - - 1`,
+/// `!!!x`, `a++b++c`, `1+1+1`.
+pub const MAX_OPERATOR_CHAIN: usize = 1000;
+
+/// Refuse the shapes rnix parses in time that grows with the square of
+/// their length, before parsing: a run of more than [`MAX_NAME_RUN`] name
+/// characters (its tokenizer looks ahead to the end of the run for every
+/// name), and a chain of more than [`MAX_OPERATOR_CHAIN`] operators at one
+/// nesting level (rowan hashes a compact operator node together with its
+/// whole operand, and rnix recurses on unary and right-associative chains
+/// without its depth limit). Nesting through brackets is bounded by the
+/// parser's own depth limit. The error is at the first character past the
+/// bound. Linear in `text`: bytes first, then rnix's tokens (whose cost is
+/// linear once the runs are bounded).
+pub fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
+    let too_long = |offset: usize, message: String| Error::Syntax {
+        location: location_at(path, text, offset),
+        message,
+    };
+    let mut run = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-') {
+            run += 1;
+            if run > MAX_NAME_RUN {
+                return Err(too_long(
+                    i,
+                    format!(
+                        "more than {MAX_NAME_RUN} characters of names and dots in a row; too long to analyse safely (parsing it takes time growing with the square of its length)"
+                    ),
+                ));
+            }
+        } else {
+            run = 0;
+        }
+    }
+    // One counter per open bracket; list brackets hold no operator chains.
+    let mut levels: Vec<(bool, usize)> = vec![(false, 0)];
+    let mut offset = 0usize;
+    for (kind, tok) in rnix::tokenize(text) {
+        use SyntaxKind::*;
+        match kind {
+            TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START => levels.push((false, 0)),
+            TOKEN_L_BRACK => levels.push((true, 0)),
+            TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_INTERPOL_END => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+            }
+            TOKEN_ADD | TOKEN_SUB | TOKEN_MUL | TOKEN_DIV | TOKEN_CONCAT | TOKEN_UPDATE
+            | TOKEN_AND_AND | TOKEN_OR_OR | TOKEN_EQUAL | TOKEN_NOT_EQUAL | TOKEN_LESS
+            | TOKEN_LESS_OR_EQ | TOKEN_MORE | TOKEN_MORE_OR_EQ | TOKEN_IMPLICATION
+            | TOKEN_INVERT | TOKEN_PIPE_LEFT | TOKEN_PIPE_RIGHT | TOKEN_QUESTION => {
+                if let Some((false, count)) = levels.last_mut() {
+                    *count += 1;
+                    if *count > MAX_OPERATOR_CHAIN {
+                        return Err(too_long(
+                            offset,
+                            format!(
+                                "more than {MAX_OPERATOR_CHAIN} operators in one chain; too long to analyse safely (parsing it takes time growing with the square of its length)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN | TOKEN_COLON | TOKEN_IN | TOKEN_THEN
+            | TOKEN_ELSE | TOKEN_ASSERT | TOKEN_WITH | TOKEN_LET | TOKEN_IF | TOKEN_OR
+            | TOKEN_INHERIT | TOKEN_REC => {
+                if let Some(level) = levels.last_mut() {
+                    level.1 = 0;
+                }
+            }
+            _ => {}
+        }
+        offset += tok.len();
+    }
+    Ok(())
+}
+
 /// Parse `text`, turning the first parse error into `file:line:col: message`.
+/// Shapes rnix would take quadratic time on are refused first
+/// ([`check_shape_limits`]).
 pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, Error> {
+    check_shape_limits(path, text)?;
     let parse = rnix::Root::parse(text);
     let lines = LineIndex::new(text);
     if let Some(err) = parse.errors().first() {
@@ -392,4 +476,72 @@ pub fn attr_value(apv: &SyntaxNode) -> Option<SyntaxNode> {
     apv.children()
         .filter(|c| c.kind() != SyntaxKind::NODE_ATTRPATH)
         .last()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<(), String> {
+        check_shape_limits(Path::new("f.nix"), text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn operator_chains_are_bounded_per_nesting_level() {
+        let at_limit = format!("{}1", "- ".repeat(MAX_OPERATOR_CHAIN));
+        assert_eq!(check(&at_limit), Ok(()));
+        let over = format!("{}1", "- ".repeat(MAX_OPERATOR_CHAIN + 1));
+        let err = check(&over).unwrap_err();
+        // The first operator past the bound, on line 1.
+        assert!(
+            err.starts_with(&format!("f.nix:1:{}: ", 2 * MAX_OPERATOR_CHAIN + 1)),
+            "{err}"
+        );
+        assert!(err.contains("operators in one chain"), "{err}");
+        for op in ["!", "++", "//", "+", "->", "|>"] {
+            let chain = format!("x {}", format!("{op} x ").repeat(MAX_OPERATOR_CHAIN + 1));
+            assert!(check(&chain).is_err(), "{op}");
+        }
+        // Separate bindings, parenthesised operands and list elements are
+        // not one chain.
+        let bindings: String = (0..2 * MAX_OPERATOR_CHAIN)
+            .map(|i| format!("a{i} = 1 + 2;\n"))
+            .collect();
+        assert_eq!(check(&format!("{{ {bindings} }}")), Ok(()));
+        let parens = "(1 + 1) ".repeat(2 * MAX_OPERATOR_CHAIN);
+        assert_eq!(check(&format!("[ {parens}]")), Ok(()));
+        let negatives = "-1 ".repeat(2 * MAX_OPERATOR_CHAIN);
+        assert_eq!(check(&format!("[ {negatives}]")), Ok(()));
+    }
+
+    #[test]
+    fn name_runs_are_bounded() {
+        let ok = format!("x{}", ".b".repeat((MAX_NAME_RUN - 1) / 2));
+        assert_eq!(check(&ok), Ok(()));
+        let long = format!("{{ }}.a{}", ".b".repeat(MAX_NAME_RUN));
+        let err = check(&format!("\n{long}")).unwrap_err();
+        assert!(err.starts_with("f.nix:2:"), "{err}");
+        assert!(err.contains("names and dots in a row"), "{err}");
+        // Spaces end a run.
+        let spaced = "a.b ".repeat(MAX_NAME_RUN);
+        assert_eq!(check(&spaced), Ok(()));
+    }
+
+    #[test]
+    fn decode_points_at_the_offending_byte() {
+        let err = decode_source(Path::new("f.nix"), b"{\n  a = \"\xff\";\n}".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("f.nix:2:8: "), "{err}");
+        let src = decode_source(Path::new("f.nix"), b"{\r\n  a = 1;\r\n}\r".to_vec()).unwrap();
+        assert_eq!(src.text, "{\n  a = 1;\n}\n");
+        assert_eq!(
+            src.carriage_return,
+            Some(Location {
+                file: "f.nix".into(),
+                line: 1,
+                col: 2
+            })
+        );
+    }
 }
