@@ -140,10 +140,10 @@ pub fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
         match kind {
             TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START => levels.push((false, 0)),
             TOKEN_L_BRACK => levels.push((true, 0)),
-            TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_INTERPOL_END => {
-                if levels.len() > 1 {
-                    levels.pop();
-                }
+            TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_INTERPOL_END
+                if levels.len() > 1 =>
+            {
+                levels.pop();
             }
             TOKEN_ADD | TOKEN_SUB | TOKEN_MUL | TOKEN_DIV | TOKEN_CONCAT | TOKEN_UPDATE
             | TOKEN_AND_AND | TOKEN_OR_OR | TOKEN_EQUAL | TOKEN_NOT_EQUAL | TOKEN_LESS
