@@ -51,7 +51,7 @@ pub(crate) struct HmBlock {
 }
 
 /// A module: a whole file, or an inline module in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum ModuleRef {
     File(PathBuf),
     Inline(PathBuf, TextRange),
@@ -107,6 +107,9 @@ pub(crate) struct Cx<'a> {
     pub index: Option<git2::Index>,
     /// Reference ranges of flake.nix to their binder.
     pub binder_at: HashMap<TextRange, Option<usize>>,
+    /// Each module NixOS configurations reach, to the indexes (in `confs`)
+    /// of those configurations: built on first use by [`Cx::hosts_loading`].
+    loaded_by: std::cell::OnceCell<HashMap<ModuleRef, Vec<usize>>>,
 }
 
 impl<'a> Cx<'a> {
@@ -211,6 +214,7 @@ impl<'a> Cx<'a> {
             lock,
             index,
             binder_at,
+            loaded_by: std::cell::OnceCell::new(),
         }
     }
 
@@ -423,17 +427,34 @@ fn reach_users(ws: &Workspace, index: &modules::GraphIndex, hm: &mut [HmBlock]) 
 }
 
 impl Cx<'_> {
-    /// The NixOS (and nix-darwin) configurations that load `module`.
+    /// The NixOS (and nix-darwin) configurations that load `module`, in
+    /// the order of `confs`. One lookup: the inverse of every
+    /// configuration's reach is built once (asking each configuration per
+    /// module made review quadratic in the number of hosts).
     pub fn hosts_loading(&self, module: &ModuleRef) -> Vec<String> {
-        self.confs
-            .iter()
-            .filter(|c| c.kind == Kind::Nixos)
-            .filter(|c| match module {
-                ModuleRef::File(f) => c.reach.files.contains(&(Kind::Nixos, f.clone())),
-                ModuleRef::Inline(f, r) => c.reach.inline.contains(&(Kind::Nixos, f.clone(), *r)),
-            })
-            .map(Conf::label)
-            .collect()
+        let loaded_by = self.loaded_by.get_or_init(|| {
+            let mut map: HashMap<ModuleRef, Vec<usize>> = HashMap::new();
+            for (i, c) in self.confs.iter().enumerate() {
+                if c.kind != Kind::Nixos {
+                    continue;
+                }
+                let files = c.reach.files.iter().filter(|(k, _)| *k == Kind::Nixos);
+                for (_, f) in files {
+                    map.entry(ModuleRef::File(f.clone())).or_default().push(i);
+                }
+                let inline = c.reach.inline.iter().filter(|(k, _, _)| *k == Kind::Nixos);
+                for (_, f, r) in inline {
+                    map.entry(ModuleRef::Inline(f.clone(), *r))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            map
+        });
+        loaded_by
+            .get(module)
+            .map(|confs| confs.iter().map(|&i| self.confs[i].label()).collect())
+            .unwrap_or_default()
     }
 
     /// The local helper (let or rec binding of flake.nix) whose definition
