@@ -23,8 +23,8 @@ pub enum Mode {
     DryRun,
     /// Show the diff; exit 1 when there are changes.
     Check,
-    /// Write the files in place.
-    Write { allow_dirty: bool },
+    /// Write the files in place (`force`: replace read-only files too).
+    Write { allow_dirty: bool, force: bool },
     /// Commit onto a new branch (`None`: `flake-refactor/<codemods>`).
     Branch {
         name: Option<String>,
@@ -69,6 +69,8 @@ pub struct Request {
 pub struct Applied {
     /// The flake, once found.
     pub located: Option<Located>,
+    /// What recovering an interrupted earlier `--write` did (one message each).
+    pub recovered: Vec<String>,
     /// What the codemods did, once they ran and every check passed.
     pub outcome: Option<Outcome>,
     /// The `--verify` comparison, when it ran.
@@ -89,7 +91,10 @@ impl Applied {
 
     /// 2 on an error or refusal, 1 for `--check` with changes, else 0.
     pub fn exit_code(&self, mode: &Mode) -> u8 {
-        if self.error.is_some() {
+        if let Some(Error::Interrupted(sig)) = &self.error {
+            // The shell's convention for a death by signal (after rolling back).
+            128u8.saturating_add(*sig as u8)
+        } else if self.error.is_some() {
             2
         } else if *mode == Mode::Check && self.has_changes() {
             1
@@ -162,6 +167,8 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
     };
     let located = engine::locate_from(req.flake.as_deref(), cwd)?;
     applied.located = Some(located.clone());
+    // Finish or roll back what an interrupted `--write` left behind.
+    applied.recovered = output::journal::recover(&located.root)?;
     let Located {
         root,
         flake_path,
@@ -202,11 +209,14 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
 
     match &req.mode {
         Mode::DryRun | Mode::Check => {}
-        Mode::Write { allow_dirty } => {
+        Mode::Write { allow_dirty, force } => {
             applied.written = Some(output::write::write_changes(
                 &root,
                 &outcome.changes,
-                *allow_dirty,
+                output::write::WriteOptions {
+                    allow_dirty: *allow_dirty,
+                    force: *force,
+                },
             )?);
         }
         Mode::Branch { force, author, .. } => {
@@ -274,6 +284,10 @@ pub fn render_text(
 ) -> (String, String) {
     let mut out = String::new();
     let mut err = String::new();
+    for message in &applied.recovered {
+        err.push_str(message);
+        err.push('\n');
+    }
     if let Some(located) = applied.located.as_ref().filter(|l| l.found_above) {
         err.push_str(&painter.diagnostic(
             Level::Note,

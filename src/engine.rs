@@ -37,7 +37,9 @@ pub fn locate_from(arg: Option<&Path>, cwd: &Path) -> Result<Located, Error> {
     })?;
     let repo = crate::output::git::discover_root(&start);
     for dir in start.ancestors() {
-        if dir.join("flake.nix").is_file() {
+        // Anything named flake.nix stops the search: a directory or a
+        // dangling link there is an error that names it.
+        if dir.join("flake.nix").symlink_metadata().is_ok() {
             let mut located = locate(dir)?;
             located.found_above = dir != start;
             return Ok(located);
@@ -81,10 +83,32 @@ fn locate_as(path: &Path, shown: &Path) -> Result<Located, Error> {
     } else {
         canonical
     };
-    if !flake_dir.join("flake.nix").is_file() {
+    let flake = flake_dir.join("flake.nix");
+    if !flake.is_file() {
+        let why = match std::fs::symlink_metadata(&flake) {
+            Err(_) => {
+                return Err(Error::Usage(format!(
+                    "{}: no flake.nix in this directory",
+                    shown.display()
+                )))
+            }
+            Ok(meta) if meta.is_dir() => "is a directory, not a file".to_string(),
+            Ok(meta) if meta.file_type().is_symlink() => match std::fs::read_link(&flake) {
+                Ok(target) if flake.metadata().is_err() => format!(
+                    "is a symbolic link to {}, which does not exist (or cannot be followed)",
+                    target.display()
+                ),
+                Ok(target) => format!(
+                    "is a symbolic link to {}, which is not a regular file",
+                    target.display()
+                ),
+                Err(e) => format!("is a symbolic link that cannot be read: {e}"),
+            },
+            Ok(_) => "is not a regular file".to_string(),
+        };
         return Err(Error::Usage(format!(
-            "{}: no flake.nix in this directory",
-            shown.display()
+            "{}: {why}",
+            shown.join("flake.nix").display()
         )));
     }
     let repo = crate::output::git::discover_root(&flake_dir);
@@ -135,6 +159,9 @@ pub fn run(
     let before = Flake::load(ws, flake_path)?;
     let mut outcome = apply_all(ws, flake_path, codemods, options, Some(&before))?;
     outcome.changes = ws.changes();
+    // What the dry run shows must be writable: no path into `.git`, the Nix
+    // store, or out of the repository through a symlink.
+    crate::output::write::check_paths(ws.root(), &outcome.changes)?;
     verify::check(ws, &before, &outcome, &mut |snapshot| {
         apply_all(snapshot, flake_path, codemods, options, None).map(|_| snapshot.changes())
     })?;

@@ -61,6 +61,12 @@ pub enum Error {
     /// `--verify` could not evaluate, or refused because an output changed.
     #[error("--verify: {0}")]
     Verify(String),
+    /// A signal arrived during `--write`; the transaction was rolled back.
+    #[error(
+        "interrupted by {}; the write was rolled back, nothing was written",
+        crate::output::signals::name(*.0)
+    )]
+    Interrupted(i32),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

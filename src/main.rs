@@ -126,7 +126,7 @@ struct ApplyArgs {
     /// Write even when files the change touches have uncommitted changes.
     #[arg(long)]
     allow_dirty: bool,
-    /// Replace an existing branch with --branch.
+    /// Replace an existing branch with --branch; replace or delete read-only files with --write.
     #[arg(long)]
     force: bool,
     /// Output format: text (a diff on stdout, a summary on stderr) or json (one document on stdout, also on errors).
@@ -211,6 +211,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            if let Some(Error::Interrupted(sig)) = e.downcast_ref::<Error>() {
+                eprintln!("{e}");
+                // The shell's convention for a death by signal.
+                return ExitCode::from(128u8.saturating_add(*sig as u8));
+            }
             let painter = Color::Auto.painter();
             let text = match e.downcast_ref::<Error>() {
                 Some(err) => painter.error(err, &Paths::identity()),
@@ -341,6 +346,7 @@ fn apply_cmd(args: ApplyArgs) -> anyhow::Result<u8> {
     } else if args.write {
         Mode::Write {
             allow_dirty: args.allow_dirty,
+            force: args.force,
         }
     } else if args.check {
         Mode::Check
@@ -410,6 +416,10 @@ fn review_cmd(args: ReviewArgs) -> anyhow::Result<u8> {
             None,
             &format!("using {}", paths.display(&located.flake_path)),
         ));
+    }
+    // Finish or roll back what an interrupted `--write` left behind.
+    for message in flake_refactor::output::journal::recover(&located.root)? {
+        emit_err(&format!("{message}\n"));
     }
     let ws = Workspace::new(&located.root);
     let report = match review::review_keeping(&ws, &located.flake_path, &options) {

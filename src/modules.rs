@@ -439,6 +439,11 @@ fn load_one(reader: &crate::workspace::SharedReader, path: &Path, kind: Kind) ->
         path = path.join("default.nix");
         read = reader.read(&path);
     }
+    // Shapes the parser takes quadratic time on are refused before parsing.
+    let read = read.and_then(|text| match text {
+        Some(text) => syntax::check_shape_limits(&path, &text).map(|()| Some(text)),
+        None => Ok(None),
+    });
     let loaded = match read {
         Ok(None) => Loaded::Missing,
         Err(e) => Loaded::Failed(e),
@@ -818,12 +823,9 @@ impl GraphIndex<'_> {
                 Some(l) => Some((*l).clone()),
                 None => read_lines
                     .entry(file.clone())
-                    .or_insert_with(|| {
-                        ws.read(&file)
-                            .ok()
-                            .flatten()
-                            .map(|t| syntax::LineIndex::new(&t))
-                    })
+                    // (cached by the workspace: one index per file for all
+                    // the configurations, not one per configuration)
+                    .or_insert_with(|| ws.line_index(&file))
                     .clone(),
             };
             let Some(lines) = lines else { continue };

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, Location};
 
 /// One file the run would create, change or delete.
 /// `path` is relative to the repository root and uses `/` separators.
@@ -36,6 +36,11 @@ pub struct Workspace {
     /// For a [`Workspace::snapshot`]: the files whose "disk" state is the
     /// previous run's result rather than the real disk.
     snapshot_base: BTreeMap<PathBuf, Option<String>>,
+    /// Files read from disk with carriage returns (normalised to LF for
+    /// analysis; never edited), with where the first one is.
+    carriage_returns: RefCell<BTreeMap<PathBuf, Location>>,
+    /// Line indexes of current contents, built once per file and content.
+    line_indexes: RefCell<BTreeMap<PathBuf, Option<crate::syntax::LineIndex>>>,
 }
 
 impl Workspace {
@@ -46,6 +51,8 @@ impl Workspace {
             disk: RefCell::new(BTreeMap::new()),
             overlay: BTreeMap::new(),
             snapshot_base: BTreeMap::new(),
+            carriage_returns: RefCell::new(BTreeMap::new()),
+            line_indexes: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -58,7 +65,17 @@ impl Workspace {
         if let Some(c) = self.disk.borrow().get(rel) {
             return Ok(c.clone());
         }
-        let content = read_source(&self.root, rel)?;
+        let content = match read_source(&self.root, rel)? {
+            Some(source) => {
+                if let Some(at) = source.carriage_return {
+                    self.carriage_returns
+                        .borrow_mut()
+                        .insert(rel.to_path_buf(), at);
+                }
+                Some(source.text)
+            }
+            None => None,
+        };
         self.disk
             .borrow_mut()
             .insert(rel.to_path_buf(), content.clone());
@@ -71,6 +88,25 @@ impl Workspace {
             return Ok(c.clone());
         }
         self.disk_read(rel)
+    }
+
+    /// The line index of the current content of `rel` (`None` when it does
+    /// not exist or cannot be read), built once and cached until `rel` is
+    /// written: analyses that place many nodes of one file ask for it once
+    /// per node, and building it is linear in the file's size.
+    pub fn line_index(&self, rel: &Path) -> Option<crate::syntax::LineIndex> {
+        if let Some(index) = self.line_indexes.borrow().get(rel) {
+            return index.clone();
+        }
+        let index = self
+            .read(rel)
+            .ok()
+            .flatten()
+            .map(|text| crate::syntax::LineIndex::new(&text));
+        self.line_indexes
+            .borrow_mut()
+            .insert(rel.to_path_buf(), index.clone());
+        index
     }
 
     /// Whether `rel` exists (a file of any content, or a directory), taking the
@@ -87,10 +123,22 @@ impl Workspace {
         is_dir(&self.root, &self.overlay, rel)
     }
 
+    /// Refuse to edit a file read with carriage returns.
+    fn check_editable(&self, rel: &Path) -> Result<(), Error> {
+        match self.carriage_returns.borrow().get(rel) {
+            Some(at) => Err(crate::syntax::carriage_return_error(at)),
+            None => Ok(()),
+        }
+    }
+
     /// Replace the content of `rel` (creating it when it does not exist).
+    /// A file with CRLF line endings on disk is refused (read, it is
+    /// normalised to LF; written, it would lose its line endings).
     pub fn write(&mut self, rel: &Path, content: String) -> Result<(), Error> {
         // Make sure the original is cached so that `changes` can report it.
         self.disk_read(rel)?;
+        self.check_editable(rel)?;
+        self.line_indexes.borrow_mut().remove(rel);
         self.overlay.insert(rel.to_path_buf(), Some(content));
         Ok(())
     }
@@ -98,6 +146,8 @@ impl Workspace {
     /// Delete `rel`.
     pub fn delete(&mut self, rel: &Path) -> Result<(), Error> {
         self.disk_read(rel)?;
+        self.check_editable(rel)?;
+        self.line_indexes.borrow_mut().remove(rel);
         self.overlay.insert(rel.to_path_buf(), None);
         Ok(())
     }
@@ -136,6 +186,8 @@ impl Workspace {
             disk: RefCell::new(disk),
             overlay: BTreeMap::new(),
             snapshot_base: base,
+            carriage_returns: self.carriage_returns.clone(),
+            line_indexes: RefCell::new(BTreeMap::new()),
         }
     }
 }
@@ -143,8 +195,8 @@ impl Workspace {
 /// A read-only view of a [`Workspace`] that worker threads can share: the
 /// run's pending contents plus the disk, read with the same rules as
 /// [`Workspace::read`] (missing files and directories read as `None`; files
-/// that are not UTF-8, start with a BOM or use CRLF are errors). Reads are
-/// not cached.
+/// that are not UTF-8 or start with a BOM are errors; CRLF line endings are
+/// read as LF, as Nix does). Reads are not cached.
 #[derive(Debug, Clone)]
 pub struct SharedReader {
     root: PathBuf,
@@ -178,14 +230,14 @@ impl SharedReader {
         if let Some(c) = self.overlay.get(rel) {
             return Ok(c.clone());
         }
-        read_source(&self.root, rel)
+        Ok(read_source(&self.root, rel)?.map(|source| source.text))
     }
 }
 
-/// Read `rel` under `root` as Nix source: `None` when it does not exist (or
-/// is a directory); an error when it is not UTF-8, starts with a BOM or uses
-/// CRLF line endings.
-fn read_source(root: &Path, rel: &Path) -> Result<Option<String>, Error> {
+/// Read `rel` under `root` as Nix source (see [`crate::syntax::decode_source`]):
+/// `None` when it does not exist (or is a directory); an error when it is
+/// not UTF-8 or starts with a BOM.
+fn read_source(root: &Path, rel: &Path) -> Result<Option<crate::syntax::Source>, Error> {
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => crate::syntax::decode_source(rel, bytes).map(Some),
         Err(e)

@@ -701,8 +701,8 @@ fn non_utf8_flake_is_refused() {
     bytes.splice(at..at, b"  # caf\xe9 latin-1\n".iter().copied());
     let dir = flake_dir_with(&bytes);
     let r = assert_refused(dir.path(), &["apply", "split-outputs"]);
-    assert!(location_prefix(&r.stderr).is_some(), "{}", r.stderr);
-    assert!(r.stderr.starts_with("flake.nix:"), "{}", r.stderr);
+    // The invalid byte follows `  # caf` on line 2: column 8.
+    assert!(r.stderr.starts_with("flake.nix:2:8: "), "{}", r.stderr);
     assert!(r.stderr.contains("UTF-8"), "{}", r.stderr);
 }
 
@@ -738,12 +738,67 @@ fn crlf_is_refused() {
     assert_eq!(line, 6);
     let dir = flake_dir_with(text.as_bytes());
     let r = assert_refused(dir.path(), &["apply", "split-outputs", "--write"]);
+    // The carriage return follows `        a = 1;`: column 15.
     assert!(
-        r.stderr.starts_with(&format!("flake.nix:{line}:")),
-        "expected line {line}: {}",
+        r.stderr.starts_with(&format!("flake.nix:{line}:15: ")),
+        "expected line {line}, column 15: {}",
         r.stderr
     );
     assert!(r.stderr.contains("CRLF"), "{}", r.stderr);
+}
+
+#[test]
+fn crlf_modules_are_read_but_not_edited() {
+    // A module with CRLF endings that split-outputs does not edit: Nix reads
+    // it, so the run goes through and leaves its bytes alone.
+    let repo = repo_with(&hybrid());
+    let dir = repo.path();
+    let module = dir.join("modules/services/tailscale.nix");
+    let crlf = std::fs::read_to_string(&module)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(&module, &crlf).unwrap();
+    git(dir, &["commit", "-q", "-am", "crlf"]);
+    let r = run(dir, &["apply", "split-outputs", "--write"]);
+    r.assert_code(0);
+    assert_eq!(std::fs::read_to_string(&module).unwrap(), crlf);
+    assert!(dir.join("hosts/default.nix").exists());
+    // review does not call it unparsable.
+    let r = run(dir, &["review"]);
+    assert!(
+        !r.stderr.contains("FR010") && !r.stdout.contains("FR010"),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn a_flake_nix_that_is_a_directory_or_a_dangling_link_is_named_precisely() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("flake.nix")).unwrap();
+    let r = assert_refused(dir.path(), &["apply", "split-outputs"]);
+    assert!(
+        r.stderr.contains("flake.nix: is a directory, not a file"),
+        "{}",
+        r.stderr
+    );
+    let r = assert_refused(dir.path(), &["review"]);
+    assert!(r.stderr.contains("is a directory"), "{}", r.stderr);
+    #[cfg(unix)]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("elsewhere/flake.nix", dir.path().join("flake.nix")).unwrap();
+        // (Not assert_refused: reading the tree would follow the link.)
+        let r = run(dir.path(), &["apply", "split-outputs"]);
+        r.assert_code(2);
+        assert!(
+            r.stderr.contains(
+                "flake.nix: is a symbolic link to elsewhere/flake.nix, which does not exist"
+            ),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
@@ -856,6 +911,74 @@ fn deeply_nested_input_neither_crashes_nor_overflows() {
     }
 }
 
+/// Shapes the parser would take quadratic time on, 100,000 long.
+fn adversarial_shapes() -> Vec<(&'static str, String)> {
+    const N: usize = 100_000;
+    vec![
+        ("unary minus chain", format!("{}1", "- ".repeat(N))),
+        ("negation chain", format!("{}true", "!".repeat(N))),
+        (
+            "selection chain",
+            format!("{{ a = 1; }}.a{} or 1", ".b".repeat(N)),
+        ),
+        ("compact sum", vec!["1"; N].join("+")),
+        ("concatenation", vec!["[ 1 ]"; N].join(" ++ ")),
+        ("update chain", vec!["{ }"; N].join(" // ")),
+    ]
+}
+
+#[test]
+fn adversarial_chains_are_refused_quickly_at_their_place() {
+    for (what, value) in adversarial_shapes() {
+        let dir = flake_dir_with(flake_with_packages(&value).as_bytes());
+        let start = std::time::Instant::now();
+        let r = assert_refused(dir.path(), &["apply", "split-outputs"]);
+        let took = start.elapsed();
+        let (file, line, _) = location_prefix(&r.stderr).expect("file:line:col");
+        assert_eq!(
+            (file.as_str(), line),
+            ("flake.nix", 5),
+            "{what}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("too long to analyse safely"),
+            "{what}: {}",
+            r.stderr
+        );
+        // Quadratic parsing took minutes here; a linear scan takes a blink
+        // (generous for a debug build on a loaded machine).
+        assert!(took.as_secs() < 20, "{what}: {took:?}");
+    }
+}
+
+#[test]
+fn adversarial_chains_in_modules_are_review_findings() {
+    for (what, value) in adversarial_shapes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("flake.nix"),
+            "{\n  outputs = { nixpkgs, ... }: {\n    nixosConfigurations.a = nixpkgs.lib.nixosSystem {\n      modules = [ ./m.nix ];\n    };\n  };\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("m.nix"),
+            format!("{{\n  x = {value};\n}}\n"),
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        let r = run(dir.path(), &["review", "--fail-on", "never"]);
+        r.assert_code(0);
+        assert!(r.stdout.contains("m.nix:2:"), "{what}: {}", r.stdout);
+        assert!(r.stdout.contains("FR010"), "{what}: {}", r.stdout);
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "{what}: {:?}",
+            start.elapsed()
+        );
+    }
+}
+
 #[test]
 fn unknown_codemod_is_refused() {
     let dir = plain_copy(&hybrid());
@@ -891,6 +1014,10 @@ fn bad_only_and_to_are_refused() {
         (&["--to", "packages=../outside"], "relative path"),
         (&["--to", "packages=/abs"], "relative path"),
         (
+            &["--to", "nixosConfigurationz=hosts"],
+            "does not define an output `nixosConfigurationz`",
+        ),
+        (
             &[
                 "--only",
                 "packages,nixosConfigurations",
@@ -905,6 +1032,30 @@ fn bad_only_and_to_are_refused() {
         let r = assert_refused(dir, &all);
         assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
     }
+}
+
+#[test]
+fn an_output_whose_name_holds_an_escaped_quote_can_be_targeted() {
+    let text = "{\n  outputs = { self, ... }: {\n    \"my\\\"out\" = {\n      a = 1;\n      b = 2;\n    };\n  };\n}\n";
+    let dir = flake_dir_with(text.as_bytes());
+    let r = run(
+        dir.path(),
+        &[
+            "apply",
+            "split-outputs",
+            "--to",
+            "my\"out=custom",
+            "--write",
+        ],
+    );
+    r.assert_code(0);
+    let flake = std::fs::read_to_string(dir.path().join("flake.nix")).unwrap();
+    assert!(
+        flake.contains("\"my\\\"out\" = import ./custom;"),
+        "{flake}"
+    );
+    let moved = std::fs::read_to_string(dir.path().join("custom/default.nix")).unwrap();
+    assert_eq!(moved, "{\n  a = 1;\n  b = 2;\n}\n");
 }
 
 // ---------------------------------------------------------------------------

@@ -645,8 +645,45 @@ fn odd_module_files_are_findings() {
     )
     .unwrap();
     let r = review_in(dir.path(), &Options::default());
-    assert_eq!(ids(&r), ["FR011", "FR010", "FR010"], "{:#?}", r.findings);
+    // The CRLF file parses, as Nix parses it; the BOM is a finding at 1:1.
+    assert_eq!(ids(&r), ["FR011", "FR010"], "{:#?}", r.findings);
     assert_eq!(r.findings[0].message, "empty/default.nix does not exist");
+    assert!(
+        r.findings[1].message.starts_with("home/git.nix: "),
+        "{}",
+        r.findings[1].message
+    );
+    assert_eq!(
+        (
+            r.findings[1].spans[0].start.line,
+            r.findings[1].spans[0].start.col
+        ),
+        (1, 1)
+    );
+}
+
+#[test]
+fn crlf_module_files_are_read_as_nix_reads_them() {
+    let dir = copy(&flake("clean-helper"));
+    // A CRLF module that imports a file that does not exist: it is parsed
+    // and followed, so the missing import is found.
+    std::fs::write(
+        dir.path().join("modules/nix-settings.nix"),
+        "{\r\n  nix.gc.automatic = true;\r\n  imports = [ ./gone.nix ];\r\n}\r\n",
+    )
+    .unwrap();
+    let r = review_in(dir.path(), &Options::default());
+    assert!(!ids(&r).contains(&"FR010"), "{:#?}", r.findings);
+    let missing = find(&r, Rule::ModuleMissing);
+    assert_eq!(
+        missing.message,
+        "modules/nix-settings.nix imports modules/gone.nix, which does not exist"
+    );
+    assert_eq!(
+        missing.spans[0].file,
+        Path::new("modules/nix-settings.nix"),
+        "{missing:#?}"
+    );
 }
 
 #[test]

@@ -364,6 +364,13 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
         {
             return Err(Error::Usage(format!("--to {out}={dir}: the directory must be a relative path inside the flake, without `..`")));
         }
+        if let Some(outputs) = &cx.flake.outputs {
+            if outputs.defs_of(out).next().is_none() {
+                return Err(Error::Usage(format!(
+                    "--to {out}={dir}: this flake does not define an output `{out}`"
+                )));
+            }
+        }
         map.insert(out.clone(), dir.clone());
     }
     if !cx.options.only.is_empty() {

@@ -20,6 +20,26 @@ pub fn discover_root(start: &Path) -> Option<PathBuf> {
     repo.workdir()?.canonicalize().ok()
 }
 
+/// The git directory (`.git`, or `.git/worktrees/NAME` for a linked work
+/// tree) of the non-bare repository containing `start`, canonicalized.
+pub fn git_dir(start: &Path) -> Option<PathBuf> {
+    let repo = Repository::discover(start).ok()?;
+    if repo.is_bare() {
+        return None;
+    }
+    repo.path().canonicalize().ok()
+}
+
+/// The index file of the repository whose work tree root is `root`.
+pub fn index_path(root: &Path) -> Result<PathBuf, Error> {
+    let repo = open(root)?;
+    let dir = repo.path().canonicalize().map_err(|source| Error::Io {
+        path: repo.path().to_path_buf(),
+        source,
+    })?;
+    Ok(dir.join("index"))
+}
+
 /// Of `paths` (relative to the work tree root `root`), those with changes git
 /// has not committed: modified, deleted, renamed or type-changed in the work
 /// tree or in the index relative to HEAD, untracked but existing, ignored but
@@ -89,6 +109,36 @@ pub fn add_intent_to_add(root: &Path, paths: &[PathBuf]) -> Result<(), Error> {
     let mut index = repo
         .index()
         .map_err(|e| git_error("cannot read the git index", e))?;
+    if add_entries(&repo, &mut index, paths)? {
+        index
+            .write()
+            .map_err(|e| git_error("cannot write the git index", e))?;
+    }
+    Ok(())
+}
+
+/// [`add_intent_to_add`] on a copy of the index: `index_file` holds a copy
+/// of the repository's index (or does not exist, for a repository without
+/// one); the entries are added to it and it is written in place. The
+/// repository's own index is not touched (the write transaction renames the
+/// copy over it).
+pub fn intent_to_add_in(root: &Path, index_file: &Path, paths: &[PathBuf]) -> Result<(), Error> {
+    let repo = open(root)?;
+    let mut index = git2::Index::open(index_file)
+        .map_err(|e| git_error("cannot read the copy of the git index", e))?;
+    add_entries(&repo, &mut index, paths)?;
+    index
+        .write()
+        .map_err(|e| git_error("cannot write the copy of the git index", e))
+}
+
+/// Add intent-to-add entries for those of `paths` not in `index` yet;
+/// whether any was added.
+fn add_entries(
+    repo: &Repository,
+    index: &mut git2::Index,
+    paths: &[PathBuf],
+) -> Result<bool, Error> {
     // libgit2 only indexes objects that exist, so store the empty blob
     // (git itself knows it without storing it).
     let empty_blob = repo
@@ -119,12 +169,7 @@ pub fn add_intent_to_add(root: &Path, paths: &[PathBuf]) -> Result<(), Error> {
             .map_err(|e| git_error(&format!("cannot add {} to the index", path.display()), e))?;
         changed = true;
     }
-    if changed {
-        index
-            .write()
-            .map_err(|e| git_error("cannot write the git index", e))?;
-    }
-    Ok(())
+    Ok(changed)
 }
 
 /// `GIT_INDEX_ENTRY_EXTENDED`: the entry has extended flags.

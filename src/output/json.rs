@@ -133,6 +133,7 @@ fn error_json(e: &Error) -> ErrorJson {
         Error::Output(m) => ("output", m.clone(), None, None),
         Error::Verify(m) => ("verify", m.clone(), None, None),
         Error::Io { source, .. } => ("io", source.to_string(), None, None),
+        Error::Interrupted(_) => ("interrupted", e.to_string(), None, None),
     };
     let location = term::error_location(e);
     let message = match &location {

@@ -7,8 +7,11 @@
 //! in memory; the functions here only render or persist that list.
 
 pub mod diff;
+pub mod failpoint;
 pub mod git;
+pub mod journal;
 pub mod json;
 pub mod report;
+pub mod signals;
 pub mod term;
 pub mod write;

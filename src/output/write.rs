@@ -1,13 +1,19 @@
-//! Putting a run's changes on disk, all or nothing as far as the file system
-//! allows: every new content is first written and synced to a temporary file
-//! beside its target, and only then are the temporaries renamed into place.
+//! Putting a run's changes on disk, all or nothing: the checks that can
+//! refuse run first, then [`journal::execute`] stages every new content in
+//! the tool's transaction directory, records the plan in a journal and
+//! renames in dependency order, rolling back on any failure; an interrupted
+//! run is rolled back by the next one ([`journal::recover`]).
 
-use std::fs::{self, OpenOptions};
-use std::io::Write as _;
+use std::collections::BTreeSet;
+use std::ffi::CString;
+use std::fs;
+use std::os::unix::ffi::OsStrExt as _;
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
 use crate::output::git;
+use crate::output::journal::{self, IndexUpdate, Plan, Put};
 use crate::workspace::FileChange;
 
 /// What [`write_changes`] did. All paths are relative to the root it was given.
@@ -23,42 +29,53 @@ pub struct WriteReport {
     pub intent_to_add: Vec<PathBuf>,
 }
 
-/// Write `changes` (paths relative to `root`) to disk.
+/// How [`write_changes`] treats what it would otherwise refuse.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Write over files git reports as changed.
+    pub allow_dirty: bool,
+    /// Replace or delete read-only files.
+    pub force: bool,
+}
+
+/// Write `changes` (paths relative to `root`) to disk, as one transaction.
 ///
-/// 1. Every path must stay inside `root`: absolute paths, `..` components,
-///    symlinked directories leading outside `root`, symlinks or directories
-///    as the file to write, and directories as the file to delete are refused.
-/// 2. When `root` is in a git work tree and `allow_dirty` is false, files with
-///    uncommitted changes (see [`git::dirty_paths`]) are refused.
-/// 3. New contents go to temporary files `.<name>.flake-refactor-<pid>.tmp`
-///    beside their targets, synced, with the permissions of the file they
-///    replace; if any of them fails, all are removed (with the directories
-///    created for them) and nothing is written. Then each is renamed over its
-///    target, and the files whose change has no new content are deleted.
-/// 4. In a git work tree, created files are marked intent-to-add.
+/// Checked first, each a refusal that leaves the disk as it was:
 ///
-/// Refusals in steps 1–3 leave the disk as it was. A failure during the
-/// renames (after all temporaries were written) or in step 4 is reported as
-/// an error that says which files were already written.
+/// 1. every path stays inside `root` ([`check_paths`]: no absolute path, no
+///    `..`, nothing inside `.git` or the Nix store, no symlink leading
+///    outside, no directory or symlink as the file to write);
+/// 2. in a git work tree, unless `allow_dirty`: no file with uncommitted
+///    changes (see [`git::dirty_paths`]);
+/// 3. each file is as the run read it (not changed, created or deleted
+///    since); no read-only file is replaced or deleted unless `force`; every
+///    directory that gets an entry is writable; a missing directory can be
+///    created (no file in its way); the transaction directory is on the work
+///    tree's file system; and, when new files go into the git index, no
+///    `index.lock` exists.
+///
+/// Then [`journal::execute`] stages the new contents, journals the plan and
+/// renames: directories to create, new files, changed files, `flake.nix`
+/// last, deletions, and the git index with the created files marked
+/// intent-to-add. A failure or a signal rolls all of it back. So an error
+/// always means that nothing changed on disk.
 pub fn write_changes(
     root: &Path,
     changes: &[FileChange],
-    allow_dirty: bool,
+    options: WriteOptions,
 ) -> Result<WriteReport, Error> {
     let root = root.canonicalize().map_err(|source| Error::Io {
         path: root.to_path_buf(),
         source,
     })?;
-    for change in changes {
-        check_target(&root, change)?;
-    }
+    check_paths(&root, changes)?;
 
     // The repository's work tree root and `root`'s place inside it.
     let repo = git::discover_root(&root).and_then(|repo_root| {
         let prefix = root.strip_prefix(&repo_root).ok()?.to_path_buf();
         Some((repo_root, prefix))
     });
-    if let (Some((repo_root, prefix)), false) = (&repo, allow_dirty) {
+    if let (Some((repo_root, prefix)), false) = (&repo, options.allow_dirty) {
         let in_repo: Vec<PathBuf> = changes.iter().map(|c| prefix.join(&c.path)).collect();
         let dirty = git::dirty_paths(repo_root, &in_repo)?;
         if !dirty.is_empty() {
@@ -74,61 +91,99 @@ pub fn write_changes(
         }
     }
 
-    let mut staged = Staged::default();
-    if let Err(e) = staged.stage_all(&root, changes) {
-        staged.discard();
-        return Err(e);
-    }
+    let mkdirs = preflight(&root, changes, options.force)?;
+    let dir = journal::txn_dir(&root);
+    check_txn_dir(&root, &dir)?;
 
     let mut report = WriteReport::default();
-    let mut temps = std::mem::take(&mut staged.temps).into_iter();
-    while let Some((temp, change)) = temps.next() {
-        let target = root.join(&change.path);
-        if let Err(e) = fs::rename(&temp, &target) {
-            let _ = fs::remove_file(&temp);
-            for (rest, _) in temps {
-                let _ = fs::remove_file(rest);
+    for change in changes {
+        if change.new.is_some() {
+            report.written.push(change.path.clone());
+            if change.old.is_none() {
+                report.created.push(change.path.clone());
             }
-            return Err(partial(
-                &report,
-                format!("{}: cannot replace the file: {e}", change.path.display()),
-            ));
-        }
-        report.written.push(change.path.clone());
-        if change.old.is_none() {
-            report.created.push(change.path.clone());
+        } else if fs::symlink_metadata(root.join(&change.path)).is_ok() {
+            report.deleted.push(change.path.clone());
         }
     }
-    for change in changes.iter().filter(|c| c.new.is_none()) {
-        match fs::remove_file(root.join(&change.path)) {
-            Ok(()) => report.deleted.push(change.path.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(partial(
-                    &report,
-                    format!("{}: cannot delete the file: {e}", change.path.display()),
-                ))
-            }
-        }
-    }
-    sync_parents(&root, changes);
 
-    if let Some((repo_root, prefix)) = &repo {
-        let in_repo: Vec<PathBuf> = report.created.iter().map(|p| prefix.join(p)).collect();
-        git::add_intent_to_add(repo_root, &in_repo).map_err(|e| {
-            partial(
-                &report,
-                format!("cannot mark new files intent-to-add in git: {e}"),
-            )
-        })?;
+    let index = match &repo {
+        Some((repo_root, prefix)) if !report.created.is_empty() => {
+            let index = git::index_path(repo_root)?;
+            let mut lock = index.clone().into_os_string();
+            lock.push(".lock");
+            if Path::new(&lock).exists() {
+                return Err(Error::Output(format!(
+                    "{} exists: another git command is running, or one crashed; \
+                     remove that file if no git command is running, then run again (nothing was written)",
+                    Path::new(&lock).display()
+                )));
+            }
+            let in_repo: Vec<PathBuf> = report.created.iter().map(|p| prefix.join(p)).collect();
+            let repo_root = repo_root.clone();
+            Some(IndexUpdate {
+                index,
+                stage: Box::new(move |copy: &Path| {
+                    git::intent_to_add_in(&repo_root, copy, &in_repo)
+                }),
+            })
+        }
+        _ => None,
+    };
+
+    // Rename order: new files, changed files, `flake.nix` files last.
+    let rank = |c: &FileChange| {
+        if c.old.is_none() {
+            0
+        } else if c.path.file_name().is_some_and(|n| n == "flake.nix") {
+            2
+        } else {
+            1
+        }
+    };
+    let mut puts: Vec<&FileChange> = changes.iter().filter(|c| c.new.is_some()).collect();
+    puts.sort_by_key(|c| rank(c));
+    let plan = Plan {
+        root: root.clone(),
+        dir,
+        mkdirs,
+        puts: puts
+            .iter()
+            .map(|c| Put {
+                rel: c.path.clone(),
+                content: c.new.as_deref().unwrap_or_default().as_bytes(),
+            })
+            .collect(),
+        deletes: report.deleted.clone(),
+        index,
+    };
+    let with_index = plan.index.is_some();
+    journal::execute(plan)?;
+    if with_index {
         report.intent_to_add = report.created.clone();
     }
     Ok(report)
 }
 
-/// Refuse a change whose path is not plainly inside `root` (canonical), or
-/// whose target cannot be replaced by a regular file.
-fn check_target(root: &Path, change: &FileChange) -> Result<(), Error> {
+/// Refuse any change whose path is not plainly inside `root`, or whose
+/// target cannot be replaced by a regular file: absolute paths, `.` and
+/// `..` components, paths inside `.git` (by name, or resolved into the git
+/// directory), inside the Nix store, or through a symlink leading outside
+/// `root`, and directories or symlinks as the file to write. The dry run
+/// checks the same, so what it shows is what `--write` would write.
+pub fn check_paths(root: &Path, changes: &[FileChange]) -> Result<(), Error> {
+    let root = root.canonicalize().map_err(|source| Error::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let git_dir = git::git_dir(&root);
+    for change in changes {
+        check_target(&root, git_dir.as_deref(), change)?;
+    }
+    Ok(())
+}
+
+fn check_target(root: &Path, git_dir: Option<&Path>, change: &FileChange) -> Result<(), Error> {
     let rel = &change.path;
     let refuse = |why: &str| Err(Error::Output(format!("{}: {why}", rel.display())));
     let plain = rel.components().all(|c| matches!(c, Component::Normal(_)))
@@ -139,12 +194,25 @@ fn check_target(root: &Path, change: &FileChange) -> Result<(), Error> {
     if !plain {
         return refuse("refusing to write a path that is absolute or contains `..` or `.`");
     }
+    if rel
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+    {
+        return refuse("refusing to write inside `.git`");
+    }
     let target = root.join(rel);
-    // The deepest existing ancestor must resolve to a place inside root.
+    // The deepest existing ancestor must resolve to a place inside root,
+    // outside the git directory and the Nix store.
     let mut dir = target.parent();
     while let Some(d) = dir {
         if fs::symlink_metadata(d).is_ok() {
             match d.canonicalize() {
+                Ok(real) if real.starts_with("/nix/store") => {
+                    return refuse("refusing to write inside the Nix store")
+                }
+                Ok(real) if git_dir.is_some_and(|g| real.starts_with(g)) => {
+                    return refuse("refusing to write inside the git directory")
+                }
                 Ok(real) if real.starts_with(root) => break,
                 Ok(_) => {
                     return refuse("refusing to write through a symlink leading outside the root")
@@ -165,110 +233,145 @@ fn check_target(root: &Path, change: &FileChange) -> Result<(), Error> {
     Ok(())
 }
 
-/// Temporary files written so far and the directories created for them.
-#[derive(Default)]
-struct Staged<'c> {
-    temps: Vec<(PathBuf, &'c FileChange)>,
-    dirs: Vec<PathBuf>,
-}
-
-impl<'c> Staged<'c> {
-    /// Write every new content to a synced temporary file beside its target.
-    fn stage_all(&mut self, root: &Path, changes: &'c [FileChange]) -> Result<(), Error> {
-        for change in changes {
-            let Some(content) = &change.new else { continue };
-            let target = root.join(&change.path);
-            let io = |source| Error::Io {
-                path: change.path.clone(),
-                source,
-            };
-            let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-                return Err(Error::Output(format!(
-                    "{}: not a file path",
-                    change.path.display()
-                )));
-            };
-            self.create_dirs(root, parent).map_err(io)?;
-            let temp = parent.join(format!(
-                ".{}.flake-refactor-{}.tmp",
-                name.to_string_lossy(),
-                std::process::id()
-            ));
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(io)?;
-            self.temps.push((temp.clone(), change));
-            file.write_all(content.as_bytes()).map_err(io)?;
-            if let Ok(meta) = fs::metadata(&target) {
-                fs::set_permissions(&temp, meta.permissions()).map_err(io)?;
+/// The checks of step 3 of [`write_changes`]; returns the directories to
+/// create (relative to `root`, parents first).
+fn preflight(root: &Path, changes: &[FileChange], force: bool) -> Result<Vec<PathBuf>, Error> {
+    let mut mkdirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut writable_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for change in changes {
+        let rel = &change.path;
+        let target = root.join(rel);
+        let refuse = |why: String| {
+            Err(Error::Output(format!(
+                "{}: {why}; nothing was written",
+                rel.display()
+            )))
+        };
+        let meta = fs::symlink_metadata(&target).ok();
+        match (&change.new, &meta) {
+            (Some(_), Some(meta)) => {
+                if meta.permissions().readonly() && !force {
+                    return refuse(
+                        "is read-only; refusing to replace it (pass --force to write it anyway)"
+                            .into(),
+                    );
+                }
+                match &change.old {
+                    None => {
+                        return refuse(
+                            "exists now, but did not when the run read the tree; run again".into(),
+                        )
+                    }
+                    Some(old) => {
+                        if fs::read(&target).ok().as_deref() != Some(old.as_bytes()) {
+                            return refuse(
+                                "changed on disk since the run read it; run again".into(),
+                            );
+                        }
+                    }
+                }
+                if let Some(parent) = target.parent() {
+                    writable_dirs.insert(parent.to_path_buf());
+                }
             }
-            file.sync_all().map_err(io)?;
+            (Some(_), None) => {
+                if change.old.is_some() {
+                    return refuse("was deleted since the run read it; run again".into());
+                }
+                let mut dir = target.parent();
+                while let Some(d) = dir {
+                    match fs::metadata(d) {
+                        Ok(m) if m.is_dir() => {
+                            writable_dirs.insert(d.to_path_buf());
+                            break;
+                        }
+                        Ok(_) => {
+                            let name = d.strip_prefix(root).unwrap_or(d);
+                            return refuse(format!(
+                                "cannot create it: {} is a file, not a directory",
+                                name.display()
+                            ));
+                        }
+                        Err(_) => {
+                            if let Ok(rel_dir) = d.strip_prefix(root) {
+                                mkdirs.insert(rel_dir.to_path_buf());
+                            }
+                        }
+                    }
+                    dir = d.parent();
+                }
+            }
+            (None, Some(meta)) => {
+                if meta.permissions().readonly() && !meta.file_type().is_symlink() && !force {
+                    return refuse(
+                        "is read-only; refusing to delete it (pass --force to delete it anyway)"
+                            .into(),
+                    );
+                }
+                if let Some(parent) = target.parent() {
+                    writable_dirs.insert(parent.to_path_buf());
+                }
+            }
+            (None, None) => {}
         }
-        Ok(())
     }
-
-    /// Create `dir` and its missing ancestors below `root`, remembering them.
-    fn create_dirs(&mut self, root: &Path, dir: &Path) -> std::io::Result<()> {
-        let missing: Vec<&Path> = dir
-            .ancestors()
-            .take_while(|d| *d != root && fs::symlink_metadata(d).is_err())
-            .collect();
-        for d in missing.into_iter().rev() {
-            fs::create_dir(d)?;
-            self.dirs.push(d.to_path_buf());
+    for dir in &writable_dirs {
+        if !writable(dir) {
+            let name = dir.strip_prefix(root).unwrap_or(dir);
+            let name = if name.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                name
+            };
+            return Err(Error::Output(format!(
+                "{}: no permission to write in this directory; nothing was written",
+                name.display()
+            )));
         }
-        Ok(())
     }
+    Ok(mkdirs.into_iter().collect())
+}
 
-    /// Remove the temporary files and the directories created for them.
-    fn discard(&mut self) {
-        for (temp, _) in self.temps.drain(..) {
-            let _ = fs::remove_file(temp);
-        }
-        for dir in self.dirs.drain(..).rev() {
-            let _ = fs::remove_dir(dir);
-        }
+/// The transaction directory must be creatable and on `root`'s file system
+/// (renames do not cross file systems).
+fn check_txn_dir(root: &Path, dir: &Path) -> Result<(), Error> {
+    let parent = dir.parent().unwrap_or(dir);
+    let refuse = |why: String| Err(Error::Output(format!("{why}; nothing was written")));
+    match (fs::metadata(root), fs::metadata(parent)) {
+        (Ok(r), Ok(p)) if r.dev() != p.dev() => refuse(format!(
+            "{} is on another file system than {}; --write renames files from there into the work tree",
+            parent.display(),
+            root.display()
+        )),
+        (Ok(_), Ok(_)) if !dir.exists() && !writable(parent) => refuse(format!(
+            "{}: no permission to create the transaction directory here",
+            parent.display()
+        )),
+        (Err(e), _) | (_, Err(e)) => refuse(format!("cannot read {}: {e}", parent.display())),
+        _ => Ok(()),
     }
 }
 
-/// Flush the directory entries of renamed and deleted files (best effort).
-fn sync_parents(root: &Path, changes: &[FileChange]) {
-    let mut dirs: Vec<PathBuf> = changes
-        .iter()
-        .filter_map(|c| root.join(&c.path).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in dirs {
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-    }
-}
-
-/// An error after some files were already written, naming them.
-fn partial(report: &WriteReport, message: String) -> Error {
-    if report.written.is_empty() && report.deleted.is_empty() {
-        return Error::Output(message);
-    }
-    let done: Vec<String> = report
-        .written
-        .iter()
-        .chain(&report.deleted)
-        .map(|p| format!("  {}", p.display()))
-        .collect();
-    Error::Output(format!(
-        "{message}\nthese files were already changed:\n{}",
-        done.join("\n")
-    ))
+/// Whether this process may create and rename entries in `dir`.
+fn writable(dir: &Path) -> bool {
+    let Ok(c) = CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: access reads a NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::process::Command;
+
+    fn opts(allow_dirty: bool) -> WriteOptions {
+        WriteOptions {
+            allow_dirty,
+            force: false,
+        }
+    }
 
     fn change(path: &str, old: Option<&str>, new: Option<&str>) -> FileChange {
         FileChange {
@@ -349,7 +452,7 @@ mod tests {
             change("gone.nix", Some("x\n"), None),
             change("already-gone.nix", Some("x\n"), None),
         ];
-        let report = write_changes(root, &changes, false).expect("write");
+        let report = write_changes(root, &changes, opts(false)).expect("write");
         assert_eq!(read(root, "flake.nix"), "new\n");
         assert_eq!(read(root, "nix/a/b/c.nix"), "c\n");
         assert_eq!(files(root), ["flake.nix", "nix/a/b/c.nix"]);
@@ -386,7 +489,7 @@ mod tests {
                 change("ok.nix", None, Some("ok\n")),
                 change(&bad_path, None, Some("evil\n")),
             ];
-            let err = write_changes(&root, &changes, false).expect_err(bad);
+            let err = write_changes(&root, &changes, opts(false)).expect_err(bad);
             assert!(err.to_string().contains(&format!("{bad_path}: ")), "{err}");
             assert!(
                 files(dir.path()).is_empty(),
@@ -409,16 +512,24 @@ mod tests {
         fs::create_dir(root.join("inner")).expect("mkdir");
         std::os::unix::fs::symlink(root.join("inner"), root.join("inner-link")).expect("symlink");
 
-        let err = write_changes(&root, &[change("link/sub/x.nix", None, Some("x"))], false)
-            .expect_err("outside");
+        let err = write_changes(
+            &root,
+            &[change("link/sub/x.nix", None, Some("x"))],
+            opts(false),
+        )
+        .expect_err("outside");
         assert!(err.to_string().contains("link/sub/x.nix"), "{err}");
-        let err = write_changes(&root, &[change("file-link", None, Some("x"))], false)
+        let err = write_changes(&root, &[change("file-link", None, Some("x"))], opts(false))
             .expect_err("symlink target");
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert!(fs::read_dir(&outside).expect("ls").next().is_none());
         // A symlink to a directory inside the root is fine.
-        write_changes(&root, &[change("inner-link/x.nix", None, Some("x"))], false)
-            .expect("inside");
+        write_changes(
+            &root,
+            &[change("inner-link/x.nix", None, Some("x"))],
+            opts(false),
+        )
+        .expect("inside");
         assert_eq!(read(&root, "inner/x.nix"), "x");
     }
 
@@ -433,7 +544,7 @@ mod tests {
             change("flake.nix", Some("local edit\n"), Some("v2\n")),
             change("untracked.nix", Some("u\n"), Some("u2\n")),
         ];
-        let err = write_changes(root, &changes, false).expect_err("dirty");
+        let err = write_changes(root, &changes, opts(false)).expect_err("dirty");
         let msg = err.to_string();
         assert!(msg.contains("  flake.nix\n  untracked.nix\n"), "{msg}");
         assert!(!msg.contains("other.nix"), "{msg}");
@@ -441,7 +552,7 @@ mod tests {
         assert_eq!(read(root, "other.nix"), "o\n");
         assert_eq!(read(root, "flake.nix"), "local edit\n");
 
-        let report = write_changes(root, &changes, true).expect("allowed");
+        let report = write_changes(root, &changes, opts(true)).expect("allowed");
         assert_eq!(report.written.len(), 3);
         assert_eq!(read(root, "other.nix"), "o2\n");
         assert_eq!(read(root, "flake.nix"), "v2\n");
@@ -456,7 +567,7 @@ mod tests {
             change("flake.nix", Some("v1\n"), Some("v2\n")),
             change("nix/new.nix", None, Some("{ }\n")),
         ];
-        let report = write_changes(root, &changes, false).expect("write");
+        let report = write_changes(root, &changes, opts(false)).expect("write");
         assert_eq!(report.intent_to_add, [PathBuf::from("nix/new.nix")]);
         assert_eq!(
             git(root, &["status", "--porcelain"]),
@@ -473,12 +584,12 @@ mod tests {
         let err = write_changes(
             &sub,
             &[change("dirty.nix", Some("edited\n"), Some("x\n"))],
-            false,
+            opts(false),
         )
         .expect_err("dirty");
         assert!(err.to_string().contains("  dirty.nix\n"), "{err}");
-        let report =
-            write_changes(&sub, &[change("new.nix", None, Some("n\n"))], false).expect("write");
+        let report = write_changes(&sub, &[change("new.nix", None, Some("n\n"))], opts(false))
+            .expect("write");
         assert_eq!(report.intent_to_add, [PathBuf::from("new.nix")]);
         assert_eq!(
             git(dir.path(), &["status", "--porcelain"]),
@@ -498,7 +609,7 @@ mod tests {
             change("blocker/x.nix", None, Some("x\n")),
             change("z.nix", None, Some("z\n")),
         ];
-        let err = write_changes(root, &changes, false).expect_err("blocked");
+        let err = write_changes(root, &changes, opts(false)).expect_err("blocked");
         assert!(err.to_string().contains("blocker/x.nix"), "{err}");
         assert_eq!(files(root), ["a.nix", "blocker"]);
         assert!(!root.join("fresh").exists());
@@ -509,8 +620,8 @@ mod tests {
     fn directory_target_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir(dir.path().join("d")).expect("mkdir");
-        let err =
-            write_changes(dir.path(), &[change("d", None, Some("x"))], false).expect_err("dir");
+        let err = write_changes(dir.path(), &[change("d", None, Some("x"))], opts(false))
+            .expect_err("dir");
         assert!(err.to_string().contains("is a directory"), "{err}");
     }
 
@@ -529,7 +640,7 @@ mod tests {
                 Some("#!/bin/sh\n"),
                 Some("#!/bin/sh\necho\n"),
             )],
-            false,
+            opts(false),
         )
         .expect("write");
         let mode = fs::metadata(root.join("run.sh"))

@@ -2,7 +2,7 @@
 //! configurations with their module graphs, Home Manager blocks, the lock
 //! file and git's index.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
@@ -53,7 +53,7 @@ pub(crate) struct HmBlock {
 }
 
 /// A module: a whole file, or an inline module in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum ModuleRef {
     File(PathBuf),
     Inline(PathBuf, TextRange),
@@ -108,6 +108,9 @@ pub(crate) struct Cx<'a> {
     pub lock: LockFile,
     /// Git's index, when the workspace root is a repository.
     pub index: Option<git2::Index>,
+    /// Each module NixOS configurations reach, to the indexes (in `confs`)
+    /// of those configurations: built on first use by [`Cx::hosts_loading`].
+    loaded_by: std::cell::OnceCell<HashMap<ModuleRef, Vec<usize>>>,
 }
 
 impl<'a> Cx<'a> {
@@ -224,6 +227,7 @@ impl<'a> Cx<'a> {
             lock_path,
             lock,
             index,
+            loaded_by: std::cell::OnceCell::new(),
         }
     }
 
@@ -437,17 +441,34 @@ fn reach_users(ws: &Workspace, index: &modules::GraphIndex, hm: &mut [HmBlock]) 
 }
 
 impl Cx<'_> {
-    /// The NixOS (and nix-darwin) configurations that load `module`.
+    /// The NixOS (and nix-darwin) configurations that load `module`, in
+    /// the order of `confs`. One lookup: the inverse of every
+    /// configuration's reach is built once (asking each configuration per
+    /// module made review quadratic in the number of hosts).
     pub fn hosts_loading(&self, module: &ModuleRef) -> Vec<String> {
-        self.confs
-            .iter()
-            .filter(|c| c.kind == Kind::Nixos)
-            .filter(|c| match module {
-                ModuleRef::File(f) => c.reach.files.contains(&(Kind::Nixos, f.clone())),
-                ModuleRef::Inline(f, r) => c.reach.inline.contains(&(Kind::Nixos, f.clone(), *r)),
-            })
-            .map(Conf::label)
-            .collect()
+        let loaded_by = self.loaded_by.get_or_init(|| {
+            let mut map: HashMap<ModuleRef, Vec<usize>> = HashMap::new();
+            for (i, c) in self.confs.iter().enumerate() {
+                if c.kind != Kind::Nixos {
+                    continue;
+                }
+                let files = c.reach.files.iter().filter(|(k, _)| *k == Kind::Nixos);
+                for (_, f) in files {
+                    map.entry(ModuleRef::File(f.clone())).or_default().push(i);
+                }
+                let inline = c.reach.inline.iter().filter(|(k, _, _)| *k == Kind::Nixos);
+                for (_, f, r) in inline {
+                    map.entry(ModuleRef::Inline(f.clone(), *r))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            map
+        });
+        loaded_by
+            .get(module)
+            .map(|confs| confs.iter().map(|&i| self.confs[i].label()).collect())
+            .unwrap_or_default()
     }
 
     /// The helper (a `let` or `rec` binding of a program file) whose

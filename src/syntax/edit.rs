@@ -5,7 +5,9 @@
 //! both (never a silent drop, never a panic). Two insertions at the same
 //! offset are allowed and keep their insertion order.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Bound;
 
 use rnix::{TextRange, TextSize};
 
@@ -48,11 +50,21 @@ impl fmt::Display for Overlap {
     }
 }
 
-/// The sorted, disjoint edits of one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The sorted, disjoint edits of one file, keyed by (start, end, order of
+/// addition): adding one is logarithmic, whatever the order edits come in.
+#[derive(Debug, Clone, Default)]
 pub struct EditSet {
-    edits: Vec<Edit>,
+    edits: BTreeMap<(TextSize, TextSize, u64), Edit>,
+    added: u64,
 }
+
+impl PartialEq for EditSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.edits().eq(other.edits())
+    }
+}
+
+impl Eq for EditSet {}
 
 fn overlaps(a: TextRange, b: TextRange) -> bool {
     // Touching ranges do not overlap; an empty range inside another does.
@@ -73,39 +85,40 @@ impl EditSet {
         self.edits.is_empty()
     }
 
-    pub fn edits(&self) -> &[Edit] {
-        &self.edits
+    /// The edits, sorted by range (insertions at one offset in the order
+    /// they were added).
+    pub fn edits(&self) -> impl Iterator<Item = &Edit> + '_ {
+        self.edits.values()
     }
 
     /// Add an edit, keeping the set sorted; fails when it overlaps an existing edit.
     ///
     /// The set is sorted and disjoint, so only the two neighbours of the
-    /// insertion point can overlap the new edit: this is a binary search, and
-    /// adding edits in order appends.
+    /// insertion point can overlap the new edit.
     pub fn add(&mut self, edit: Edit) -> Result<(), Overlap> {
-        let key = (edit.range.start(), edit.range.end());
-        let pos = self
+        let (start, end) = (edit.range.start(), edit.range.end());
+        let last_of_key = (start, end, u64::MAX);
+        let before = self.edits.range(..=last_of_key).next_back();
+        let after = self
             .edits
-            .partition_point(|e| (e.range.start(), e.range.end()) <= key);
-        let neighbours = pos
-            .checked_sub(1)
-            .into_iter()
-            .chain((pos < self.edits.len()).then_some(pos));
-        for i in neighbours {
-            if overlaps(self.edits[i].range, edit.range) {
+            .range((Bound::Excluded(last_of_key), Bound::Unbounded))
+            .next();
+        for (_, e) in before.into_iter().chain(after) {
+            if overlaps(e.range, edit.range) {
                 return Err(Overlap {
-                    first: self.edits[i].range,
+                    first: e.range,
                     second: edit.range,
                 });
             }
         }
-        self.edits.insert(pos, edit);
+        self.added += 1;
+        self.edits.insert((start, end, self.added), edit);
         Ok(())
     }
 
     /// Merge another set into this one; fails on the first overlap.
     pub fn merge(&mut self, other: EditSet) -> Result<(), Overlap> {
-        for e in other.edits {
+        for e in other.edits.into_values() {
             self.add(e)?;
         }
         Ok(())
@@ -115,7 +128,7 @@ impl EditSet {
     pub fn apply(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut pos = 0usize;
-        for e in &self.edits {
+        for e in self.edits.values() {
             let start = usize::from(e.range.start());
             let end = usize::from(e.range.end());
             out.push_str(&text[pos..start]);
@@ -135,7 +148,15 @@ impl EditSet {
         let (start, end) = (usize::from(range.start()), usize::from(range.end()));
         let mut out = String::new();
         let mut pos = start;
-        for e in self.edits.iter().filter(|e| range.contains_range(e.range)) {
+        // Only the edits starting inside `range` can lie inside it.
+        let from = (range.start(), range.start(), 0);
+        let inside = self
+            .edits
+            .range(from..)
+            .map(|(_, e)| e)
+            .take_while(|e| e.range.start() <= range.end())
+            .filter(|e| range.contains_range(e.range));
+        for e in inside {
             out.push_str(&text[pos - base..usize::from(e.range.start()) - base]);
             out.push_str(&e.insert);
             pos = usize::from(e.range.end());

@@ -23,39 +23,164 @@ pub struct ParsedFile {
     pub lines: LineIndex,
 }
 
-/// Turn raw file bytes into source text, refusing what we cannot edit losslessly.
-pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
-    let text = String::from_utf8(bytes).map_err(|e| Error::Encoding {
-        path: path.to_path_buf(),
-        message: format!(
-            "not valid UTF-8 (invalid byte at offset {}); flake-refactor only edits UTF-8 files",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
+/// A file's text as Nix reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The text, with CRLF and lone CR line endings turned into LF (Nix
+    /// accepts them, and reads a CR or CRLF inside a string as LF).
+    pub text: String,
+    /// Where the file's first carriage return is, when it has one: such a
+    /// file can be analysed but is not edited (an edit would not keep its
+    /// line endings).
+    pub carriage_return: Option<Location>,
+}
+
+/// Turn raw file bytes into source text as Nix reads it. Not UTF-8 and a
+/// byte order mark are errors at the offending byte's `line:col` (Nix
+/// refuses neither, but reads them differently than an editor shows them,
+/// and the tool only edits UTF-8); CR line endings are normalised and
+/// recorded (see [`Source`]).
+pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<Source, Error> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or("");
+            return Err(Error::Syntax {
+                location: location_at(path, prefix, prefix.len()),
+                message: format!(
+                    "not valid UTF-8 (invalid byte at offset {valid}); flake-refactor only edits UTF-8 files"
+                ),
+            });
+        }
+    };
     if text.starts_with('\u{feff}') {
-        return Err(Error::Encoding {
-            path: path.to_path_buf(),
+        return Err(Error::Syntax {
+            location: Location::start_of(path),
             message:
                 "starts with a byte order mark (BOM); remove it first, Nix does not accept one"
                     .into(),
         });
     }
-    if text.contains('\r') {
-        let line = text[..text.find('\r').unwrap_or(0)].matches('\n').count() + 1;
-        return Err(Error::Syntax {
-            location: Location {
-                file: path.to_path_buf(),
-                line,
-                col: 1,
-            },
-            message: "carriage return (CRLF line endings) found; convert the file to LF line endings first".into(),
+    let Some(cr) = text.find('\r') else {
+        return Ok(Source {
+            text,
+            carriage_return: None,
         });
+    };
+    let carriage_return = Some(location_at(path, &text, cr));
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    Ok(Source {
+        text,
+        carriage_return,
+    })
+}
+
+/// The refusal to edit a file whose first carriage return is at `location`.
+pub fn carriage_return_error(location: &Location) -> Error {
+    Error::Syntax {
+        location: location.clone(),
+        message: "carriage return (CRLF line endings) found; Nix reads the file, but flake-refactor does not edit it, as the edit would not keep its line endings: convert the file to LF line endings first".into(),
     }
-    Ok(text)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn location_at(path: &Path, text: &str, offset: usize) -> Location {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Location {
+        file: path.to_path_buf(),
+        line: before.matches('\n').count() + 1,
+        col: before[line_start..].chars().count() + 1,
+    }
+}
+
+/// The longest run of characters rnix's tokenizer scans ahead over for each
+/// name in it (letters, digits, `_`, `.`, `+`, `-`), e.g. `a.b.b.b...`.
+pub const MAX_NAME_RUN: usize = 2048;
+/// The most operators in one chain at one nesting level, e.g. `- - - 1`,
+/// `!!!x`, `a++b++c`, `1+1+1`.
+pub const MAX_OPERATOR_CHAIN: usize = 1000;
+
+/// Refuse the shapes rnix parses in time that grows with the square of
+/// their length, before parsing: a run of more than [`MAX_NAME_RUN`] name
+/// characters (its tokenizer looks ahead to the end of the run for every
+/// name), and a chain of more than [`MAX_OPERATOR_CHAIN`] operators at one
+/// nesting level (rowan hashes a compact operator node together with its
+/// whole operand, and rnix recurses on unary and right-associative chains
+/// without its depth limit). Nesting through brackets is bounded by the
+/// parser's own depth limit. The error is at the first character past the
+/// bound. Linear in `text`: bytes first, then rnix's tokens (whose cost is
+/// linear once the runs are bounded).
+pub fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
+    let too_long = |offset: usize, message: String| Error::Syntax {
+        location: location_at(path, text, offset),
+        message,
+    };
+    let mut run = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-') {
+            run += 1;
+            if run > MAX_NAME_RUN {
+                return Err(too_long(
+                    i,
+                    format!(
+                        "more than {MAX_NAME_RUN} characters of names and dots in a row; too long to analyse safely (parsing it takes time growing with the square of its length)"
+                    ),
+                ));
+            }
+        } else {
+            run = 0;
+        }
+    }
+    // One counter per open bracket; list brackets hold no operator chains.
+    let mut levels: Vec<(bool, usize)> = vec![(false, 0)];
+    let mut offset = 0usize;
+    for (kind, tok) in rnix::tokenize(text) {
+        use SyntaxKind::*;
+        match kind {
+            TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START => levels.push((false, 0)),
+            TOKEN_L_BRACK => levels.push((true, 0)),
+            TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_INTERPOL_END
+                if levels.len() > 1 =>
+            {
+                levels.pop();
+            }
+            TOKEN_ADD | TOKEN_SUB | TOKEN_MUL | TOKEN_DIV | TOKEN_CONCAT | TOKEN_UPDATE
+            | TOKEN_AND_AND | TOKEN_OR_OR | TOKEN_EQUAL | TOKEN_NOT_EQUAL | TOKEN_LESS
+            | TOKEN_LESS_OR_EQ | TOKEN_MORE | TOKEN_MORE_OR_EQ | TOKEN_IMPLICATION
+            | TOKEN_INVERT | TOKEN_PIPE_LEFT | TOKEN_PIPE_RIGHT | TOKEN_QUESTION => {
+                if let Some((false, count)) = levels.last_mut() {
+                    *count += 1;
+                    if *count > MAX_OPERATOR_CHAIN {
+                        return Err(too_long(
+                            offset,
+                            format!(
+                                "more than {MAX_OPERATOR_CHAIN} operators in one chain; too long to analyse safely (parsing it takes time growing with the square of its length)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN | TOKEN_COLON | TOKEN_IN | TOKEN_THEN
+            | TOKEN_ELSE | TOKEN_ASSERT | TOKEN_WITH | TOKEN_LET | TOKEN_IF | TOKEN_OR
+            | TOKEN_INHERIT | TOKEN_REC => {
+                if let Some(level) = levels.last_mut() {
+                    level.1 = 0;
+                }
+            }
+            _ => {}
+        }
+        offset += tok.len();
+    }
+    Ok(())
 }
 
 /// Parse `text`, turning the first parse error into `file:line:col: message`.
+/// Shapes rnix would take quadratic time on are refused first
+/// ([`check_shape_limits`]).
 pub fn parse(path: &Path, text: &str) -> Result<ParsedFile, Error> {
+    check_shape_limits(path, text)?;
     let parse = rnix::Root::parse(text);
     let lines = LineIndex::new(text);
     if let Some(err) = parse.errors().first() {
@@ -200,7 +325,8 @@ fn kind_name(kind: SyntaxKind) -> String {
 /// Maps byte offsets to 1-based line and column numbers.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Shared: cloning an index is O(1) (analyses clone it per module).
+    starts: std::sync::Arc<[usize]>,
     text: std::sync::Arc<str>,
 }
 
@@ -208,6 +334,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let starts: std::sync::Arc<[usize]> = starts.into();
         LineIndex {
             starts,
             text: text.into(),
@@ -281,11 +408,7 @@ pub fn static_attr_name(attr: &SyntaxNode) -> Option<String> {
                 match child.kind() {
                     SyntaxKind::TOKEN_STRING_START | SyntaxKind::TOKEN_STRING_END => {}
                     SyntaxKind::TOKEN_STRING_CONTENT => {
-                        let t = child.as_token()?.text();
-                        if t.contains('\\') || t.contains('$') {
-                            return None;
-                        }
-                        out.push_str(t);
+                        out.push_str(&unescape_string_content(child.as_token()?.text())?);
                     }
                     _ => return None,
                 }
@@ -294,6 +417,28 @@ pub fn static_attr_name(attr: &SyntaxNode) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The value of the content of a `"..."` string without interpolation, as
+/// Nix reads it: `\n`, `\r`, `\t`, and `\` before any other character
+/// standing for that character. `None` when it holds a `$` that is not
+/// escaped (`$${` and a lone `$` are left to the caller as not static).
+fn unescape_string_content(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            },
+            '$' => return None,
+            other => out.push(other),
+        }
+    }
+    Some(out)
 }
 
 /// The attribute path of a `NODE_ATTRPATH_VALUE` as static names
@@ -332,4 +477,72 @@ pub fn attr_value(apv: &SyntaxNode) -> Option<SyntaxNode> {
     apv.children()
         .filter(|c| c.kind() != SyntaxKind::NODE_ATTRPATH)
         .last()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<(), String> {
+        check_shape_limits(Path::new("f.nix"), text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn operator_chains_are_bounded_per_nesting_level() {
+        let at_limit = format!("{}1", "- ".repeat(MAX_OPERATOR_CHAIN));
+        assert_eq!(check(&at_limit), Ok(()));
+        let over = format!("{}1", "- ".repeat(MAX_OPERATOR_CHAIN + 1));
+        let err = check(&over).unwrap_err();
+        // The first operator past the bound, on line 1.
+        assert!(
+            err.starts_with(&format!("f.nix:1:{}: ", 2 * MAX_OPERATOR_CHAIN + 1)),
+            "{err}"
+        );
+        assert!(err.contains("operators in one chain"), "{err}");
+        for op in ["!", "++", "//", "+", "->", "|>"] {
+            let chain = format!("x {}", format!("{op} x ").repeat(MAX_OPERATOR_CHAIN + 1));
+            assert!(check(&chain).is_err(), "{op}");
+        }
+        // Separate bindings, parenthesised operands and list elements are
+        // not one chain.
+        let bindings: String = (0..2 * MAX_OPERATOR_CHAIN)
+            .map(|i| format!("a{i} = 1 + 2;\n"))
+            .collect();
+        assert_eq!(check(&format!("{{ {bindings} }}")), Ok(()));
+        let parens = "(1 + 1) ".repeat(2 * MAX_OPERATOR_CHAIN);
+        assert_eq!(check(&format!("[ {parens}]")), Ok(()));
+        let negatives = "-1 ".repeat(2 * MAX_OPERATOR_CHAIN);
+        assert_eq!(check(&format!("[ {negatives}]")), Ok(()));
+    }
+
+    #[test]
+    fn name_runs_are_bounded() {
+        let ok = format!("x{}", ".b".repeat((MAX_NAME_RUN - 1) / 2));
+        assert_eq!(check(&ok), Ok(()));
+        let long = format!("{{ }}.a{}", ".b".repeat(MAX_NAME_RUN));
+        let err = check(&format!("\n{long}")).unwrap_err();
+        assert!(err.starts_with("f.nix:2:"), "{err}");
+        assert!(err.contains("names and dots in a row"), "{err}");
+        // Spaces end a run.
+        let spaced = "a.b ".repeat(MAX_NAME_RUN);
+        assert_eq!(check(&spaced), Ok(()));
+    }
+
+    #[test]
+    fn decode_points_at_the_offending_byte() {
+        let err = decode_source(Path::new("f.nix"), b"{\n  a = \"\xff\";\n}".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("f.nix:2:8: "), "{err}");
+        let src = decode_source(Path::new("f.nix"), b"{\r\n  a = 1;\r\n}\r".to_vec()).unwrap();
+        assert_eq!(src.text, "{\n  a = 1;\n}\n");
+        assert_eq!(
+            src.carriage_return,
+            Some(Location {
+                file: "f.nix".into(),
+                line: 1,
+                col: 2
+            })
+        );
+    }
 }

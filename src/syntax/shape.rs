@@ -171,7 +171,11 @@ pub fn clone_groups(
     };
     let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
     let mut comparisons = 0usize;
-    for i in 0..blocks.len() {
+    // Where the token-by-token budget ran out: past it, only exact copies
+    // are found, through their fingerprints rather than by visiting every
+    // remaining pair (which made this quadratic in the number of blocks).
+    let mut stopped_at: Option<(usize, usize)> = None;
+    'pairs: for i in 0..blocks.len() {
         for j in i + 1..blocks.len() {
             let (a, b) = (&blocks[i], &blocks[j]);
             if nested(a, b) {
@@ -184,13 +188,34 @@ pub fn clone_groups(
             }
             // The ratio can be at most 2·min / (la + lb).
             let bound = 2.0 * la.min(lb) as f64 / (la + lb) as f64;
-            if bound < params.min_similarity || comparisons >= params.max_comparisons {
+            if bound < params.min_similarity {
                 continue;
+            }
+            if comparisons >= params.max_comparisons {
+                stopped_at = Some((i, j));
+                break 'pairs;
             }
             comparisons += 1;
             let s = similarity(&hashes[a.lo..a.hi], &hashes[b.lo..b.hi]);
             if s >= params.min_similarity {
                 pairs.push((i, j, s));
+            }
+        }
+    }
+    if let Some(stop) = stopped_at {
+        // The exact copies among the pairs not visited: (i, j) >= stop.
+        let mut by_print: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, b) in blocks.iter().enumerate() {
+            by_print.entry(b.print).or_default().push(i);
+        }
+        for members in by_print.values().filter(|m| m.len() > 1) {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    let (a, b) = (&blocks[i], &blocks[j]);
+                    if (i, j) >= stop && !nested(a, b) && hashes[a.lo..a.hi] == hashes[b.lo..b.hi] {
+                        pairs.push((i, j, 1.0));
+                    }
+                }
             }
         }
     }
