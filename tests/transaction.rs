@@ -341,7 +341,7 @@ fn a_crash_during_the_rollback_is_rolled_back_by_the_next_run() {
             what.starts_with("rename /")
                 .then(|| n.parse::<usize>().ok())?
         })
-        .last()
+        .next_back()
         .expect("renames traced");
     let write_crash = (last_rename + 1).to_string();
     for m in 1.. {
