@@ -5,9 +5,10 @@
 //! `CARGO_BIN_EXE_flake-refactor`). Two tables:
 //!
 //! 1. **review by hosts**: `flake-refactor review --format json` on a
-//!    generated `flake.nix` with N NixOS hosts, each an inline
+//!    generated `flake.nix` with N NixOS hosts: each an inline
 //!    `nixpkgs.lib.nixosSystem { ... }` with a shared module file and an
-//!    inline module (default N = 1000, 4000, 16000;
+//!    inline module; then half built by a `mkHost` helper and half inline
+//!    with a Home Manager block (default N = 1000, 4000, 16000;
 //!    `FLAKE_REFACTOR_BENCH_HOSTS=1000,10000,100000` for more).
 //! 2. **apply by nesting**: `flake-refactor apply split-outputs` (dry run)
 //!    on a flake whose `packages` is one shape of depth or length N (default
@@ -26,6 +27,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 3;
+
+/// Writes a flake with N hosts into a directory.
+type Generator = fn(&Path, usize);
 
 fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
     std::env::var(var)
@@ -77,6 +81,36 @@ fn hosts_flake(dir: &Path, n: usize) {
     std::fs::write(dir.join("flake.nix"), text).expect("write");
 }
 
+/// Hosts half built by a `mkHost` helper, half inline with a Home Manager
+/// block (the shape that made review quadratic through its per-block
+/// questions).
+fn hm_hosts_flake(dir: &Path, n: usize) {
+    std::fs::write(
+        dir.join("common.nix"),
+        "{ pkgs, ... }: { services.openssh.enable = true; }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("home.nix"),
+        "{ pkgs, ... }: { programs.git.enable = true; }\n",
+    )
+    .expect("write");
+    let mut text = String::from(
+        "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  inputs.home-manager.url = \"github:nix-community/home-manager\";\n  outputs = { self, nixpkgs, home-manager, ... }@inputs:\n    let\n      mkHost = { name }: nixpkgs.lib.nixosSystem {\n        system = \"x86_64-linux\";\n        modules = [ ./common.nix { networking.hostName = name; } ];\n      };\n    in {\n    nixosConfigurations = {\n",
+    );
+    for i in 0..n {
+        if i % 2 == 0 {
+            text.push_str(&format!("      h{i} = mkHost {{ name = \"h{i}\"; }};\n"));
+        } else {
+            text.push_str(&format!(
+                "      h{i} = nixpkgs.lib.nixosSystem {{\n        system = \"x86_64-linux\";\n        specialArgs = {{ inherit inputs; }};\n        modules = [\n          ./common.nix\n          home-manager.nixosModules.home-manager\n          {{\n            networking.hostName = \"h{i}\";\n            home-manager.useGlobalPkgs = true;\n            home-manager.users.alice = import ./home.nix;\n          }}\n        ];\n      }};\n"
+            ));
+        }
+    }
+    text.push_str("    };\n  };\n}\n");
+    std::fs::write(dir.join("flake.nix"), text).expect("write");
+}
+
 fn shape(name: &str, n: usize) -> String {
     match name {
         "nested lists" => format!("{}1{}", "[ ".repeat(n), " ]".repeat(n)),
@@ -110,28 +144,38 @@ fn main() {
     println!("median of {RUNS} runs; per unit = time / N, relative to the smallest N");
     println!();
 
-    println!("review by hosts");
-    println!(
-        "{:>8}  {:>10}  {:>10}  {:>8}",
-        "hosts", "flake.nix", "time", "per unit"
-    );
-    let mut base: Option<f64> = None;
-    for n in sizes("FLAKE_REFACTOR_BENCH_HOSTS", &[1000, 4000, 16000]) {
-        let dir = tmp.join(format!("hosts-{n}"));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        hosts_flake(&dir, n);
-        let size = std::fs::metadata(dir.join("flake.nix")).map_or(0, |m| m.len());
-        let (t, code) = time(&["review", "--format", "json", "--fail-on", "never"], &dir);
-        assert_eq!(code, 0, "review failed on {n} hosts");
-        let per = t.as_secs_f64() / n as f64;
-        let rel = per / *base.get_or_insert(per);
+    let families: [(&str, Generator); 2] = [
+        ("review by hosts (inline nixosSystem)", hosts_flake),
+        (
+            "review by hosts (helper, or inline with Home Manager)",
+            hm_hosts_flake,
+        ),
+    ];
+    for (title, generate) in families {
+        println!("{title}");
         println!(
-            "{n:>8}  {:>8.1}MB  {:>9.2}s  {rel:>8.2}",
-            size as f64 / 1e6,
-            t.as_secs_f64()
+            "{:>8}  {:>10}  {:>10}  {:>8}",
+            "hosts", "flake.nix", "time", "per unit"
         );
+        let mut base: Option<f64> = None;
+        for n in sizes("FLAKE_REFACTOR_BENCH_HOSTS", &[1000, 4000, 16000]) {
+            let dir = tmp.join(format!("hosts-{n}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            generate(&dir, n);
+            let size = std::fs::metadata(dir.join("flake.nix")).map_or(0, |m| m.len());
+            let (t, code) = time(&["review", "--format", "json", "--fail-on", "never"], &dir);
+            assert_eq!(code, 0, "review failed on {n} hosts");
+            let per = t.as_secs_f64() / n as f64;
+            let rel = per / *base.get_or_insert(per);
+            println!(
+                "{n:>8}  {:>8.1}MB  {:>9.2}s  {rel:>8.2}",
+                size as f64 / 1e6,
+                t.as_secs_f64()
+            );
+        }
+        println!();
     }
-    println!();
 
     println!("apply split-outputs (dry run) by nesting or length");
     println!(

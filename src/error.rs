@@ -35,7 +35,9 @@ pub enum Error {
     /// A file that is not valid Nix (or not readable as source text).
     #[error("{location}: {message}")]
     Syntax { location: Location, message: String },
-    /// A file whose bytes cannot be read as Nix source (not UTF-8, BOM, CRLF).
+    /// A file whose bytes cannot be read as Nix source. Decoding no longer
+    /// produces it (`syntax::decode_source` reports encoding errors as
+    /// `Syntax`, at the offending byte); kept while `modules.rs` matches it.
     #[error("{}:1:1: {message}", path.display())]
     Encoding { path: PathBuf, message: String },
     /// A codemod declined to run; nothing was changed.

@@ -326,6 +326,53 @@ fn a_leftover_journal_is_rolled_back_and_said_so() {
 }
 
 #[test]
+fn a_crash_during_the_rollback_is_rolled_back_by_the_next_run() {
+    let (old, new) = old_and_new();
+    // Crash the write after its renames (the journal is there), then crash
+    // the recovering run at each of its file operations in turn.
+    let trace = {
+        let repo = repo_with(&hybrid());
+        run_env(repo.path(), WRITE, &[("FLAKE_REFACTOR_FAIL_TRACE", "1")]).stderr
+    };
+    let last_rename = trace
+        .lines()
+        .filter_map(|l| {
+            let (n, what) = l.strip_prefix("file operation ")?.split_once(": ")?;
+            what.starts_with("rename /")
+                .then(|| n.parse::<usize>().ok())?
+        })
+        .next_back()
+        .expect("renames traced");
+    let write_crash = (last_rename + 1).to_string();
+    for m in 1.. {
+        let repo = repo_with(&hybrid());
+        let dir = repo.path();
+        let r = run_env(dir, WRITE, &[("FLAKE_REFACTOR_FAIL_AT", &write_crash)]);
+        assert_eq!(r.code, None, "{}", r.describe());
+        let at = m.to_string();
+        let rec = run_env(
+            dir,
+            &["apply", "split-outputs", "--check"],
+            &[("FLAKE_REFACTOR_FAIL_AT", &at)],
+        );
+        let context = format!("recovery crashed at operation {m}");
+        if rec.code.is_some() {
+            // The recovery ran to its end: the old tree, nothing left.
+            assert_eq!(rec.code, Some(1), "{context}: {}", rec.describe());
+            assert_eq!(which(dir, &old, &new, &context), "old");
+            assert_no_leftovers(dir, &context);
+            assert!(m > 3, "the recovery made too few file operations");
+            break;
+        }
+        let again = run(dir, &["review"]);
+        assert!(matches!(again.code, Some(0 | 1)), "{}", again.describe());
+        assert_eq!(which(dir, &old, &new, &context), "old");
+        assert_no_leftovers(dir, &context);
+        assert!(m < 100, "the recovery never completes");
+    }
+}
+
+#[test]
 fn stale_temp_files_of_older_versions_are_removed() {
     let repo = repo_with(&hybrid());
     let dir = repo.path();

@@ -533,6 +533,33 @@ mod tests {
         assert_eq!(read(&root, "inner/x.nix"), "x");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn paths_into_git_or_the_nix_store_are_refused() {
+        let dir = repo(&[("flake.nix", "v1\n")]);
+        let root = dir.path();
+        for bad in [".git/refs/heads/x.nix", "sub/.git/x", ".GIT/x"] {
+            let err =
+                write_changes(root, &[change(bad, None, Some("x"))], opts(false)).expect_err(bad);
+            assert!(err.to_string().contains("inside `.git`"), "{bad}: {err}");
+        }
+        std::os::unix::fs::symlink(".git/refs", root.join("refs")).expect("symlink");
+        let err = write_changes(
+            root,
+            &[change("refs/heads/x.nix", None, Some("x"))],
+            opts(false),
+        )
+        .expect_err("through a link");
+        assert!(err.to_string().contains("git directory"), "{err}");
+        assert!(!root.join(".git/refs/heads/x.nix").exists());
+        if Path::new("/nix/store").is_dir() {
+            std::os::unix::fs::symlink("/nix/store", root.join("store")).expect("symlink");
+            let err =
+                check_paths(root, &[change("store/x.nix", None, Some("x"))]).expect_err("store");
+            assert!(err.to_string().contains("Nix store"), "{err}");
+        }
+    }
+
     #[test]
     fn dirty_files_are_refused_unless_allowed() {
         let dir = repo(&[("flake.nix", "v1\n"), ("other.nix", "o\n")]);
