@@ -325,9 +325,10 @@ pub fn short_rev(rev: &str) -> &str {
     rev.get(..7).unwrap_or(rev)
 }
 
-/// A release number `YY.MM` in `text` (also written `YYMM` or `YY_MM` when
-/// `compact` is set), e.g. `23.05` in `nixos-23.05` or `2305` in
-/// `nixpkgs-2305`.
+/// A release number `YY.MM` in `text` (also written `YYMM`, `YY_MM` or
+/// `YY-MM` for May and November releases when `compact` is set), e.g.
+/// `23.05` in `nixos-23.05`, `2305` in `nixpkgs-2305`, `23-11` in
+/// `nixpkgs-23-11`.
 fn release_in(text: &str, compact: bool) -> Option<String> {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
@@ -343,10 +344,11 @@ fn release_in(text: &str, compact: bool) -> Option<String> {
         }
         if compact
             && digit(i + 1)
-            && b.get(i + 2) == Some(&b'_')
+            && matches!(b.get(i + 2), Some(b'_' | b'-'))
             && digit(i + 3)
             && digit(i + 4)
             && ends(i + 5)
+            && matches!(&text[i + 3..i + 5], "05" | "11")
         {
             return Some(format!("{}.{}", &text[i..i + 2], &text[i + 3..i + 5]));
         }
@@ -381,18 +383,19 @@ fn channel_of_ref(r: &str) -> Channel {
     }
 }
 
-/// Why an input name says its nixpkgs is pinned on purpose: a release
-/// number (`nixpkgs-2305`, `nixpkgs-23_05`) or a regression test
-/// (`nixpkgs-regression`).
-pub fn pinned_name(name: &str) -> Option<String> {
+/// Why an input name says its nixpkgs is pinned on purpose: a regression
+/// test (`nixpkgs-regression`), or a release number (`nixpkgs-2305`,
+/// `nixpkgs-23_05`) other than `own`, the release the flake's nixpkgs
+/// follows.
+pub fn pinned_name(name: &str, own: Option<&str>) -> Option<String> {
     if name.to_ascii_lowercase().contains("regression") {
         return Some(format!(
             "its input name `{name}` marks a nixpkgs kept for regression tests"
         ));
     }
-    release_in(name, true).map(|v| {
-        format!("its input name `{name}` names release {v} (a version or test pin)")
-    })
+    let v = release_in(name, true)?;
+    (Some(v.as_str()) != own)
+        .then(|| format!("its input name `{name}` names release {v} (a version or test pin)"))
 }
 
 /// One nixpkgs revision as the summary shows it: `nixpkgs_2 (be1fbe1,
@@ -513,12 +516,16 @@ impl Lock {
     /// is a fixed commit, or a release branch other than the flake's own
     /// line. `None` when it follows a branch the input could share.
     pub fn pin_reason(&self, extra: &ExtraNixpkgs, own: Option<&str>) -> Option<String> {
+        let own_channel = own.map(|o| self.channel(o));
+        let own_release = match &own_channel {
+            Some(Channel::Release(v)) => Some(v.as_str()),
+            _ => None,
+        };
         if let Some(name) = extra.path.last() {
-            if let Some(why) = pinned_name(name) {
+            if let Some(why) = pinned_name(name, own_release) {
                 return Some(why);
             }
         }
-        let own_channel = own.map(|o| self.channel(o));
         match self.channel(&extra.node) {
             Channel::Commit(rev) => Some(format!(
                 "it is locked to the fixed commit {} written in the input's own flake.nix",

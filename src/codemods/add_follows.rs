@@ -233,7 +233,7 @@ fn select(cx: &Context, lock: &Lock, notes: &mut Vec<Note>) -> Result<Vec<Follow
                         notes.push(cx.note(
                             at(&e.path[0]),
                             format!(
-                                "{path} (lock node {}) follows {}, the flake's nixpkgs {}: it is left alone (check that {} works with the flake's nixpkgs, then `--input {}`)",
+                                "{path} (lock node {}) follows {}, while the flake's nixpkgs follows {}: it is left alone (check that {} works with the flake's nixpkgs, then `--input {}`)",
                                 e.node,
                                 lock.channel(&e.node),
                                 lock.channel(&own_node),

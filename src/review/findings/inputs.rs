@@ -116,7 +116,7 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
         } else {
             if let Some(o) = own_node {
                 message.push_str(&format!(
-                    " (it follows {}, the flake's nixpkgs {}: check that the input works with the flake's nixpkgs, then `flake-refactor apply add-follows --input {input}`)",
+                    " (it follows {}, while the flake's nixpkgs follows {}: check that the input works with the flake's nixpkgs, then `flake-refactor apply add-follows --input {input}`)",
                     lock.channel(&shared[0].1.node),
                     lock.channel(o)
                 ));
