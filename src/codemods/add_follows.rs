@@ -252,6 +252,9 @@ fn select(cx: &Context, lock: &Lock, notes: &mut Vec<Note>) -> Result<Vec<Follow
                         ),
                     ));
                 }
+                if !deep_ok(cx, &e.path, &e.node, notes) {
+                    continue;
+                }
                 out.push(Follow {
                     path: e.path,
                     node: e.node,
@@ -273,6 +276,9 @@ fn select(cx: &Context, lock: &Lock, notes: &mut Vec<Note>) -> Result<Vec<Follow
             let Some(target_node) = nodes.get(&d.target) else {
                 continue;
             };
+            if !deep_ok(cx, &d.path, &d.node, notes) {
+                continue;
+            }
             out.push(Follow {
                 path: d.path,
                 node: d.node,
@@ -301,6 +307,45 @@ fn select(cx: &Context, lock: &Lock, notes: &mut Vec<Note>) -> Result<Vec<Follow
         notes.push(cx.note(at(x), format!("--input {x}: nothing to do, {why}")));
     }
     Ok(out)
+}
+
+/// Whether to write the follows of an input more than two levels deep
+/// (`tools/devshell/nixpkgs`): only when `--input` names it, because Nix
+/// before the fix of deep overrides (NixOS/nix#13400, June 2025) takes
+/// `inputs.tools.inputs.devshell.inputs.nixpkgs.follows` as an override of
+/// `devshell` itself and looks `flake:devshell` up in the flake registry.
+/// A note says so either way.
+fn deep_ok(cx: &Context, path: &[String], node: &str, notes: &mut Vec<Note>) -> bool {
+    if path.len() <= 2 {
+        return true;
+    }
+    let at = cx
+        .flake
+        .inputs
+        .iter()
+        .find(|i| i.name == path[0])
+        .map_or(0.into(), |i| i.range.start());
+    let line = attr_path(path).join(".");
+    let why = format!(
+        "{} (lock node {node}) is {} inputs deep: Nix before the fix of deep overrides (NixOS/nix#13400, June 2025) reads `{line}` as an override of `{}` and looks `flake:{}` up in the flake registry",
+        path.join("/"),
+        path.len() - 1,
+        path[1],
+        path[1]
+    );
+    if cx.options.inputs.is_empty() {
+        notes.push(cx.note(
+            at,
+            format!("{why}; it is left alone (`--input {}` writes it anyway)", path[0]),
+        ));
+        false
+    } else {
+        notes.push(cx.note(
+            at,
+            format!("{why}; it is written because --input names {}: use a Nix that has the fix", path[0]),
+        ));
+        true
+    }
 }
 
 /// `inputs.a.inputs.b.follows` for the input path `[a, b]`.

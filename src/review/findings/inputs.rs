@@ -107,18 +107,29 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
         if !fixes.is_empty() {
             message.push_str(&format!("; add `{}`", fixes.join(" ")));
         }
-        // `add-follows` handles by default only the nodes on the flake's own line.
-        let same_line = shared
+        // `add-follows` handles by default only the nodes on the flake's own
+        // line, at most two inputs deep.
+        let same_line = |e: &crate::lock::ExtraNixpkgs| {
+            own_node.is_some_and(|o| lock.same_channel(&e.node, o))
+        };
+        let by_default = shared
             .iter()
-            .any(|(_, e)| own_node.is_some_and(|o| lock.same_channel(&e.node, o)));
-        let mut finding = if same_line {
+            .any(|(_, e)| e.path.len() <= 2 && same_line(e));
+        let mut finding = if by_default {
             Finding::new(Rule::InputWithoutFollows, message, spans)
         } else {
-            if let Some(o) = own_node {
+            let first = &shared[0].1;
+            if let (false, Some(o)) = (same_line(first), own_node) {
                 message.push_str(&format!(
                     " (it follows {}, while the flake's nixpkgs follows {}: check that the input works with the flake's nixpkgs, then `flake-refactor apply add-follows --input {input}`)",
-                    lock.channel(&shared[0].1.node),
+                    lock.channel(&first.node),
                     lock.channel(o)
+                ));
+            } else if first.path.len() > 2 {
+                message.push_str(&format!(
+                    " (a follows {} inputs deep needs a Nix with the fix of deep overrides, NixOS/nix#13400 of June 2025: older Nix looks `flake:{}` up in the flake registry; with such a Nix, `flake-refactor apply add-follows --input {input}`)",
+                    first.path.len() - 1,
+                    first.path[1]
                 ));
             }
             Finding::new(Rule::InputWithoutFollows, message, spans).without_codemod()
