@@ -338,7 +338,11 @@ fn release_in(text: &str, compact: bool) -> Option<String> {
             continue;
         }
         let ends = |j: usize| !digit(j);
-        if digit(i + 1) && b.get(i + 2) == Some(&b'.') && digit(i + 3) && digit(i + 4) && ends(i + 5)
+        if digit(i + 1)
+            && b.get(i + 2) == Some(&b'.')
+            && digit(i + 3)
+            && digit(i + 4)
+            && ends(i + 5)
         {
             return Some(text[i..i + 5].to_string());
         }
@@ -418,7 +422,9 @@ impl std::fmt::Display for Revision {
         parts.push(
             self.rev
                 .as_deref()
-                .map_or("no locked revision".to_string(), |r| short_rev(r).to_string()),
+                .map_or("no locked revision".to_string(), |r| {
+                    short_rev(r).to_string()
+                }),
         );
         if let Some(d) = &self.date {
             parts.push(d.clone());
@@ -611,9 +617,7 @@ impl Lock {
                 let mut p = path.clone();
                 p.push(name.clone());
                 if !path.is_empty() && !own.contains(target) && !self.is_nixpkgs(target) {
-                    let dup = self
-                        .identity(target)
-                        .and_then(|id| by_identity.get(&id));
+                    let dup = self.identity(target).and_then(|id| by_identity.get(&id));
                     if let Some(root_input) = dup {
                         if !out.iter().any(|d| &d.node == target) {
                             out.push(Duplicate {
@@ -644,7 +648,10 @@ impl Lock {
 /// first, `_2`, `_3`... on a clash). The layout is Nix's: sorted keys,
 /// two-space indent, a final newline. Nothing is fetched: a follows only
 /// points at nodes already locked.
-pub fn rewrite_follows(text: &str, changes: &[(Vec<String>, Vec<String>)]) -> Result<String, String> {
+pub fn rewrite_follows(
+    text: &str,
+    changes: &[(Vec<String>, Vec<String>)],
+) -> Result<String, String> {
     use serde_json::{Map, Value};
     let mut doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let root = doc
@@ -744,8 +751,8 @@ pub fn rewrite_follows(text: &str, changes: &[(Vec<String>, Vec<String>)]) -> Re
     top.insert("nodes".into(), Value::Object(out_nodes));
     top.insert("root".into(), Value::String(root_key));
     top.insert("version".into(), Value::from(7));
-    let mut text = serde_json::to_string_pretty(&sorted(Value::Object(top)))
-        .map_err(|e| e.to_string())?;
+    let mut text =
+        serde_json::to_string_pretty(&sorted(Value::Object(top))).map_err(|e| e.to_string())?;
     text.push('\n');
     Ok(text)
 }

@@ -61,17 +61,33 @@ fn sources() -> Vec<(&'static str, &'static str, Value)> {
         v
     };
     vec![
-        ("nixpkgs", "nixpkgs", gh("NixOS", "nixpkgs", Some("nixos-unstable"))),
-        ("flake-utils", "flake-utils", gh("numtide", "flake-utils", None)),
+        (
+            "nixpkgs",
+            "nixpkgs",
+            gh("NixOS", "nixpkgs", Some("nixos-unstable")),
+        ),
+        (
+            "flake-utils",
+            "flake-utils",
+            gh("numtide", "flake-utils", None),
+        ),
         ("agenix", "own-nixpkgs", gh("ryantm", "agenix", None)),
         (
             "agenix/nixpkgs",
             "nixpkgs",
             gh("NixOS", "nixpkgs", Some("nixpkgs-unstable")),
         ),
-        ("agenix/utils", "flake-utils", gh("numtide", "flake-utils", None)),
+        (
+            "agenix/utils",
+            "flake-utils",
+            gh("numtide", "flake-utils", None),
+        ),
         ("tools", "tools", gh("example", "tools", None)),
-        ("tools/devshell", "devshell", gh("numtide", "devshell", None)),
+        (
+            "tools/devshell",
+            "devshell",
+            gh("numtide", "devshell", None),
+        ),
         (
             "tools/devshell/nixpkgs",
             "nixpkgs",
@@ -164,7 +180,10 @@ fn check_against_nix(options: Options, expected_follows: &[&str], actions: usize
     // three inputs deep (see the README); review still names it, and
     // nothing else.
     assert!(!flake.contains("devshell"), "{flake}");
-    assert!(outcome.notes.iter().any(|(_, n)| n.message.contains("tools/devshell/nixpkgs")));
+    assert!(outcome
+        .notes
+        .iter()
+        .any(|(_, n)| n.message.contains("tools/devshell/nixpkgs")));
     let r = review::review(
         &Workspace::new(dir),
         Path::new("flake.nix"),
@@ -178,7 +197,10 @@ fn check_against_nix(options: Options, expected_follows: &[&str], actions: usize
         .map(|f| f.message.as_str())
         .collect();
     assert_eq!(fr007.len(), 1, "{fr007:?}");
-    assert!(fr007[0].starts_with("input tools brings its own nixpkgs"), "{fr007:?}");
+    assert!(
+        fr007[0].starts_with("input tools brings its own nixpkgs"),
+        "{fr007:?}"
+    );
 }
 
 #[test]

@@ -69,9 +69,8 @@ impl Codemod for AddFollows {
             return Ok(fix);
         }
 
-        let top = top_set(flake).ok_or_else(|| {
-            cx.refuse(NAME, 0.into(), "flake.nix is not an attribute set")
-        })?;
+        let top = top_set(flake)
+            .ok_or_else(|| cx.refuse(NAME, 0.into(), "flake.nix is not an attribute set"))?;
         let mut declared = Vec::new();
         leaves(&top, &[], &mut declared);
         let text = flake.file.text.as_str();
@@ -143,13 +142,12 @@ impl Codemod for AddFollows {
             }
         }
 
-        let new_lock = lock::rewrite_follows(&lock_text, &lock_changes).map_err(|e| {
-            Error::Refused {
+        let new_lock =
+            lock::rewrite_follows(&lock_text, &lock_changes).map_err(|e| Error::Refused {
                 codemod: NAME.into(),
                 location: Some(Location::start_of(lock_path.clone())),
                 message: format!("cannot rewrite {}: {e}", lock_path.display()),
-            }
-        })?;
+            })?;
         if new_lock != lock_text {
             let all = TextRange::up_to(TextSize::of(lock_text.as_str()));
             fix.edit(NAME, lock_path, Edit::replace(all, new_lock))?;
@@ -183,7 +181,11 @@ fn select(cx: &Context, lock: &Lock, notes: &mut Vec<Note>) -> Result<Vec<Follow
     let root_inputs = lock.root_inputs();
     for x in explicit {
         let Some(input) = flake.inputs.iter().find(|i| &i.name == x) else {
-            return Err(cx.refuse(NAME, 0.into(), format!("--input {x}: flake.nix has no input `{x}`")));
+            return Err(cx.refuse(
+                NAME,
+                0.into(),
+                format!("--input {x}: flake.nix has no input `{x}`"),
+            ));
         };
         if !root_inputs.iter().any(|(n, _)| n == x) {
             return Err(cx.refuse(
@@ -300,7 +302,9 @@ fn select(cx: &Context, lock: &Lock, notes: &mut Vec<Note>) -> Result<Vec<Follow
         }
         let why = match lock.nixpkgs_use(x) {
             Some(NixpkgsUse::Follows(p)) => format!("its nixpkgs already follows {}", p.join("/")),
-            Some(NixpkgsUse::Shared(n)) => format!("it already uses the flake's nixpkgs (lock node {n})"),
+            Some(NixpkgsUse::Shared(n)) => {
+                format!("it already uses the flake's nixpkgs (lock node {n})")
+            }
             Some(NixpkgsUse::IsNixpkgs) => "it is a nixpkgs itself".to_string(),
             _ => "it has no nixpkgs of its own".to_string(),
         };
@@ -327,22 +331,28 @@ fn deep_ok(cx: &Context, path: &[String], node: &str, notes: &mut Vec<Note>) -> 
         .map_or(0.into(), |i| i.range.start());
     let line = attr_path(path).join(".");
     let why = format!(
-        "{} (lock node {node}) is {} inputs deep: Nix before the fix of deep overrides (NixOS/nix#13400, June 2025) reads `{line}` as an override of `{}` and looks `flake:{}` up in the flake registry",
+        "{} (lock node {node}) is {} levels deep: Nix before the fix of deep overrides (NixOS/nix#13400, June 2025) reads `{line}` as an override of `{}` and looks `flake:{}` up in the flake registry",
         path.join("/"),
-        path.len() - 1,
+        path.len(),
         path[1],
         path[1]
     );
     if cx.options.inputs.is_empty() {
         notes.push(cx.note(
             at,
-            format!("{why}; it is left alone (`--input {}` writes it anyway)", path[0]),
+            format!(
+                "{why}; it is left alone (`--input {}` writes it anyway)",
+                path[0]
+            ),
         ));
         false
     } else {
         notes.push(cx.note(
             at,
-            format!("{why}; it is written because --input names {}: use a Nix that has the fix", path[0]),
+            format!(
+                "{why}; it is written because --input names {}: use a Nix that has the fix",
+                path[0]
+            ),
         ));
         true
     }
@@ -451,7 +461,11 @@ fn convert_to_set(
     }
     let indent = syntax::line_indent(text, start);
     let mut entries = vec![make::binding("url", &value.text().to_string())];
-    entries.extend(bindings.iter().map(|(rel, target)| make::follows(rel, target)));
+    entries.extend(
+        bindings
+            .iter()
+            .map(|(rel, target)| make::follows(rel, target)),
+    );
     Some(Edit::replace(
         entry.text_range(),
         make::set_binding(&name, &entries, indent, unit),
@@ -463,8 +477,7 @@ fn convert_to_set(
 /// as a dotted path next to the last entry sharing the most of `path`
 /// (`x.url = ...;`), else after the set's last entry.
 fn insertion(text: &str, set: &SyntaxNode, path: &[String], target: &str) -> Result<Edit, String> {
-    let entries: Vec<(SyntaxNode, Vec<String>, SyntaxNode)> =
-        syntax::static_entries(set).collect();
+    let entries: Vec<(SyntaxNode, Vec<String>, SyntaxNode)> = syntax::static_entries(set).collect();
     for (_, ep, value) in &entries {
         if ep.len() < path.len() && path.starts_with(ep) {
             let value = unparen(value.clone());
@@ -506,6 +519,9 @@ fn insertion(text: &str, set: &SyntaxNode, path: &[String], target: &str) -> Res
             format!("\n{indent}{binding}"),
         ))
     } else {
-        Ok(Edit::insert(TextSize::from(end as u32), format!(" {binding}")))
+        Ok(Edit::insert(
+            TextSize::from(end as u32),
+            format!(" {binding}"),
+        ))
     }
 }

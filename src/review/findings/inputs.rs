@@ -80,7 +80,13 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
         }
         let pins: Vec<String> = pinned
             .iter()
-            .map(|(why, e)| format!("{} is pinned on purpose: {}", e.node, why.as_deref().unwrap_or_default()))
+            .map(|(why, e)| {
+                format!(
+                    "{} is pinned on purpose: {}",
+                    e.node,
+                    why.as_deref().unwrap_or_default()
+                )
+            })
             .collect();
         if shared.is_empty() {
             let nodes: Vec<String> = pinned.iter().map(|(_, e)| e.node.clone()).collect();
@@ -109,9 +115,8 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
         }
         // `add-follows` handles by default only the nodes on the flake's own
         // line, at most two inputs deep.
-        let same_line = |e: &crate::lock::ExtraNixpkgs| {
-            own_node.is_some_and(|o| lock.same_channel(&e.node, o))
-        };
+        let same_line =
+            |e: &crate::lock::ExtraNixpkgs| own_node.is_some_and(|o| lock.same_channel(&e.node, o));
         let by_default = shared
             .iter()
             .any(|(_, e)| e.path.len() <= 2 && same_line(e));
@@ -127,8 +132,8 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
                 ));
             } else if first.path.len() > 2 {
                 message.push_str(&format!(
-                    " (a follows {} inputs deep needs a Nix with the fix of deep overrides, NixOS/nix#13400 of June 2025: older Nix looks `flake:{}` up in the flake registry; with such a Nix, `flake-refactor apply add-follows --input {input}`)",
-                    first.path.len() - 1,
+                    " (a follows {} levels deep needs a Nix with the fix of deep overrides, NixOS/nix#13400 of June 2025: older Nix looks `flake:{}` up in the flake registry; with such a Nix, `flake-refactor apply add-follows --input {input}`)",
+                    first.path.len(),
                     first.path[1]
                 ));
             }
