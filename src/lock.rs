@@ -888,4 +888,224 @@ mod tests {
         assert!(Lock::parse("{").is_err());
         assert!(Lock::parse(r#"{ "version": 7, "root": "r", "nodes": {} }"#).is_err());
     }
+
+    #[test]
+    fn channels_and_release_numbers() {
+        assert_eq!(
+            channel_of_ref("nixos-24.11"),
+            Channel::Release("24.11".into())
+        );
+        assert_eq!(
+            channel_of_ref("nixpkgs-23.05-darwin"),
+            Channel::Release("23.05".into())
+        );
+        assert_eq!(
+            channel_of_ref("release-24.05"),
+            Channel::Release("24.05".into())
+        );
+        assert_eq!(channel_of_ref("refs/heads/master"), Channel::Unstable);
+        assert_eq!(channel_of_ref("nixos-unstable-small"), Channel::Unstable);
+        assert_eq!(channel_of_ref("nixpkgs-unstable"), Channel::Unstable);
+        assert_eq!(channel_of_ref("staging"), Channel::Other("staging".into()));
+        let rev = "215d4d0fd80ca5163643b03a33fde804a29cc1e2";
+        assert_eq!(channel_of_ref(rev), Channel::Commit(rev.into()));
+        assert_eq!(release_in("nixpkgs-2305", true).as_deref(), Some("23.05"));
+        assert_eq!(release_in("nixpkgs-23_11", true).as_deref(), Some("23.11"));
+        assert_eq!(release_in("nixpkgs-23-11", true).as_deref(), Some("23.11"));
+        assert_eq!(release_in("nixpkgs-2305", false), None);
+        // Not a release: a year, other months, longer numbers.
+        assert_eq!(release_in("nixpkgs-2024", true), None);
+        assert_eq!(release_in("tool-123.456", false), None);
+        assert_eq!(release_in("v1-02", true), None);
+        assert!(pinned_name("nixpkgs-regression", None)
+            .unwrap()
+            .contains("regression tests"));
+        assert!(pinned_name("nixpkgs-2305", Some("24.11")).is_some());
+        assert_eq!(pinned_name("nixpkgs-2411", Some("24.11")), None);
+        assert_eq!(pinned_name("nixpkgs-stable", Some("24.11")), None);
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(1_733_000_000), "2024-11-30");
+        assert_eq!(date_of(951_782_400), "2000-02-29");
+    }
+
+    fn node(reference: Option<&str>, rev: Option<&str>) -> String {
+        let mut original =
+            serde_json::json!({ "owner": "NixOS", "repo": "nixpkgs", "type": "github" });
+        if let Some(r) = reference {
+            original["ref"] = r.into();
+        }
+        if let Some(r) = rev {
+            original["rev"] = r.into();
+        }
+        serde_json::json!({
+            "locked": { "lastModified": 1_733_000_000, "owner": "NixOS", "repo": "nixpkgs", "rev": "cd66f40ff4c697276cd37bc502b9ccc158e3716e", "type": "github" },
+            "original": original
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn pins_are_names_commits_and_other_releases() {
+        let text = format!(
+            r#"{{ "version": 7, "root": "root", "nodes": {{
+                "root": {{ "inputs": {{ "nixpkgs": "nixpkgs", "a": "a" }} }},
+                "a": {{ "inputs": {{ "nixpkgs": "n1", "nixpkgs-2305": "n2", "old": "n3", "pinned": "n4", "dev": "n5", "other": "n6" }} }},
+                "nixpkgs": {},
+                "n1": {}, "n2": {}, "n3": {}, "n4": {}, "n5": {}, "n6": {}
+            }} }}"#,
+            node(Some("nixos-24.11"), None),
+            node(Some("nixos-24.11"), None),
+            node(Some("nixpkgs-23.05-darwin"), None),
+            node(Some("nixos-23.11"), None),
+            node(None, Some("215d4d0fd80ca5163643b03a33fde804a29cc1e2")),
+            node(Some("nixos-unstable"), None),
+            node(Some("release-24.11"), None),
+        );
+        let lock = Lock::parse(&text).unwrap();
+        assert_eq!(
+            lock.own_nixpkgs(),
+            Some(("nixpkgs".to_string(), "nixpkgs".to_string()))
+        );
+        let why = |name: &str| {
+            let e = lock
+                .extra_nixpkgs()
+                .into_iter()
+                .find(|e| e.path.last().map(String::as_str) == Some(name))
+                .unwrap();
+            lock.pin_reason(&e, Some("nixpkgs"))
+        };
+        assert_eq!(why("nixpkgs"), None);
+        assert!(why("nixpkgs-2305").unwrap().contains("names release 23.05"));
+        assert_eq!(
+            why("old").unwrap(),
+            "it follows release 23.11, while the flake's nixpkgs follows release 24.11"
+        );
+        assert!(why("pinned").unwrap().contains("fixed commit 215d4d0"));
+        // Another line, but not a pin: a warning, left to --input.
+        assert_eq!(why("dev"), None);
+        assert!(!lock.same_channel("n5", "nixpkgs"));
+        assert_eq!(why("other"), None);
+        assert!(lock.same_channel("n6", "nixpkgs"));
+        assert_eq!(
+            lock.revision("n2").to_string(),
+            "n2 (cd66f40, 2024-11-30, nixpkgs-23.05-darwin)"
+        );
+        assert_eq!(
+            lock.revision("n4").to_string(),
+            "n4 (cd66f40, 2024-11-30, 215d4d0)"
+        );
+    }
+
+    const SHARED: &str = r#"{
+  "nodes": {
+    "deploy-rs": {
+      "inputs": {
+        "nixpkgs": "nixpkgs",
+        "utils": "utils"
+      },
+      "locked": { "owner": "serokell", "repo": "deploy-rs", "rev": "aa07", "type": "github" },
+      "original": { "owner": "serokell", "repo": "deploy-rs", "type": "github" }
+    },
+    "flake-utils": {
+      "inputs": { "systems": "systems" },
+      "locked": { "owner": "numtide", "repo": "flake-utils", "rev": "11a7", "type": "github" },
+      "original": { "owner": "numtide", "repo": "flake-utils", "type": "github" }
+    },
+    "nixpkgs": {
+      "locked": { "owner": "NixOS", "repo": "nixpkgs", "rev": "be1f", "type": "github" },
+      "original": { "owner": "NixOS", "ref": "nixpkgs-unstable", "repo": "nixpkgs", "type": "github" }
+    },
+    "nixpkgs_2": {
+      "locked": { "owner": "NixOS", "repo": "nixpkgs", "rev": "3f0a", "type": "github" },
+      "original": { "owner": "NixOS", "ref": "nixos-unstable", "repo": "nixpkgs", "type": "github" }
+    },
+    "root": {
+      "inputs": { "deploy-rs": "deploy-rs", "flake-utils": "flake-utils", "nixpkgs": "nixpkgs_2" }
+    },
+    "systems": {
+      "locked": { "owner": "nix-systems", "repo": "default", "rev": "da67", "type": "github" },
+      "original": { "owner": "nix-systems", "repo": "default", "type": "github" }
+    },
+    "systems_2": {
+      "locked": { "owner": "nix-systems", "repo": "default", "rev": "da67", "type": "github" },
+      "original": { "owner": "nix-systems", "repo": "default", "type": "github" }
+    },
+    "utils": {
+      "inputs": { "systems": "systems_2" },
+      "locked": { "owner": "NumTide", "repo": "flake-utils", "rev": "11a8", "type": "github" },
+      "original": { "owner": "NumTide", "repo": "flake-utils", "type": "github" }
+    }
+  },
+  "root": "root",
+  "version": 7
+}"#;
+
+    #[test]
+    fn duplicates_are_found_below_the_root_and_not_below_each_other() {
+        let lock = Lock::parse(SHARED).unwrap();
+        assert_eq!(
+            lock.duplicates(),
+            [Duplicate {
+                path: vec!["deploy-rs".into(), "utils".into()],
+                node: "utils".into(),
+                target: "flake-utils".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn rewritten_locks_drop_unreachable_nodes_and_rename_as_nix_does() {
+        let new = rewrite_follows(
+            SHARED,
+            &[
+                (
+                    vec!["deploy-rs".into(), "nixpkgs".into()],
+                    vec!["nixpkgs".into()],
+                ),
+                (
+                    vec!["deploy-rs".into(), "utils".into()],
+                    vec!["flake-utils".into()],
+                ),
+            ],
+        )
+        .unwrap();
+        let lock = Lock::parse(&new).unwrap();
+        let names: Vec<&str> = lock.nodes.keys().map(String::as_str).collect();
+        // utils and systems_2 are gone; the flake's nixpkgs is `nixpkgs` again.
+        assert_eq!(
+            names,
+            ["deploy-rs", "flake-utils", "nixpkgs", "root", "systems"]
+        );
+        assert_eq!(
+            lock.nodes["deploy-rs"].inputs["utils"],
+            InputRef::Follows(vec!["flake-utils".into()])
+        );
+        assert_eq!(
+            lock.nodes["root"].inputs["nixpkgs"],
+            InputRef::Node("nixpkgs".into())
+        );
+        assert_eq!(
+            lock.nodes["nixpkgs"]
+                .locked
+                .as_ref()
+                .unwrap()
+                .rev
+                .as_deref(),
+            Some("3f0a")
+        );
+        // Nix's layout: sorted keys, two spaces, arrays one item a line, a final newline.
+        assert!(new.starts_with("{\n  \"nodes\": {\n    \"deploy-rs\": {\n      \"inputs\": {\n        \"nixpkgs\": [\n          \"nixpkgs\"\n        ],\n"));
+        assert!(new.ends_with("\n  },\n  \"root\": \"root\",\n  \"version\": 7\n}\n"));
+        // Rewriting again with the same follows changes nothing.
+        let again = rewrite_follows(
+            &new,
+            &[(
+                vec!["deploy-rs".into(), "utils".into()],
+                vec!["flake-utils".into()],
+            )],
+        )
+        .unwrap();
+        assert_eq!(again, new);
+        assert!(rewrite_follows(SHARED, &[(vec!["nope".into(), "x".into()], vec![])]).is_err());
+    }
 }
