@@ -82,6 +82,22 @@ impl Codemod for AddFollows {
         let mut lock_changes = Vec::new();
         for f in &follows {
             let attr = attr_path(&f.path);
+            // `inputs.x.inputs.nixpkgs.url = ...`: an override flake.nix chose.
+            let input_attr = &attr[..attr.len() - 1];
+            let overridden = declared.iter().find(|(p, _)| {
+                p.len() > input_attr.len() && p.starts_with(input_attr) && *p != attr
+            });
+            if let Some((p, value)) = overridden {
+                fix.notes.push(cx.note(
+                    value.text_range().start(),
+                    format!(
+                        "flake.nix sets `{}` for {}: it is overridden on purpose and left alone",
+                        p[1..].join("."),
+                        f.path.join("/")
+                    ),
+                ));
+                continue;
+            }
             match declared.iter().find(|(p, _)| *p == attr) {
                 Some((_, value)) if string_literal(value).as_deref() == Some(&f.target) => {
                     // flake.nix says it already; only flake.lock is behind.
@@ -478,19 +494,31 @@ fn convert_to_set(
 /// (`x.url = ...;`), else after the set's last entry.
 fn insertion(text: &str, set: &SyntaxNode, path: &[String], target: &str) -> Result<Edit, String> {
     let entries: Vec<(SyntaxNode, Vec<String>, SyntaxNode)> = syntax::static_entries(set).collect();
+    let common = |ep: &[String]| ep.iter().zip(path).take_while(|(a, b)| a == b).count();
+    let longest = entries
+        .iter()
+        .map(|(_, ep, _)| common(ep))
+        .max()
+        .unwrap_or(0);
     for (_, ep, value) in &entries {
         if ep.len() < path.len() && path.starts_with(ep) {
             let value = unparen(value.clone());
-            if is_set(&value) {
-                return insertion(text, &value, &path[ep.len()..], target);
+            if !is_set(&value) {
+                return Err(format!(
+                    "`{}` is not written as an attribute set",
+                    ep.join(".")
+                ));
             }
-            return Err(format!(
-                "`{}` is not written as an attribute set",
-                ep.join(".")
-            ));
+            // Into `inputs = { ... }` when the input is declared there, or
+            // when nothing else is closer (not past `inputs.x.url` at the top).
+            let rest = &path[ep.len()..];
+            let declared_inside =
+                syntax::static_entries(&value).any(|(_, p, _)| p.first() == rest.first());
+            if declared_inside || longest <= ep.len() {
+                return insertion(text, &value, rest, target);
+            }
         }
     }
-    let common = |ep: &[String]| ep.iter().zip(path).take_while(|(a, b)| a == b).count();
     let anchor = entries
         .iter()
         .filter(|(_, ep, _)| common(ep) > 0)
