@@ -92,7 +92,7 @@ impl Codemod for AddFollows {
                     value.text_range().start(),
                     format!(
                         "flake.nix sets `{}` for {}: it is overridden on purpose and left alone",
-                        p[1..].join("."),
+                        p.join("."),
                         f.path.join("/")
                     ),
                 ));
@@ -107,7 +107,7 @@ impl Codemod for AddFollows {
                         value.text_range().start(),
                         format!(
                             "flake.nix already sets `{}` to `{}`, which flake.lock does not show: run `nix flake lock`; {} is left alone",
-                            attr[1..].join("."),
+                            attr.join("."),
                             value.text(),
                             f.path.join("/")
                         ),
