@@ -492,6 +492,26 @@ fn nixpkgs_pinned_on_purpose_are_info_with_the_reason() {
 }
 
 #[test]
+fn a_nixpkgs_flake_nix_overrides_itself_is_info() {
+    // `agenix.inputs.nixpkgs.url = ...`: chosen in flake.nix, so add-follows
+    // leaves it and review does not recommend it.
+    let r = review_tree(
+        &fixture("codemods/add-follows/cases/overridden-on-purpose/before"),
+        &Options::default(),
+    );
+    assert_eq!(ids(&r), ["FR007"]);
+    let f = &r.findings[0];
+    assert_eq!(f.severity(), Severity::Info);
+    assert_eq!(f.codemod, None);
+    assert!(
+        f.message
+            .contains("(flake.nix sets `inputs.agenix.inputs.nixpkgs.url` itself)"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
 fn add_follows_leaves_no_fr007_for_the_inputs_it_handles() {
     let cases = fixture("codemods/add-follows/cases");
     let mut checked = 0;

@@ -11,7 +11,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 
 use super::{Applicability, Codemod, Context, Fix, Note};
 use crate::error::{Error, Location};
-use crate::flake::{string_literal, Flake};
+use crate::flake::string_literal;
 use crate::lock::{self, Lock, NixpkgsUse};
 use crate::syntax::edit::Edit;
 use crate::syntax::indent::indent_unit;
@@ -69,10 +69,9 @@ impl Codemod for AddFollows {
             return Ok(fix);
         }
 
-        let top = top_set(flake)
+        let top = syntax::top_set(&flake.file.root)
             .ok_or_else(|| cx.refuse(NAME, 0.into(), "flake.nix is not an attribute set"))?;
-        let mut declared = Vec::new();
-        leaves(&top, &[], &mut declared);
+        let declared = syntax::static_leaves(&top);
         let text = flake.file.text.as_str();
         let unit = indent_unit(text);
         let uses_set_form = input_sets(&top).next().is_some();
@@ -385,47 +384,17 @@ fn attr_path(path: &[String]) -> Vec<String> {
     out
 }
 
-/// The attribute set of `flake.nix` (under `let` blocks).
-fn top_set(flake: &Flake) -> Option<SyntaxNode> {
-    let mut node = unparen(flake.file.root.first_child()?);
-    while node.kind() == SyntaxKind::NODE_LET_IN {
-        node = unparen(node.children().last()?);
-    }
-    (node.kind() == SyntaxKind::NODE_ATTR_SET).then_some(node)
-}
-
-fn is_set(node: &SyntaxNode) -> bool {
-    node.kind() == SyntaxKind::NODE_ATTR_SET
-        && !node
-            .children_with_tokens()
-            .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
-}
-
-/// Every static leaf of `set` with its full attribute path.
-fn leaves(set: &SyntaxNode, prefix: &[String], out: &mut Vec<(Vec<String>, SyntaxNode)>) {
-    for (_, path, value) in syntax::static_entries(set) {
-        let mut full = prefix.to_vec();
-        full.extend(path);
-        let value = unparen(value);
-        if is_set(&value) {
-            leaves(&value, &full, out);
-        } else {
-            out.push((full, value));
-        }
-    }
-}
-
 /// The inputs written in the set form (`x = { url = ...; };` in `inputs =
 /// { ... }`, or `inputs.x = { ... };`), by their entries.
 fn input_sets(top: &SyntaxNode) -> impl Iterator<Item = SyntaxNode> + '_ {
     syntax::static_entries(top).flat_map(|(entry, path, value)| {
         let value = unparen(value);
         match path.as_slice() {
-            [i] if i == "inputs" && is_set(&value) => syntax::static_entries(&value)
-                .filter(|(_, p, v)| p.len() == 1 && is_set(&unparen(v.clone())))
+            [i] if i == "inputs" && syntax::is_plain_set(&value) => syntax::static_entries(&value)
+                .filter(|(_, p, v)| p.len() == 1 && syntax::is_plain_set(&unparen(v.clone())))
                 .map(|(e, _, _)| e)
                 .collect::<Vec<_>>(),
-            [i, _] if i == "inputs" && is_set(&value) => vec![entry],
+            [i, _] if i == "inputs" && syntax::is_plain_set(&value) => vec![entry],
             _ => Vec::new(),
         }
     })
@@ -456,7 +425,7 @@ fn convert_to_set(
             [i, x, u] if i == "inputs" && x == input && u == "url" => {
                 found = Some((entry, vec![i.clone(), x.clone()], value));
             }
-            [i] if i == "inputs" && is_set(&unparen(value.clone())) => {
+            [i] if i == "inputs" && syntax::is_plain_set(&unparen(value.clone())) => {
                 for (e, p, v) in syntax::static_entries(&unparen(value)) {
                     if matches!(p.as_slice(), [x, u] if x == input && u == "url") {
                         found = Some((e, vec![input.to_string()], v));
@@ -503,7 +472,7 @@ fn insertion(text: &str, set: &SyntaxNode, path: &[String], target: &str) -> Res
     for (_, ep, value) in &entries {
         if ep.len() < path.len() && path.starts_with(ep) {
             let value = unparen(value.clone());
-            if !is_set(&value) {
+            if !syntax::is_plain_set(&value) {
                 return Err(format!(
                     "`{}` is not written as an attribute set",
                     ep.join(".")

@@ -32,11 +32,19 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
             by_input.entry(first.clone()).or_default().push(extra);
         }
     }
+    let leaves = crate::syntax::top_set(&cx.flake.file.root)
+        .map(|top| crate::syntax::static_leaves(&top))
+        .unwrap_or_default();
     let mut out = Vec::new();
     for (input, extras) in by_input {
         let (pinned, shared): (Vec<_>, Vec<_>) = extras
             .into_iter()
-            .map(|e| (lock.pin_reason(&e, own_node), e))
+            .map(|e| {
+                (
+                    overridden(&leaves, &e.path).or_else(|| lock.pin_reason(&e, own_node)),
+                    e,
+                )
+            })
             .partition(|(why, _)| why.is_some());
         let mut spans = Vec::new();
         if let Some(i) = cx.flake.inputs.iter().find(|i| i.name == input) {
@@ -145,6 +153,22 @@ pub(super) fn without_follows(cx: &Cx) -> Vec<Finding> {
         out.push(finding);
     }
     out
+}
+
+/// Why flake.nix chose the input at `path` itself: it sets something of it
+/// other than `follows` (`inputs.agenix.inputs.nixpkgs.url = ...;`).
+fn overridden(leaves: &[(Vec<String>, rnix::SyntaxNode)], path: &[String]) -> Option<String> {
+    let mut prefix = Vec::new();
+    for name in path {
+        prefix.push("inputs".to_string());
+        prefix.push(name.clone());
+    }
+    leaves
+        .iter()
+        .find(|(p, _)| {
+            p.len() > prefix.len() && p.starts_with(&prefix) && p[prefix.len()] != "follows"
+        })
+        .map(|(p, _)| format!("flake.nix sets `{}` itself", p.join(".")))
 }
 
 pub(super) fn lock_missing(cx: &Cx) -> Option<Finding> {
