@@ -10,6 +10,10 @@
 //! `nix flake lock --offline` later reuses every locked node without
 //! fetching anything.
 //!
+//! The cases of `codemods/add-follows/cases/` are checked the same way:
+//! Nix re-locks each case's `before/` lock for its `after/` flake.nix,
+//! offline, and must write the case's `after/` lock byte for byte.
+//!
 //! These tests need `nix`; without it they are skipped, and with `CI` set
 //! they fail.
 
@@ -227,4 +231,50 @@ fn all_shared_follows_give_the_lock_nix_writes() {
         ],
         2,
     );
+}
+
+/// Cases Nix 2.8 cannot re-lock offline, and why.
+const NIX_CANNOT: &[(&str, &str)] = &[
+    (
+        "pinned-skipped",
+        "haskellNix's own lock has a follows (nixpkgs -> nixpkgs-unstable) that flake.nix does not set, so Nix re-reads its flake.nix, which needs the network",
+    ),
+    (
+        "transitive",
+        "Nix 2.8 reads a follows three levels deep as an override of the middle input and looks it up in the flake registry (NixOS/nix#13400)",
+    ),
+];
+
+#[test]
+fn every_case_lock_is_the_one_nix_writes() {
+    if !common::nix_available() {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("codemods/add-follows/cases");
+    let mut compared = Vec::new();
+    for case in std::fs::read_dir(&root).unwrap() {
+        let case = case.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let after = case.join("after");
+        let Some(lock) = common::read_tree(&after)
+            .into_keys()
+            .find(|p| p.file_name().is_some_and(|n| n == "flake.lock"))
+        else {
+            continue;
+        };
+        if NIX_CANNOT.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        common::copy_tree(&after, tmp.path());
+        std::fs::copy(case.join("before").join(&lock), tmp.path().join(&lock)).unwrap();
+        nix_flake_lock(&tmp.path().join(lock.parent().unwrap()), &[]);
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join(&lock)).unwrap(),
+            std::fs::read_to_string(after.join(&lock)).unwrap(),
+            "{name}: the case's flake.lock is not the one Nix writes"
+        );
+        compared.push(name);
+    }
+    assert!(compared.len() >= 8, "{compared:?}");
 }
