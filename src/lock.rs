@@ -402,8 +402,8 @@ pub fn pinned_name(name: &str, own: Option<&str>) -> Option<String> {
         .then(|| format!("its input name `{name}` names release {v} (a version or test pin)"))
 }
 
-/// One nixpkgs revision as the summary shows it: `nixpkgs_2 (be1fbe1,
-/// 2024-11-07, nixpkgs-unstable)`.
+/// One locked revision as the summary shows it: `be1fbe1 (2024-11-07,
+/// nixpkgs-unstable; lock node nixpkgs_2)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     /// The node's name.
@@ -417,24 +417,15 @@ pub struct Revision {
 }
 
 impl std::fmt::Display for Revision {
+    /// `cd66f40 (2024-11-30, nixos-unstable; lock node nixpkgs_2)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut parts: Vec<String> = Vec::new();
-        parts.push(
-            self.rev
-                .as_deref()
-                .map_or("no locked revision".to_string(), |r| {
-                    short_rev(r).to_string()
-                }),
-        );
+        let rev = self.rev.as_deref().map_or("no locked revision", short_rev);
+        let mut about: Vec<&str> = Vec::new();
         if let Some(d) = &self.date {
-            parts.push(d.clone());
+            about.push(d);
         }
-        parts.push(
-            self.branch
-                .clone()
-                .unwrap_or_else(|| "default branch".to_string()),
-        );
-        write!(f, "{} ({})", self.node, parts.join(", "))
+        about.push(self.branch.as_deref().unwrap_or("default branch"));
+        write!(f, "{rev} ({}; lock node {})", about.join(", "), self.node)
     }
 }
 
@@ -988,11 +979,11 @@ mod tests {
         assert!(lock.same_channel("n6", "nixpkgs"));
         assert_eq!(
             lock.revision("n2").to_string(),
-            "n2 (cd66f40, 2024-11-30, nixpkgs-23.05-darwin)"
+            "cd66f40 (2024-11-30, nixpkgs-23.05-darwin; lock node n2)"
         );
         assert_eq!(
             lock.revision("n4").to_string(),
-            "n4 (cd66f40, 2024-11-30, 215d4d0)"
+            "cd66f40 (2024-11-30, 215d4d0; lock node n4)"
         );
     }
 
