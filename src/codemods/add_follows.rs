@@ -157,6 +157,9 @@ impl Codemod for AddFollows {
             }
         }
 
+        if lock_changes.is_empty() {
+            return Ok(fix);
+        }
         let new_lock =
             lock::rewrite_follows(&lock_text, &lock_changes).map_err(|e| Error::Refused {
                 codemod: NAME.into(),
@@ -520,5 +523,53 @@ fn insertion(text: &str, set: &SyntaxNode, path: &[String], target: &str) -> Res
             TextSize::from(end as u32),
             format!(" {binding}"),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Add `path = "nixpkgs";` to the flake `src` with [`insertion`].
+    fn check(src: &str, path: &[&str], want: &str) {
+        let root = rnix::Root::parse(src).syntax();
+        let top = syntax::top_set(&root).unwrap();
+        let path: Vec<String> = path.iter().map(|p| p.to_string()).collect();
+        let edit = insertion(src, &top, &path, "nixpkgs").unwrap();
+        let mut set = crate::syntax::edit::EditSet::default();
+        set.add(edit).unwrap();
+        assert_eq!(set.apply(src), want);
+    }
+
+    const FOLLOWS: &[&str] = &["inputs", "a", "inputs", "nixpkgs", "follows"];
+
+    #[test]
+    fn next_to_a_top_level_declaration_not_into_an_inputs_set_without_it() {
+        check(
+            "{\n  inputs = { nixpkgs.url = \"n\"; };\n  inputs.a.url = \"a\";\n  outputs = _: { };\n}\n",
+            FOLLOWS,
+            "{\n  inputs = { nixpkgs.url = \"n\"; };\n  inputs.a.url = \"a\";\n  inputs.a.inputs.nixpkgs.follows = \"nixpkgs\";\n  outputs = _: { };\n}\n",
+        );
+    }
+
+    #[test]
+    fn inside_a_top_level_set_and_after_a_trailing_comment() {
+        check(
+            "{\n  inputs.a = {\n    url = \"a\"; # pinned later\n  };\n}\n",
+            FOLLOWS,
+            "{\n  inputs.a = {\n    url = \"a\"; # pinned later\n    inputs.nixpkgs.follows = \"nixpkgs\";\n  };\n}\n",
+        );
+    }
+
+    #[test]
+    fn an_input_that_is_not_a_set_is_refused() {
+        let src = "{ inputs.a = import ./a.nix; }";
+        let root = rnix::Root::parse(src).syntax();
+        let top = syntax::top_set(&root).unwrap();
+        let path: Vec<String> = FOLLOWS.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            insertion(src, &top, &path, "nixpkgs").unwrap_err(),
+            "`inputs.a` is not written as an attribute set"
+        );
     }
 }
