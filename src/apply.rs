@@ -59,6 +59,10 @@ pub struct Request {
     pub to: Vec<String>,
     /// `--allow-breaking`.
     pub allow_breaking: bool,
+    /// `--input X` (add-follows).
+    pub inputs: Vec<String>,
+    /// `--all-shared` (add-follows).
+    pub all_shared: bool,
     /// `--verify`.
     pub verify: bool,
     pub mode: Mode,
@@ -164,6 +168,8 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
             .map(|t| Options::parse_to(t))
             .collect::<Result<_, _>>()?,
         allow_breaking: req.allow_breaking,
+        inputs: req.inputs.clone(),
+        all_shared: req.all_shared,
     };
     let located = engine::locate_from(req.flake.as_deref(), cwd)?;
     applied.located = Some(located.clone());

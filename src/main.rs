@@ -144,6 +144,12 @@ struct ApplyArgs {
     /// Apply even where the codemod found readers that would break.
     #[arg(long)]
     allow_breaking: bool,
+    /// add-follows: these inputs (comma-separated), even when pinned or on another branch.
+    #[arg(long = "input", value_name = "INPUT[,INPUT]", value_delimiter = ',')]
+    inputs: Vec<String>,
+    /// add-follows: also inputs other than nixpkgs that flake.lock shows duplicated (flake-utils, systems...).
+    #[arg(long)]
+    all_shared: bool,
     /// Evaluate the flake before and after with nix (offline) and refuse if an output changed.
     #[arg(long)]
     verify: bool,
@@ -359,6 +365,8 @@ fn apply_cmd(args: ApplyArgs) -> anyhow::Result<u8> {
         only: args.only,
         to: args.to,
         allow_breaking: args.allow_breaking,
+        inputs: args.inputs,
+        all_shared: args.all_shared,
         verify: args.verify,
         mode,
     };

@@ -3,7 +3,8 @@
 //! - `before/`: the input tree;
 //! - `after/`: the expected tree, compared byte for byte (absent: nothing to do);
 //! - `refused`: when present, the run must refuse with a message containing its text;
-//! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`);
+//! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`,
+//!   `--allow-breaking`, `--input X,X`, `--all-shared`);
 //! - `notes`: lines each of which must appear in one of the run's notes.
 //!
 //! Every case is also run a second time on its result (which must change
@@ -54,6 +55,10 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
             options.allow_breaking = true;
             continue;
         }
+        if w == "--all-shared" {
+            options.all_shared = true;
+            continue;
+        }
         let v = words
             .next()
             .unwrap_or_else(|| panic!("{}: `{w}` needs a value", case.name));
@@ -61,6 +66,7 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
             "--flake" => flake = PathBuf::from(v),
             "--only" => options.only.extend(v.split(',').map(str::to_string)),
             "--to" => options.to.push(Options::parse_to(v).unwrap()),
+            "--input" => options.inputs.extend(v.split(',').map(str::to_string)),
             other => panic!("{}: unknown option {other}", case.name),
         }
     }

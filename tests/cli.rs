@@ -1711,3 +1711,49 @@ fn branch_does_not_turn_a_symlinked_flake_into_a_file() {
         "the symlink became a regular file: {entry}"
     );
 }
+
+/// `--input` and `--all-shared` reach add-follows; `--write` in a git
+/// repository writes flake.lock with flake.nix, as the case's `after/`.
+#[test]
+fn add_follows_options_and_the_lock_written_with_the_flake() {
+    let cases = fixture("codemods/add-follows/cases");
+    let repo = repo_with(&cases.join("input-explicit/before"));
+    run(
+        repo.path(),
+        &["apply", "add-follows", "--input", "agenix", "--write"],
+    )
+    .assert_code(0);
+    assert_same_tree(
+        &read_tree(repo.path()),
+        &read_tree(&cases.join("input-explicit/after")),
+    );
+
+    let dir = plain_copy(&cases.join("all-shared/before"));
+    let plain = run(dir.path(), &["apply", "add-follows"]);
+    plain.assert_code(0);
+    assert!(
+        !plain.stdout.contains("utils.follows"),
+        "{}",
+        plain.describe()
+    );
+    let shared = run(dir.path(), &["apply", "add-follows", "--all-shared"]);
+    shared.assert_code(0);
+    assert!(
+        shared
+            .stdout
+            .contains("+    deploy-rs.inputs.utils.follows = \"flake-utils\";"),
+        "{}",
+        shared.describe()
+    );
+    assert!(shared
+        .stderr
+        .contains("add-follows: deploy-rs/utils follows flake-utils: "));
+
+    let refused = run(dir.path(), &["apply", "add-follows", "--input", "nope"]);
+    refused.assert_code(2);
+    assert!(
+        refused.stderr.contains("flake.nix has no input `nope`"),
+        "{}",
+        refused.describe()
+    );
+}

@@ -447,6 +447,166 @@ fn inputs_with_their_own_nixpkgs_in_the_lock() {
 }
 
 #[test]
+fn own_nixpkgs_on_another_line_names_no_codemod_it_would_not_apply() {
+    // agenix and deploy-rs follow nixpkgs-unstable, the flake nixos-24.11:
+    // add-follows leaves them alone without --input, so FR007 does not
+    // recommend it and says how to make them follow anyway.
+    let r = review_flake("own-nixpkgs");
+    for f in &r.findings {
+        // FR007 is hygiene: info.
+        assert_eq!(f.severity(), Severity::Info);
+        assert_eq!(f.codemod, None, "{}", f.message);
+        assert!(
+            f.message.contains("(it follows the unstable line, while the flake's nixpkgs follows release 24.11: check that the input works with the flake's nixpkgs, then `flake-refactor apply add-follows --input "),
+            "{}",
+            f.message
+        );
+    }
+    assert!(!r.trials.contains_key("add-follows"));
+}
+
+#[test]
+fn nixpkgs_pinned_on_purpose_are_info_with_the_reason() {
+    // haskell.nix's nixpkgs-2305/nixpkgs-2311 test old releases, Nix's
+    // nixpkgs-regression reproduces a regression at a fixed commit:
+    // following the flake's nixpkgs would defeat them.
+    let r = review_flake("pinned-nixpkgs");
+    assert_eq!(ids(&r), ["FR007", "FR007"]);
+    assert!(!r.fails(FailOn::Warning));
+    for f in &r.findings {
+        assert_eq!(f.severity(), Severity::Info);
+        assert_eq!(f.codemod, None);
+    }
+    let haskell = &r.findings[0];
+    assert_eq!(
+        haskell.message,
+        "input haskellNix brings its own nixpkgs (flake.lock node nixpkgs-2305 and nixpkgs-2311), which it pins on purpose (its input name `nixpkgs-2305` names release 23.05 (a version or test pin); its input name `nixpkgs-2311` names release 23.11 (a version or test pin)); following the flake's nixpkgs would defeat the pin, so leave it"
+    );
+    assert_eq!(
+        lines(haskell),
+        ["flake.nix:4-7", "flake.lock:63-63", "flake.lock:79-79"]
+    );
+    assert_eq!(
+        haskell.spans[1].label.as_deref(),
+        Some("lock node nixpkgs-2305 (haskellNix → nixpkgs-2305), pinned on purpose")
+    );
+    let nix = &r.findings[1];
+    assert!(
+        nix.message.starts_with("input nix brings its own nixpkgs (flake.lock node nixpkgs-regression), which it pins on purpose (its input name `nixpkgs-regression` marks a nixpkgs kept for regression tests)"),
+        "{}",
+        nix.message
+    );
+    // Nothing for add-follows to do, so nothing recommends it.
+    assert!(r.combined_command().is_none());
+}
+
+#[test]
+fn a_nixpkgs_flake_nix_overrides_itself_is_info() {
+    // `agenix.inputs.nixpkgs.url = ...`: chosen in flake.nix, so add-follows
+    // leaves it and review does not recommend it.
+    let r = review_tree(
+        &fixture("codemods/add-follows/cases/overridden-on-purpose/before"),
+        &Options::default(),
+    );
+    assert_eq!(ids(&r), ["FR007"]);
+    let f = &r.findings[0];
+    assert_eq!(f.severity(), Severity::Info);
+    assert_eq!(f.codemod, None);
+    assert!(
+        f.message
+            .contains("(flake.nix sets `inputs.agenix.inputs.nixpkgs.url` itself)"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn add_follows_leaves_no_fr007_for_the_inputs_it_handles() {
+    let cases = fixture("codemods/add-follows/cases");
+    let mut checked = 0;
+    for case in std::fs::read_dir(&cases).unwrap() {
+        let case = case.unwrap().path();
+        let Some(flake_dir) = find_flake(&case.join("after")) else {
+            continue;
+        };
+        let rel = flake_dir
+            .strip_prefix(case.join("after"))
+            .unwrap()
+            .join("flake.nix");
+        let review_side = |side: &str| {
+            let dir = copy(&case.join(side));
+            review::review(&Workspace::new(dir.path()), &rel, &Options::default()).unwrap()
+        };
+        let (before, after) = (review_side("before"), review_side("after"));
+        let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
+        let explicit: Vec<&str> = args
+            .split_whitespace()
+            .skip_while(|w| *w != "--input")
+            .nth(1)
+            .map(|v| v.split(',').collect())
+            .unwrap_or_default();
+        // Before: review recommends add-follows (or --input names the input).
+        let handled: Vec<String> = before
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::InputWithoutFollows)
+            .filter(|f| {
+                f.codemod == Some("add-follows")
+                    || explicit
+                        .iter()
+                        .any(|x| f.message.starts_with(&format!("input {x} ")))
+            })
+            .map(|f| f.message.split(' ').nth(1).unwrap().to_string())
+            .collect();
+        assert!(!handled.is_empty(), "{}", case.display());
+        if explicit.is_empty() {
+            assert!(
+                matches!(
+                    before.trials.get("add-follows"),
+                    Some(review::Trial::Changes(_))
+                ),
+                "{}: {:?}",
+                case.display(),
+                before.trials
+            );
+        }
+        // What remains is on another line, pinned or deep (no codemod), and
+        // nothing about the inputs named with --input.
+        for f in after
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::InputWithoutFollows)
+        {
+            assert_ne!(
+                f.codemod,
+                Some("add-follows"),
+                "{}: {}",
+                case.display(),
+                f.message
+            );
+            for x in &explicit {
+                assert!(
+                    !f.message.starts_with(&format!("input {x} ")),
+                    "{}: {}",
+                    case.display(),
+                    f.message
+                );
+            }
+        }
+        assert!(
+            !matches!(
+                after.trials.get("add-follows"),
+                Some(review::Trial::Changes(_))
+            ),
+            "{}",
+            case.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked}");
+}
+
+#[test]
 fn broken_modules_are_findings_not_errors() {
     let r = review_flake("broken-modules");
     assert_eq!(ids(&r), ["FR011", "FR011", "FR010"]);

@@ -61,3 +61,15 @@ fn hybrid_drop_osconfigfor() {
         );
     });
 }
+
+#[test]
+fn add_follows_pinned_inputs() {
+    // The lock diff, the notes on the pins left alone, and which revisions
+    // collapse into which.
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(
+            "add-follows-pinned-skipped",
+            user_view("codemods/add-follows/cases/pinned-skipped/before", &["add-follows"])
+        );
+    });
+}

@@ -13,11 +13,13 @@ use crate::flake::Flake;
 use crate::syntax::edit::{Edit, EditSet};
 use crate::workspace::Workspace;
 
+pub mod add_follows;
 pub mod drop_osconfigfor;
 pub mod split_outputs;
 
 /// Every codemod, in alphabetical order.
 pub static ALL: &[&dyn Codemod] = &[
+    &add_follows::AddFollows,
     &drop_osconfigfor::DropOsconfigfor,
     &split_outputs::SplitOutputs,
 ];
@@ -45,6 +47,11 @@ pub struct Options {
     pub to: Vec<(String, String)>,
     /// `--allow-breaking`: apply even where the codemod found readers that would break.
     pub allow_breaking: bool,
+    /// `--input X[,X]` (add-follows): these inputs, picked explicitly.
+    pub inputs: Vec<String>,
+    /// `--all-shared` (add-follows): also inputs other than nixpkgs that
+    /// flake.lock shows duplicated (flake-utils, systems...).
+    pub all_shared: bool,
 }
 
 impl Options {

@@ -159,6 +159,8 @@ pub fn render_error(e: Error) -> String {
             only: Vec::new(),
             to: Vec::new(),
             allow_breaking: false,
+            inputs: Vec::new(),
+            all_shared: false,
             verify: false,
             mode: crate::apply::Mode::DryRun,
         },

@@ -138,6 +138,9 @@ pub struct Finding {
     pub spans: Vec<Span>,
     /// The codemod that fixes it, when one is planned or available.
     pub codemod: Option<&'static str>,
+    /// Its severity: the rule's, or lower where the rule says why (FR007
+    /// on a nixpkgs pinned on purpose is `info`).
+    pub severity: Severity,
 }
 
 impl Finding {
@@ -147,12 +150,26 @@ impl Finding {
             message: message.into(),
             spans,
             codemod: rule.codemod(),
+            severity: rule.severity(),
         }
     }
 
-    /// The finding's severity (its rule's).
+    /// This finding at severity `severity`.
+    fn at(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
+    /// This finding without a codemod (where the rule's codemod would do
+    /// nothing with default options).
+    fn without_codemod(mut self) -> Finding {
+        self.codemod = None;
+        self
+    }
+
+    /// The finding's severity (its rule's, unless the finding lowers it).
     pub fn severity(&self) -> Severity {
-        self.rule.severity()
+        self.severity
     }
 
     /// The primary location.

@@ -239,3 +239,64 @@ mod tests {
         );
     }
 }
+
+/// A Nix string literal holding `s` (`"..."`, with `\`, `"` and `${` escaped).
+pub fn string(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "\\${")
+        .replace('\n', "\\n");
+    checked(format!("\"{escaped}\""))
+}
+
+/// `a.inputs.b.follows = "target";`: a binding of the attribute path
+/// `path` (names quoted where needed) to the input path `target`.
+pub fn follows(path: &[String], target: &str) -> String {
+    let path: Vec<String> = path.iter().map(|p| attr_name(p)).collect();
+    checked_in_set(format!("{} = {};", path.join("."), string(target)))
+}
+
+/// `name = {` + one entry per line + `};`, for a binding written at
+/// indentation `indent` whose entries are indented one `unit` further
+/// (`entries` are bindings without indentation, e.g. `url = "...";`).
+pub fn set_binding(path: &[String], entries: &[String], indent: &str, unit: &str) -> String {
+    let path: Vec<String> = path.iter().map(|p| attr_name(p)).collect();
+    let mut out = format!("{} = {{\n", path.join("."));
+    for e in entries {
+        out.push_str(indent);
+        out.push_str(unit);
+        out.push_str(e);
+        out.push('\n');
+    }
+    out.push_str(indent);
+    out.push_str("};");
+    checked_in_set(out)
+}
+
+#[cfg(test)]
+mod follows_tests {
+    use super::*;
+
+    #[test]
+    fn follows_and_set_bindings() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            follows(&p(&["agenix", "inputs", "nixpkgs", "follows"]), "nixpkgs"),
+            "agenix.inputs.nixpkgs.follows = \"nixpkgs\";"
+        );
+        assert_eq!(
+            follows(&p(&["a b", "follows"]), "x\"${y}"),
+            "\"a b\".follows = \"x\\\"\\${y}\";"
+        );
+        assert_eq!(
+            set_binding(
+                &p(&["agenix"]),
+                &p(&["url = \"github:ryantm/agenix\";", "inputs.nixpkgs.follows = \"nixpkgs\";"]),
+                "    ",
+                "  "
+            ),
+            "agenix = {\n      url = \"github:ryantm/agenix\";\n      inputs.nixpkgs.follows = \"nixpkgs\";\n    };"
+        );
+    }
+}

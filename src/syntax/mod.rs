@@ -479,6 +479,44 @@ pub fn attr_value(apv: &SyntaxNode) -> Option<SyntaxNode> {
         .last()
 }
 
+/// The attribute set a file evaluates to, under parentheses and `let`
+/// blocks (the top of a `flake.nix`), or `None` for another shape.
+pub fn top_set(root: &SyntaxNode) -> Option<SyntaxNode> {
+    let mut node = unparen(root.first_child()?);
+    while node.kind() == SyntaxKind::NODE_LET_IN {
+        node = unparen(node.children().last()?);
+    }
+    (node.kind() == SyntaxKind::NODE_ATTR_SET).then_some(node)
+}
+
+/// Whether `node` is an attribute set that is not `rec`.
+pub fn is_plain_set(node: &SyntaxNode) -> bool {
+    node.kind() == SyntaxKind::NODE_ATTR_SET
+        && !node
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
+}
+
+/// Every static leaf under `set` with its full attribute path, through
+/// nested non-`rec` sets: `a = { b.c = 1; };` gives `(["a", "b", "c"], 1)`.
+pub fn static_leaves(set: &SyntaxNode) -> Vec<(Vec<String>, SyntaxNode)> {
+    fn walk(set: &SyntaxNode, prefix: &[String], out: &mut Vec<(Vec<String>, SyntaxNode)>) {
+        for (_, path, value) in static_entries(set) {
+            let mut full = prefix.to_vec();
+            full.extend(path);
+            let value = unparen(value);
+            if is_plain_set(&value) {
+                walk(&value, &full, out);
+            } else {
+                out.push((full, value));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(set, &[], &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

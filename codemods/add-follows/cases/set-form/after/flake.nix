@@ -1,0 +1,34 @@
+{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+    flake-utils.url = "github:numtide/flake-utils";
+    home-manager = {
+      url = "github:nix-community/home-manager";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    nixos-generators = { url = "github:nix-community/nixos-generators"; inputs.nixpkgs.follows = "nixpkgs"; };
+    nix-index-database = {
+      url = "github:nix-community/nix-index-database";
+      # share the flake's flake-utils
+      inputs = {
+        flake-utils.follows = "flake-utils";
+        nixpkgs.follows = "nixpkgs";
+      };
+    };
+  };
+
+  outputs = { self, nixpkgs, flake-utils, home-manager, nixos-generators, nix-index-database }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [
+        home-manager.nixosModules.home-manager
+        nix-index-database.nixosModules.nix-index
+        ./configuration.nix
+      ];
+    };
+    packages.x86_64-linux.iso = nixos-generators.nixosGenerate {
+      system = "x86_64-linux";
+      format = "iso";
+    };
+  };
+}
