@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use flake_refactor::codemods::{self, Options};
 use flake_refactor::engine;
+use flake_refactor::syntax::format;
 use flake_refactor::workspace::Workspace;
 
 struct Case {
@@ -163,6 +164,25 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
         Ok((n, _)) => return Err(format!("second run changed {n} file(s)")),
         Err(e) => return Err(format!("second run failed: {e}")),
     }
+    // Layout: when every `.nix` file of before/ is nixfmt-clean, so is
+    // every `.nix` file of the result.
+    let before_nix = nix_files(&common::read_tree(&case.dir.join("before")));
+    if !before_nix.is_empty() && before_nix.iter().all(|(_, t)| format::is_clean(t)) {
+        let unclean: Vec<String> = nix_files(&got)
+            .into_iter()
+            .filter(|(_, t)| !format::is_clean(t))
+            .map(|(p, t)| {
+                format!(
+                    "{} is not nixfmt-clean; nixfmt writes:\n{}",
+                    p.display(),
+                    format::format(&t).unwrap_or_default()
+                )
+            })
+            .collect();
+        if !unclean.is_empty() {
+            return Err(unclean.join("\n"));
+        }
+    }
     if nix {
         let failures = common::nix_parse_all(tmp.path());
         if !failures.is_empty() {
@@ -173,6 +193,16 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The `.nix` files of a tree read by `common::read_tree`, as text.
+fn nix_files<V: AsRef<[u8]>>(
+    tree: &std::collections::BTreeMap<PathBuf, V>,
+) -> Vec<(PathBuf, String)> {
+    tree.iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "nix"))
+        .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b.as_ref()).into_owned()))
+        .collect()
 }
 
 #[test]
