@@ -248,7 +248,15 @@ impl Codemod for SplitOutputs {
                 }
                 make::attrset(&entries)
             } else {
-                relocate(values[0].text_range(), entry_indent, "")?
+                // A value that starts on the line after its `=` is shifted
+                // from its own line's indentation.
+                let value_start = usize::from(values[0].text_range().start());
+                let remove = if crate::syntax::starts_line(text, value_start) {
+                    line_indent(text, value_start)
+                } else {
+                    entry_indent
+                };
+                relocate(values[0].text_range(), remove, "")?
             };
             let mut bindings = Vec::new();
             for &b in &plan.moved {
@@ -299,14 +307,34 @@ impl Codemod for SplitOutputs {
                 }
             } else {
                 let value = &values[0];
-                let column = usize::from(value.text_range().start())
-                    - flake.file.lines.line_start(value.text_range().start());
-                let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
-                fix.edit(
-                    NAME,
-                    flake.path.clone(),
-                    Edit::replace(value.text_range(), call),
-                )?;
+                // A value on the line after its `=` comes back next to it.
+                match equals_before(value) {
+                    Some(eq) => {
+                        let column =
+                            usize::from(eq.end()) - flake.file.lines.line_start(eq.end()) + 1;
+                        let call =
+                            make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                        fix.edit(
+                            NAME,
+                            flake.path.clone(),
+                            Edit::replace(
+                                TextRange::new(eq.end(), value.text_range().end()),
+                                make::after_equals(&call),
+                            ),
+                        )?;
+                    }
+                    None => {
+                        let column = usize::from(value.text_range().start())
+                            - flake.file.lines.line_start(value.text_range().start());
+                        let call =
+                            make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                        fix.edit(
+                            NAME,
+                            flake.path.clone(),
+                            Edit::replace(value.text_range(), call),
+                        )?;
+                    }
+                }
             }
 
             let parts = if by_parts {
@@ -398,6 +426,22 @@ fn directory_reference(cx: &Context, dir: &Path) -> Option<SyntaxNode> {
             relocate::rebase_path(&n.text().to_string(), false, &flake_dir, dir).as_deref()
                 == Some("./.")
         })
+}
+
+/// The `=` of the binding whose value is `value`, when the value starts
+/// on a later line with nothing but blanks between them.
+fn equals_before(value: &SyntaxNode) -> Option<TextRange> {
+    let mut tok = value.first_token()?.prev_token();
+    let mut newline = false;
+    while let Some(t) = tok {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE => newline |= t.text().contains('\n'),
+            SyntaxKind::TOKEN_ASSIGN if newline => return Some(t.text_range()),
+            _ => return None,
+        }
+        tok = t.prev_token();
+    }
+    None
 }
 
 /// An output value that is already short: one line, or an `import` call.

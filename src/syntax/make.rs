@@ -81,6 +81,11 @@ pub fn binding(name: &str, value: &str) -> String {
     checked_in_set(format!("{}{value};", binding_prefix(name)))
 }
 
+/// What follows the `=` of a binding whose value is `value`, on the same line.
+pub fn after_equals(value: &str) -> String {
+    format!(" {value}")
+}
+
 /// An attribute set with one entry per element (each already indented), one per line.
 pub fn attrset(entries: &[String]) -> String {
     let mut out = String::from("{\n");
