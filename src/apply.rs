@@ -59,6 +59,8 @@ pub struct Request {
     pub to: Vec<String>,
     /// `--allow-breaking`.
     pub allow_breaking: bool,
+    /// `--pass-names`.
+    pub pass_names: bool,
     /// `--verify`.
     pub verify: bool,
     pub mode: Mode,
@@ -159,6 +161,7 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
             .map(|t| Options::parse_to(t))
             .collect::<Result<_, _>>()?,
         allow_breaking: req.allow_breaking,
+        pass_names: req.pass_names,
     };
     let located = engine::locate_from(req.flake.as_deref(), cwd)?;
     applied.located = Some(located.clone());

@@ -144,6 +144,9 @@ struct ApplyArgs {
     /// Apply even where the codemod found readers that would break.
     #[arg(long)]
     allow_breaking: bool,
+    /// split-outputs: pass each input the moved code uses by name, not `inputs` (when the outputs function binds `inputs`).
+    #[arg(long)]
+    pass_names: bool,
     /// Evaluate the flake before and after with nix (offline) and refuse if an output changed.
     #[arg(long)]
     verify: bool,
@@ -353,6 +356,7 @@ fn apply_cmd(args: ApplyArgs) -> anyhow::Result<u8> {
         only: args.only,
         to: args.to,
         allow_breaking: args.allow_breaking,
+        pass_names: args.pass_names,
         verify: args.verify,
         mode,
     };

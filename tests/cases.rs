@@ -3,7 +3,8 @@
 //! - `before/`: the input tree;
 //! - `after/`: the expected tree, compared byte for byte (absent: nothing to do);
 //! - `refused`: when present, the run must refuse with a message containing its text;
-//! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`);
+//! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`,
+//!   `--allow-breaking`, `--pass-names`);
 //! - `notes`: lines each of which must appear in one of the run's notes.
 //!
 //! Every case is also run a second time on its result (which must change
@@ -53,6 +54,10 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
     while let Some(w) = words.next() {
         if w == "--allow-breaking" {
             options.allow_breaking = true;
+            continue;
+        }
+        if w == "--pass-names" {
+            options.pass_names = true;
             continue;
         }
         let v = words

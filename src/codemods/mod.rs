@@ -45,6 +45,10 @@ pub struct Options {
     pub to: Vec<(String, String)>,
     /// `--allow-breaking`: apply even where the codemod found readers that would break.
     pub allow_breaking: bool,
+    /// `--pass-names`: split-outputs passes every input the moved code uses
+    /// by name (`inherit nixpkgs home-manager self;`) instead of `inherit
+    /// inputs self;` with `inherit (inputs) ...;` in the new file.
+    pub pass_names: bool,
 }
 
 impl Options {

@@ -248,15 +248,18 @@ impl Codemod for SplitOutputs {
                 }
                 make::attrset(&entries)
             } else {
-                // A value that starts on the line after its `=` is shifted
-                // from its own line's indentation.
-                let value_start = usize::from(values[0].text_range().start());
-                let remove = if crate::syntax::starts_line(text, value_start) {
-                    line_indent(text, value_start)
-                } else {
-                    entry_indent
-                };
-                relocate(values[0].text_range(), remove, "")?
+                String::new()
+            };
+
+            // What the new file receives: `inputs` (and `self`, helpers)
+            // when the moved code uses several inputs and the outputs
+            // function binds `inputs`; otherwise each name.
+            let style = (!cx.options.pass_names)
+                .then(|| inputs_style(flake, &plan, values[0].text_range()))
+                .flatten();
+            let pass = match &style {
+                Some(s) => s.pass.clone(),
+                None => plan.pass.clone(),
             };
             let mut bindings = Vec::new();
             for &b in &plan.moved {
@@ -265,6 +268,55 @@ impl Codemod for SplitOutputs {
                 }
                 moved_binders.push(b);
             }
+            let mut merged_let = false;
+            let body = if by_parts {
+                body
+            } else {
+                // A value that starts on the line after its `=` is shifted
+                // from its own line's indentation.
+                let value = &values[0];
+                let value_start = usize::from(value.text_range().start());
+                let remove = if crate::syntax::starts_line(text, value_start) {
+                    line_indent(text, value_start)
+                } else {
+                    entry_indent
+                };
+                // A value that starts with `let` gives its bindings to the
+                // file's `let`: no `let ... in let ... in`.
+                let mut taken: BTreeSet<String> = pass.iter().cloned().collect();
+                if let Some(s) = &style {
+                    taken.extend(s.from_inputs.iter().cloned());
+                }
+                taken.extend(
+                    plan.moved
+                        .iter()
+                        .map(|&b| flake.scope.binders[b].name.clone()),
+                );
+                let has_let = style.is_some() || !bindings.is_empty();
+                match mergeable_let(flake, value, &taken).filter(|_| has_let) {
+                    Some((entries, inner)) => {
+                        for e in &entries {
+                            bindings.push(entry(attached_range(e, text))?);
+                        }
+                        merged_let = true;
+                        let inner_start = usize::from(inner.text_range().start());
+                        let remove = if crate::syntax::starts_line(text, inner_start) {
+                            line_indent(text, inner_start)
+                        } else {
+                            remove
+                        };
+                        relocate(inner.text_range(), remove, "")?
+                    }
+                    None => relocate(value.text_range(), remove, "")?,
+                }
+            };
+            if let Some(s) = &style {
+                // The inputs come first, set apart from the helpers.
+                if !bindings.is_empty() {
+                    bindings.insert(0, String::new());
+                }
+                bindings.insert(0, make::inherit_from(&s.inputs, &s.from_inputs, &unit));
+            }
             let mut withs = Vec::new();
             for w in &plan.withs {
                 if let Some(ns) = w.children().next() {
@@ -272,7 +324,7 @@ impl Codemod for SplitOutputs {
                     withs.push(relocate(ns.text_range(), indent, "")?);
                 }
             }
-            let header = (!plan.pass.is_empty()).then(|| make::formals_header(&plan.pass, &unit));
+            let header = (!pass.is_empty()).then(|| make::formals_header(&pass, &unit));
             let content = make::file(header.as_deref(), &withs, &bindings, &body);
             match cx.ws.read(&target)? {
                 Some(existing) if existing != content => {
@@ -295,7 +347,7 @@ impl Codemod for SplitOutputs {
                 let binding_prefix = make::binding_prefix(name);
                 let column = usize::from(entry_start) - flake.file.lines.line_start(entry_start)
                     + binding_prefix.len();
-                let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                let call = make::import_call(&rel_dir, &pass, entry_indent, &unit, column);
                 fix.edit(
                     NAME,
                     flake.path.clone(),
@@ -312,8 +364,7 @@ impl Codemod for SplitOutputs {
                     Some(eq) => {
                         let column =
                             usize::from(eq.end()) - flake.file.lines.line_start(eq.end()) + 1;
-                        let call =
-                            make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                        let call = make::import_call(&rel_dir, &pass, entry_indent, &unit, column);
                         fix.edit(
                             NAME,
                             flake.path.clone(),
@@ -326,8 +377,7 @@ impl Codemod for SplitOutputs {
                     None => {
                         let column = usize::from(value.text_range().start())
                             - flake.file.lines.line_start(value.text_range().start());
-                        let call =
-                            make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                        let call = make::import_call(&rel_dir, &pass, entry_indent, &unit, column);
                         fix.edit(
                             NAME,
                             flake.path.clone(),
@@ -350,8 +400,15 @@ impl Codemod for SplitOutputs {
                 flake.location(at),
                 target.display()
             );
-            if !plan.pass.is_empty() {
-                action.push_str(&format!(", passing {}", plan.pass.join(", ")));
+            if !pass.is_empty() {
+                action.push_str(&format!(", passing {}", pass.join(", ")));
+            }
+            if let Some(s) = &style {
+                action.push_str(&format!(
+                    " (the file takes {} from `{}`)",
+                    s.from_inputs.join(", "),
+                    s.inputs
+                ));
             }
             let along: Vec<_> = plan
                 .moved
@@ -363,6 +420,9 @@ impl Codemod for SplitOutputs {
             }
             if !plan.withs.is_empty() {
                 action.push_str("; repeated the enclosing `with`");
+            }
+            if merged_let {
+                action.push_str("; merged its `let` into the file's `let`");
             }
             fix.actions.push(action);
         }
@@ -426,6 +486,118 @@ fn directory_reference(cx: &Context, dir: &Path) -> Option<SyntaxNode> {
             relocate::rebase_path(&n.text().to_string(), false, &flake_dir, dir).as_deref()
                 == Some("./.")
         })
+}
+
+/// How a new file receives the inputs it uses through `inputs`.
+struct InputsStyle {
+    /// The name the outputs function binds its whole argument to.
+    inputs: String,
+    /// The inputs the moved code uses by name, taken in the new file with
+    /// `inherit (inputs) ...;`.
+    from_inputs: Vec<String>,
+    /// What the import call passes instead of the plan's names.
+    pass: Vec<String>,
+}
+
+/// `inherit inputs self;` instead of each input by name, when the outputs
+/// function binds its argument to a name (`@inputs`, `inputs@`, `inputs:`)
+/// and the code at `at` uses two or more inputs: through formals of that
+/// function, or `inputs` itself.
+fn inputs_style(
+    flake: &crate::flake::Flake,
+    plan: &relocate::MovePlan,
+    at: TextRange,
+) -> Option<InputsStyle> {
+    use crate::scope::BinderKind;
+    let outputs = flake.outputs.as_ref()?;
+    let inputs = outputs
+        .param
+        .at
+        .clone()
+        .or_else(|| outputs.param.ident.clone())?;
+    let scope = &flake.scope;
+    let bound_by_outputs = |name: &str, kinds: &[BinderKind]| {
+        relocate::resolve_at(scope, name, at).is_some_and(|b| {
+            kinds.contains(&scope.binders[b].kind) && scope.binders[b].scope == outputs.lambda
+        })
+    };
+    if !bound_by_outputs(&inputs, &[BinderKind::PatternBind, BinderKind::Param]) {
+        return None;
+    }
+    let from_inputs: Vec<String> = plan
+        .pass
+        .iter()
+        .filter(|n| *n != "self" && **n != inputs)
+        .filter(|n| bound_by_outputs(n, &[BinderKind::Formal]))
+        .cloned()
+        .collect();
+    // `inputs` itself (`specialArgs = { inherit inputs; }`) counts as one.
+    let uses_inputs = plan.pass.contains(&inputs);
+    if from_inputs.is_empty() || from_inputs.len() + usize::from(uses_inputs) < 2 {
+        return None;
+    }
+    let mut pass: BTreeSet<String> = plan
+        .pass
+        .iter()
+        .filter(|n| !from_inputs.contains(n))
+        .cloned()
+        .collect();
+    pass.insert(inputs.clone());
+    Some(InputsStyle {
+        inputs,
+        from_inputs,
+        pass: pass.into_iter().collect(),
+    })
+}
+
+/// When `value` is a `let ... in` whose bindings can join the new file's
+/// `let`: its entries and its body. Not when it binds one of the `taken`
+/// names (the merge would change what they mean), binds a dynamic name, or
+/// holds a comment that belongs to no entry.
+fn mergeable_let(
+    flake: &crate::flake::Flake,
+    value: &SyntaxNode,
+    taken: &BTreeSet<String>,
+) -> Option<(Vec<SyntaxNode>, SyntaxNode)> {
+    if value.kind() != SyntaxKind::NODE_LET_IN {
+        return None;
+    }
+    let text = &flake.file.text;
+    let entries: Vec<SyntaxNode> = value
+        .children()
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
+        .collect();
+    let body = value.children().last()?;
+    if entries.is_empty() || entries.contains(&body) {
+        return None;
+    }
+    let bound: Vec<&crate::scope::Binder> = flake
+        .scope
+        .binders
+        .iter()
+        .filter(|b| b.scope == *value)
+        .collect();
+    let all_named = entries
+        .iter()
+        .filter(|e| e.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        .all(|e| bound.iter().any(|b| b.entries.contains(e)));
+    if !all_named || bound.iter().any(|b| taken.contains(&b.name)) {
+        return None;
+    }
+    let attached: Vec<TextRange> = entries.iter().map(|e| attached_range(e, text)).collect();
+    let orphan_comment = value
+        .children_with_tokens()
+        .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        .any(|c| !attached.iter().any(|r| r.contains_range(c.text_range())));
+    if orphan_comment {
+        return None;
+    }
+    Some((entries, body))
 }
 
 /// The `=` of the binding whose value is `value`, when the value starts

@@ -158,6 +158,7 @@ pub fn render_error(e: Error) -> String {
             only: Vec::new(),
             to: Vec::new(),
             allow_breaking: false,
+            pass_names: false,
             verify: false,
             mode: crate::apply::Mode::DryRun,
         },

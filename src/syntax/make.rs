@@ -86,6 +86,21 @@ pub fn after_equals(value: &str) -> String {
     format!(" {value}")
 }
 
+/// `inherit (from) a b;` as a `let` entry indented by `unit`, one name per
+/// line (nixfmt style) when it would not fit in the width.
+pub fn inherit_from(from: &str, names: &[String], unit: &str) -> String {
+    let one_line = format!("{unit}inherit ({from}) {};", names.join(" "));
+    if one_line.len() <= WIDTH {
+        return checked_in_set(one_line);
+    }
+    let mut lines = vec![format!("{unit}inherit ({from})")];
+    for n in names {
+        lines.push(format!("{unit}{unit}{n}"));
+    }
+    lines.push(format!("{unit}{unit};"));
+    checked_in_set(lines.join("\n"))
+}
+
 /// An attribute set with one entry per element (each already indented), one per line.
 pub fn attrset(entries: &[String]) -> String {
     let mut out = String::from("{\n");
@@ -205,6 +220,18 @@ mod tests {
         let call = import_call(std::path::Path::new("hosts"), &long, "    ", "  ", 26);
         assert!(call.starts_with("import ./hosts {\n      inherit\n        helperNumber0\n"));
         assert!(call.ends_with("\n        ;\n    }"));
+    }
+
+    #[test]
+    fn inherit_from_layout() {
+        assert_eq!(
+            inherit_from("inputs", &names(&["disko", "nixpkgs"]), "  "),
+            "  inherit (inputs) disko nixpkgs;"
+        );
+        let long: Vec<String> = (0..12).map(|i| format!("inputNumber{i}")).collect();
+        let i = inherit_from("inputs", &long, "  ");
+        assert!(i.starts_with("  inherit (inputs)\n    inputNumber0\n"));
+        assert!(i.ends_with("\n    inputNumber11\n    ;"));
     }
 
     #[test]

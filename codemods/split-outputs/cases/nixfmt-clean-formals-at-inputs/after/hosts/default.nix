@@ -1,11 +1,12 @@
 {
   commonModules,
   inputs,
-  nixpkgs,
   self,
   ...
 }:
 let
+  inherit (inputs) nixpkgs;
+
   mkHost =
     name: system:
     nixpkgs.lib.nixosSystem {
