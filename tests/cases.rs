@@ -5,7 +5,9 @@
 //! - `refused`: when present, the run must refuse with a message containing its text;
 //! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`,
 //!   `--allow-breaking`, `--pass-names`);
-//! - `notes`: lines each of which must appear in one of the run's notes.
+//! - `notes`: lines each of which must appear in one of the run's notes;
+//! - `actions`: lines each of which must appear in one of the run's actions
+//!   (the summary of what moved where).
 //!
 //! Every case is also run a second time on its result (which must change
 //! nothing), and every `.nix` file of the result goes through
@@ -74,8 +76,8 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
 }
 
 /// Run the case's codemod over the tree in `dir`, writing the result there;
-/// the number of files changed and the notes.
-fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>), String> {
+/// the number of files changed, the notes and the actions.
+fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>, Vec<String>), String> {
     let (flake, options) = parse_args(case);
     let codemod =
         codemods::find(&case.codemod).unwrap_or_else(|| panic!("no codemod {}", case.codemod));
@@ -92,7 +94,8 @@ fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>), String> {
         }
     }
     let notes = outcome.notes.iter().map(|(_, n)| n.to_string()).collect();
-    Ok((outcome.changes.len(), notes))
+    let actions = outcome.actions.iter().map(|(_, a)| a.clone()).collect();
+    Ok((outcome.changes.len(), notes, actions))
 }
 
 fn check_case(case: &Case, nix: bool) -> Result<(), String> {
@@ -119,14 +122,17 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
             )),
         };
     }
-    let (changed, notes) = result?;
-    if let Ok(wanted) = std::fs::read_to_string(case.dir.join("notes")) {
+    let (changed, notes, actions) = result?;
+    for (file, got) in [("notes", &notes), ("actions", &actions)] {
+        let Ok(wanted) = std::fs::read_to_string(case.dir.join(file)) else {
+            continue;
+        };
         for line in wanted.lines().filter(|l| !l.trim().is_empty()) {
-            if !notes.iter().any(|n| n.contains(line.trim())) {
+            if !got.iter().any(|n| n.contains(line.trim())) {
                 return Err(format!(
-                    "no note contains `{}`; the notes were:\n{}",
+                    "none of the {file} contains `{}`; they were:\n{}",
                     line.trim(),
-                    notes.join("\n")
+                    got.join("\n")
                 ));
             }
         }
@@ -165,8 +171,8 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
     }
     // Idempotence: a second run finds nothing to do.
     match run_in(case, tmp.path()) {
-        Ok((0, _)) => {}
-        Ok((n, _)) => return Err(format!("second run changed {n} file(s)")),
+        Ok((0, _, _)) => {}
+        Ok((n, _, _)) => return Err(format!("second run changed {n} file(s)")),
         Err(e) => return Err(format!("second run failed: {e}")),
     }
     // Layout: when every `.nix` file of before/ is nixfmt-clean, so is

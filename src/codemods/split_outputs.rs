@@ -122,37 +122,52 @@ impl Codemod for SplitOutputs {
                 continue;
             }
 
-            // Target file.
-            let rel_dir = PathBuf::from(dir);
-            let target_dir = flake_dir.join(&rel_dir);
-            let target = target_dir.join("default.nix");
-            if !used_dirs.insert(target_dir.clone()) {
-                return Err(cx.refuse(
-                    NAME,
-                    at,
-                    format!("two outputs would move to {}", target.display()),
-                ));
-            }
-            if cx.ws.exists(&target_dir) && !cx.ws.is_dir(&target_dir) {
-                return Err(cx.refuse(
-                    NAME,
-                    at,
-                    format!(
-                        "cannot create {}: {} is a file",
-                        target.display(),
-                        target_dir.display()
-                    ),
-                ));
-            }
-            if cx.ws.is_dir(&target_dir) && !cx.ws.exists(&target) {
-                // A new default.nix would change what a directory read sees.
-                if let Some(path) = directory_reference(cx, &target_dir) {
-                    return Err(cx.refuse(NAME, path.text_range().start(), format!(
-                        "{} already exists and `{}` reads it as a directory; adding default.nix there could change what it reads; choose another directory with --to {name}=DIR",
-                        target_dir.display(), path.text()
-                    )));
+            // Target file: the default, or with --to the one named there;
+            // when the default is taken, the first free conventional one.
+            let candidates = if dir.explicit {
+                vec![Candidate {
+                    rel: PathBuf::from(&dir.dir),
+                    file: None,
+                    must_be_new: false,
+                }]
+            } else {
+                candidates(name, &dir.dir)
+            };
+            let mut chosen = None;
+            let mut first_reason = None;
+            for c in &candidates {
+                match occupied(cx, c, &used_dirs) {
+                    None => {
+                        chosen = Some(c.clone());
+                        break;
+                    }
+                    Some(reason) => {
+                        first_reason.get_or_insert(reason);
+                    }
                 }
             }
+            let Some(chosen) = chosen else {
+                let reason = first_reason.expect("at least one candidate");
+                let hint = if dir.explicit {
+                    format!("; move it away or choose another directory with --to {name}=DIR")
+                } else {
+                    format!(
+                        "; no conventional place is free either; choose one with --to {name}=DIR"
+                    )
+                };
+                return Err(cx.refuse(
+                    NAME,
+                    reason.at.unwrap_or(at),
+                    format!("{}{hint}", reason.message),
+                ));
+            };
+            // Why the output does not go to its default place.
+            let why_here =
+                first_reason.filter(|_| chosen.import_path() != candidates[0].import_path());
+            let rel_dir = chosen.import_path();
+            let target_dir = flake_dir.join(&chosen.rel);
+            let target = target_dir.join(chosen.file.unwrap_or("default.nix"));
+            used_dirs.insert(target.clone());
 
             // Scope: what to pass, what travels along, which `with` to repeat.
             // Dynamic names below the output (`name.${host} = ...;`) move too:
@@ -326,19 +341,7 @@ impl Codemod for SplitOutputs {
             }
             let header = (!pass.is_empty()).then(|| make::formals_header(&pass, &unit));
             let content = make::file(header.as_deref(), &withs, &bindings, &body);
-            match cx.ws.read(&target)? {
-                Some(existing) if existing != content => {
-                    return Err(Error::Refused {
-                        codemod: NAME.into(),
-                        location: Some(crate::error::Location::start_of(&target)),
-                        message: format!("{} already exists; move it away or choose another directory with --to {name}=DIR", target.display()),
-                    });
-                }
-                Some(_) => {}
-                None => {
-                    fix.creates.insert(target.clone(), content);
-                }
-            }
+            fix.creates.insert(target.clone(), content);
 
             // flake.nix: the value becomes an import.
             if by_parts {
@@ -400,6 +403,16 @@ impl Codemod for SplitOutputs {
                 flake.location(at),
                 target.display()
             );
+            if let Some(why) = why_here {
+                action.push_str(&format!(
+                    " (not {}: {})",
+                    flake_dir
+                        .join(&candidates[0].rel)
+                        .join("default.nix")
+                        .display(),
+                    why.message
+                ));
+            }
             if !pass.is_empty() {
                 action.push_str(&format!(", passing {}", pass.join(", ")));
             }
@@ -424,6 +437,7 @@ impl Codemod for SplitOutputs {
             if merged_let {
                 action.push_str("; merged its `let` into the file's `let`");
             }
+
             fix.actions.push(action);
         }
 
@@ -435,11 +449,27 @@ impl Codemod for SplitOutputs {
     }
 }
 
+/// Where an output goes: a directory (relative to the flake), and whether
+/// `--to` named it.
+#[derive(Debug, Clone)]
+struct Target {
+    dir: String,
+    explicit: bool,
+}
+
 /// The outputs to move and their directories (relative to the flake).
-fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
-    let mut map: BTreeMap<String, String> = DEFAULT_TARGETS
+fn targets(cx: &Context) -> Result<Vec<(String, Target)>, Error> {
+    let mut map: BTreeMap<String, Target> = DEFAULT_TARGETS
         .iter()
-        .map(|(o, d)| (o.to_string(), d.to_string()))
+        .map(|(o, d)| {
+            (
+                o.to_string(),
+                Target {
+                    dir: d.to_string(),
+                    explicit: false,
+                },
+            )
+        })
         .collect();
     for (out, dir) in &cx.options.to {
         let p = Path::new(dir);
@@ -449,7 +479,13 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
         {
             return Err(Error::Usage(format!("--to {out}={dir}: the directory must be a relative path inside the flake, without `..`")));
         }
-        map.insert(out.clone(), dir.clone());
+        map.insert(
+            out.clone(),
+            Target {
+                dir: dir.clone(),
+                explicit: true,
+            },
+        );
     }
     if !cx.options.only.is_empty() {
         map.retain(|o, _| cx.options.only.contains(o));
@@ -468,9 +504,119 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
             .as_ref()
             .and_then(|out| out.defs_of(o).next().map(|d| d.entry.text_range().start()))
     };
-    let mut list: Vec<(String, String)> = map.into_iter().collect();
+    let mut list: Vec<(String, Target)> = map.into_iter().collect();
     list.sort_by_key(|(o, _)| order(o));
     Ok(list)
+}
+
+/// Other conventional places for an output, tried in order when its
+/// default directory is taken: directories that do not exist yet, then a
+/// file next to the existing ones in the default directory.
+const ALTERNATIVES: &[(&str, &[&str], &str)] = &[
+    ("checks", &["tests"], "checks.nix"),
+    (
+        "darwinConfigurations",
+        &["darwin-hosts"],
+        "configurations.nix",
+    ),
+    ("devShells", &["shells"], "shells.nix"),
+    (
+        "homeConfigurations",
+        &["homes", "home-manager"],
+        "configurations.nix",
+    ),
+    (
+        "nixosConfigurations",
+        &["nixos", "machines"],
+        "configurations.nix",
+    ),
+    ("packages", &["pkgs"], "packages.nix"),
+];
+
+/// A place a moved output may go.
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// Its directory, relative to the flake.
+    rel: PathBuf,
+    /// A file name other than `default.nix`.
+    file: Option<&'static str>,
+    /// Only when the directory does not exist yet.
+    must_be_new: bool,
+}
+
+impl Candidate {
+    /// What `import` names: the directory, or the file.
+    fn import_path(&self) -> PathBuf {
+        match self.file {
+            Some(f) => self.rel.join(f),
+            None => self.rel.clone(),
+        }
+    }
+}
+
+/// Why a place is taken, and where in flake.nix that shows.
+struct Taken {
+    message: String,
+    at: Option<TextSize>,
+}
+
+/// The places `output` may go, its default directory `dir` first.
+fn candidates(output: &str, dir: &str) -> Vec<Candidate> {
+    let mut out = vec![Candidate {
+        rel: PathBuf::from(dir),
+        file: None,
+        must_be_new: false,
+    }];
+    if let Some((_, dirs, file)) = ALTERNATIVES.iter().find(|(o, _, _)| *o == output) {
+        out.extend(dirs.iter().map(|d| Candidate {
+            rel: PathBuf::from(d),
+            file: None,
+            must_be_new: true,
+        }));
+        out.push(Candidate {
+            rel: PathBuf::from(dir),
+            file: Some(file),
+            must_be_new: false,
+        });
+    }
+    out
+}
+
+/// Why `c` cannot take a moved output, or `None` when it can.
+fn occupied(cx: &Context, c: &Candidate, used: &BTreeSet<PathBuf>) -> Option<Taken> {
+    let dir = cx.flake.dir().join(&c.rel);
+    let file = dir.join(c.file.unwrap_or("default.nix"));
+    let taken = |message: String| Some(Taken { message, at: None });
+    if used.contains(&file) {
+        return taken(format!("another output moves to {}", file.display()));
+    }
+    if cx.ws.exists(&dir) && !cx.ws.is_dir(&dir) {
+        return taken(format!(
+            "cannot create {}: {} is a file",
+            file.display(),
+            dir.display()
+        ));
+    }
+    if c.must_be_new && cx.ws.exists(&dir) {
+        return taken(format!("{} already exists", dir.display()));
+    }
+    if cx.ws.exists(&file) {
+        return taken(format!("{} already exists", file.display()));
+    }
+    if cx.ws.is_dir(&dir) {
+        // A new file would change what a directory read sees.
+        if let Some(path) = directory_reference(cx, &dir) {
+            return Some(Taken {
+                message: format!(
+                    "`{}` reads {} as a directory; a new file there could change what it reads",
+                    path.text(),
+                    dir.display()
+                ),
+                at: Some(path.text_range().start()),
+            });
+        }
+    }
+    None
 }
 
 /// A path literal in flake.nix that names `dir` itself (as `builtins.readDir
@@ -482,6 +628,14 @@ fn directory_reference(cx: &Context, dir: &Path) -> Option<SyntaxNode> {
         .root
         .descendants()
         .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL && n.children().next().is_none())
+        // `import ./dir` reads dir/default.nix only.
+        .filter(|n| {
+            !n.parent().is_some_and(|p| {
+                p.kind() == SyntaxKind::NODE_APPLY
+                    && p.first_child().is_some_and(|f| f.text() == "import")
+                    && p.last_child().as_ref() == Some(n)
+            })
+        })
         .find(|n| {
             relocate::rebase_path(&n.text().to_string(), false, &flake_dir, dir).as_deref()
                 == Some("./.")
