@@ -445,7 +445,39 @@ impl Codemod for SplitOutputs {
         for range in relocate::let_removals(text, &flake.scope, &moved_binders) {
             fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
         }
+        if !fix.is_empty() {
+            unused_helpers(cx, &moved_binders, &mut fix);
+        }
         Ok(fix)
+    }
+}
+
+/// A note for every builder helper of flake.nix that stays there without a
+/// user: nothing but its own definition names it.
+fn unused_helpers(cx: &Context, moved: &[usize], fix: &mut Fix) {
+    let scope = &cx.flake.scope;
+    let mut seen = BTreeSet::new();
+    for helper in cx.flake.builder_helpers() {
+        if helper.file != 0 || moved.contains(&helper.binder) || !seen.insert(helper.binder) {
+            continue;
+        }
+        let binder = &scope.binders[helper.binder];
+        let used = scope.refs.iter().any(|r| {
+            r.binder == Some(helper.binder)
+                && !binder
+                    .entries
+                    .iter()
+                    .any(|e| e.text_range().contains_range(r.range))
+        });
+        if !used {
+            fix.notes.push(cx.note(
+                binder.name_range.start(),
+                format!(
+                    "`{}` is now unused: no output builds a configuration with it (it calls `{}`); remove it, or build the hosts that bypass it with it",
+                    binder.name, helper.builder
+                ),
+            ));
+        }
     }
 }
 
