@@ -447,9 +447,41 @@ impl Codemod for SplitOutputs {
         }
         if !fix.is_empty() {
             unused_helpers(cx, &moved_binders, &mut fix);
+            formatter_note(cx, &mut fix)?;
         }
         Ok(fix)
     }
+}
+
+/// Which formatter the repository declares, and what that means for the
+/// code this run wrote.
+fn formatter_note(cx: &Context, fix: &mut Fix) -> Result<(), Error> {
+    let dir = cx.flake.dir();
+    let mut treefmt = None;
+    for name in ["treefmt.toml", ".treefmt.toml", "treefmt.nix"] {
+        if let Some(text) = cx.ws.read(&dir.join(name))? {
+            treefmt = Some(text);
+            break;
+        }
+    }
+    let Some((name, at)) =
+        crate::syntax::format::declared_formatter(&cx.flake.file.root, treefmt.as_deref())
+    else {
+        return Ok(());
+    };
+    let message = if name == "nixfmt" || name.ends_with("(running nixfmt)") {
+        format!("the repository formats with {name}: files that were nixfmt-clean are laid out by nixfmt's rules and stay clean")
+    } else {
+        format!("the repository formats with {name}: new code is laid out in nixfmt's style (RFC 166); run {name} on the changed files to match")
+    };
+    fix.notes.push(match at {
+        Some(r) => cx.note(r.start(), message),
+        None => crate::codemods::Note {
+            location: None,
+            message,
+        },
+    });
+    Ok(())
 }
 
 /// A note for every builder helper of flake.nix that stays there without a

@@ -92,11 +92,86 @@ pub fn format_within(new: &str, touched: &[Range<usize>]) -> Option<String> {
     Some(formatted)
 }
 
+/// Formatters a repository may declare, as their names appear in its files,
+/// and the name to report (longest spelling first).
+const FORMATTERS: &[(&str, &str)] = &[
+    ("nixfmt-rfc-style", "nixfmt"),
+    ("nixfmt-classic", "nixfmt-classic"),
+    ("nixfmt-tree", "nixfmt"),
+    ("nixpkgs-fmt", "nixpkgs-fmt"),
+    ("alejandra", "alejandra"),
+    ("nixfmt", "nixfmt"),
+];
+
+/// The formatter a repository declares: `formatter.<system> = ...;` (or
+/// `formatter = ...;` in flake-parts' perSystem) in `flake_root`, naming a
+/// formatter; otherwise a treefmt configuration (`treefmt_config`: its
+/// text) and what it runs for Nix. The name and, for the flake.nix
+/// declaration, where it is.
+pub fn declared_formatter(
+    flake_root: &rnix::SyntaxNode,
+    treefmt_config: Option<&str>,
+) -> Option<(String, Option<rnix::TextRange>)> {
+    let name_in = |text: &str| {
+        FORMATTERS
+            .iter()
+            .find(|(spelling, _)| text.contains(spelling))
+            .map(|(_, name)| name.to_string())
+    };
+    for entry in flake_root
+        .descendants()
+        .filter(|n| n.kind() == rnix::SyntaxKind::NODE_ATTRPATH_VALUE)
+    {
+        let Some(names) = crate::syntax::attrpath_names(&entry) else {
+            continue;
+        };
+        if names.first().map(String::as_str) != Some("formatter") {
+            continue;
+        }
+        let Some(value) = crate::syntax::attr_value(&entry) else {
+            continue;
+        };
+        let text = value.text().to_string();
+        if let Some(name) = name_in(&text) {
+            return Some((name, Some(entry.text_range())));
+        }
+        if text.contains("treefmt") {
+            let runs = treefmt_config.and_then(name_in);
+            return Some((treefmt_name(runs), Some(entry.text_range())));
+        }
+    }
+    treefmt_config.map(|c| (treefmt_name(name_in(c)), None))
+}
+
+fn treefmt_name(runs: Option<String>) -> String {
+    match runs {
+        Some(n) => format!("treefmt (running {n})"),
+        None => "treefmt".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::syntax::edit::Edit;
     use rnix::TextRange;
+
+    #[test]
+    fn declared_formatters() {
+        let root = |t: &str| rnix::Root::parse(t).syntax();
+        let f = root("{ outputs = { nixpkgs, ... }: { formatter.x86_64-linux = nixpkgs.legacyPackages.x86_64-linux.alejandra; }; }");
+        assert_eq!(declared_formatter(&f, None).unwrap().0, "alejandra");
+        let f = root("{ outputs = { nixpkgs, ... }: { formatter = forAllSystems (pkgs: pkgs.nixfmt-rfc-style); }; }");
+        assert_eq!(declared_formatter(&f, None).unwrap().0, "nixfmt");
+        let f = root("{ outputs = _: { }; }");
+        assert_eq!(declared_formatter(&f, None), None);
+        assert_eq!(
+            declared_formatter(&f, Some("[formatter.nix]\ncommand = \"nixpkgs-fmt\"\n"))
+                .unwrap()
+                .0,
+            "treefmt (running nixpkgs-fmt)"
+        );
+    }
 
     #[test]
     fn clean_and_not_clean() {
