@@ -155,11 +155,15 @@ impl Codemod for SplitOutputs {
                         "; no conventional place is free either; choose one with --to {name}=DIR"
                     )
                 };
-                return Err(cx.refuse(
-                    NAME,
-                    reason.at.unwrap_or(at),
-                    format!("{}{hint}", reason.message),
-                ));
+                let message = format!("{}{hint}", reason.message);
+                return Err(match (reason.at, reason.file) {
+                    (None, Some(file)) => Error::Refused {
+                        codemod: NAME.into(),
+                        location: Some(crate::error::Location::start_of(&file)),
+                        message,
+                    },
+                    (at_here, _) => cx.refuse(NAME, at_here.unwrap_or(at), message),
+                });
             };
             // Why the output does not go to its default place.
             let why_here =
@@ -618,10 +622,12 @@ impl Candidate {
     }
 }
 
-/// Why a place is taken, and where in flake.nix that shows.
+/// Why a place is taken, and where that shows: in flake.nix, or the file
+/// that is in the way.
 struct Taken {
     message: String,
     at: Option<TextSize>,
+    file: Option<PathBuf>,
 }
 
 /// The places `output` may go, its default directory `dir` first.
@@ -650,7 +656,13 @@ fn candidates(output: &str, dir: &str) -> Vec<Candidate> {
 fn occupied(cx: &Context, c: &Candidate, used: &BTreeSet<PathBuf>) -> Option<Taken> {
     let dir = cx.flake.dir().join(&c.rel);
     let file = dir.join(c.file.unwrap_or("default.nix"));
-    let taken = |message: String| Some(Taken { message, at: None });
+    let taken = |message: String| {
+        Some(Taken {
+            message,
+            at: None,
+            file: None,
+        })
+    };
     if used.contains(&file) {
         return taken(format!("another output moves to {}", file.display()));
     }
@@ -665,7 +677,11 @@ fn occupied(cx: &Context, c: &Candidate, used: &BTreeSet<PathBuf>) -> Option<Tak
         return taken(format!("{} already exists", dir.display()));
     }
     if cx.ws.exists(&file) {
-        return taken(format!("{} already exists", file.display()));
+        return Some(Taken {
+            message: format!("{} already exists", file.display()),
+            at: None,
+            file: Some(file),
+        });
     }
     if cx.ws.is_dir(&dir) {
         // A new file would change what a directory read sees.
@@ -677,6 +693,7 @@ fn occupied(cx: &Context, c: &Candidate, used: &BTreeSet<PathBuf>) -> Option<Tak
                     dir.display()
                 ),
                 at: Some(path.text_range().start()),
+                file: None,
             });
         }
     }
