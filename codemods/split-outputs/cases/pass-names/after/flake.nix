@@ -12,7 +12,14 @@
   };
 
   outputs = inputs@{ self, nixpkgs, home-manager, ... }: {
-    nixosConfigurations = import ./hosts { inherit home-manager inputs nixpkgs self; };
+    nixosConfigurations = import ./hosts {
+      inherit
+        home-manager
+        inputs
+        nixpkgs
+        self
+        ;
+    };
 
     homeConfigurations = import ./home { inherit home-manager inputs nixpkgs; };
   };

@@ -1,4 +1,9 @@
-{ commonModules, inputs, self, ... }:
+{
+  commonModules,
+  inputs,
+  self,
+  ...
+}:
 let
   inherit (inputs) nixpkgs;
 

@@ -1,4 +1,9 @@
-{ home-manager, inputs, nixpkgs, ... }:
+{
+  home-manager,
+  inputs,
+  nixpkgs,
+  ...
+}:
 {
   # Lab machine runs Ubuntu, so Home Manager is standalone there.
   "carol@lab" = home-manager.lib.homeManagerConfiguration {

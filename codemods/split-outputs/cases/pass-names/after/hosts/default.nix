@@ -1,4 +1,10 @@
-{ home-manager, inputs, nixpkgs, self, ... }:
+{
+  home-manager,
+  inputs,
+  nixpkgs,
+  self,
+  ...
+}:
 {
   # ThinkPad X1, the daily driver
   kestrel = nixpkgs.lib.nixosSystem {
