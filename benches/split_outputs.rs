@@ -30,6 +30,7 @@ use flake_refactor::codemods::{self, Context, Options};
 use flake_refactor::engine;
 use flake_refactor::flake::Flake;
 use flake_refactor::output;
+use flake_refactor::syntax::format;
 use flake_refactor::workspace::Workspace;
 
 /// Set in a child re-run of this executable: `parse` or `idle`.
@@ -101,6 +102,31 @@ fn main() {
             ],
         );
         let phases = in_process_phases(tmp.path());
+        // The same tree with every `.nix` file nixfmt-clean: the engine then
+        // formats what split-outputs changes and creates.
+        let clean = tempfile::tempdir().expect("create a temporary directory");
+        copy_tree(tmp.path(), clean.path());
+        for f in nix_files(clean.path()) {
+            let text = std::fs::read_to_string(&f).expect("read");
+            let formatted = format::format(&text).expect("nixfmt parses the generated flake");
+            std::fs::write(&f, formatted).expect("write");
+        }
+        let apply_clean = measure_tool(
+            &tool,
+            &[
+                "apply",
+                "split-outputs",
+                "--flake",
+                clean.path().to_str().expect("UTF-8 temporary path"),
+                "--color",
+                "never",
+            ],
+        );
+        let fmt = Formatting {
+            unclean: formatting_time(tmp.path()),
+            clean: formatting_time(clean.path()),
+            apply_clean,
+        };
         rows.push(Row {
             n,
             files,
@@ -108,6 +134,7 @@ fn main() {
             parse,
             apply,
             phases,
+            fmt,
         });
     }
 
@@ -150,6 +177,33 @@ fn main() {
     println!(" engine::run: load + codemod + re-parse + post-checks + idempotence re-run;");
     println!(" run - once: engine::run minus one load and one codemod; diff: output::diff::unified_diff)");
     println!();
+    println!("formatting (nixfmt_rs, the calls the engine makes, median ms):");
+    println!(
+        "{:>5} {:>14} {:>14} {:>16} {:>16} {:>16}",
+        "N", "fmt unclean", "apply unclean", "fmt clean", "apply clean", "clean / no-fmt"
+    );
+    for r in &rows {
+        let without = r.fmt.apply_clean.time.saturating_sub(r.fmt.clean);
+        println!(
+            "{:>5} {:>14.2} {:>14.2} {:>16.2} {:>16.2} {:>16.2}",
+            r.n,
+            ms(r.fmt.unclean),
+            ms(r.apply.time),
+            ms(r.fmt.clean),
+            ms(r.fmt.apply_clean.time),
+            r.fmt.apply_clean.time.as_secs_f64() / without.as_secs_f64(),
+        );
+    }
+    println!(
+        "(fmt: nixfmt on flake.nix before the edit, then on the changed flake.nix and the new"
+    );
+    println!(
+        " files when it was clean; apply clean: the whole process on the tree made nixfmt-clean;"
+    );
+    println!(
+        " clean / no-fmt: apply clean over apply clean minus its formatting, at most 2 wanted)"
+    );
+    println!();
 
     let time_of = |n: usize| rows.iter().find(|r| r.n == n).map(|r| r.apply.time);
     if let (Some(t100), Some(t1000)) = (time_of(100), time_of(1000)) {
@@ -172,12 +226,22 @@ struct Row {
     parse: Measure,
     apply: Measure,
     phases: Phases,
+    fmt: Formatting,
 }
 
 #[derive(Clone, Copy)]
 struct Measure {
     time: Duration,
     peak_kib: u64,
+}
+
+struct Formatting {
+    /// The engine's nixfmt calls on the generated tree (not clean: one check).
+    unclean: Duration,
+    /// The same on the tree made nixfmt-clean (check, then formatting).
+    clean: Duration,
+    /// The whole process on the clean tree.
+    apply_clean: Measure,
 }
 
 struct Phases {
@@ -471,6 +535,46 @@ fn in_process_phases(dir: &Path) -> Phases {
         run,
         diff,
     }
+}
+
+/// The time of the nixfmt calls the engine makes for split-outputs on the
+/// tree in `dir`: a cleanliness check of flake.nix, and when it was clean,
+/// formatting the changed flake.nix (within the touched lines) and every
+/// new file (median of [`RUNS`]).
+fn formatting_time(dir: &Path) -> Duration {
+    let split = codemods::find("split-outputs").expect("split-outputs is registered");
+    let options = Options::default();
+    let mut ws = Workspace::new(dir);
+    let outcome =
+        engine::run(&mut ws, Path::new("flake.nix"), &[split], &options).expect("engine::run");
+    let old = std::fs::read_to_string(dir.join("flake.nix")).expect("read flake.nix");
+    let change = outcome
+        .changes
+        .iter()
+        .find(|c| c.path == Path::new("flake.nix"))
+        .expect("flake.nix changes");
+    let new = change.new.clone().expect("flake.nix stays");
+    let created: Vec<String> = outcome
+        .changes
+        .iter()
+        .filter(|c| c.is_create())
+        .filter_map(|c| c.new.clone())
+        .collect();
+    let mut runs = Vec::new();
+    for _ in 0..=RUNS {
+        let start = Instant::now();
+        if format::is_clean(&old) {
+            // The touched lines: all of them is an upper bound of the check.
+            let lines = 0..new.lines().count() + 1;
+            let _ = format::format_within(&new, &[lines]);
+            for c in &created {
+                let _ = format::format(c);
+            }
+        }
+        runs.push(start.elapsed());
+    }
+    runs.remove(0);
+    median(runs)
 }
 
 // ---------------------------------------------------------------------------

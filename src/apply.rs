@@ -63,6 +63,8 @@ pub struct Request {
     pub inputs: Vec<String>,
     /// `--all-shared` (add-follows).
     pub all_shared: bool,
+    /// `--pass-names`.
+    pub pass_names: bool,
     /// `--verify`.
     pub verify: bool,
     pub mode: Mode,
@@ -170,6 +172,7 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
         allow_breaking: req.allow_breaking,
         inputs: req.inputs.clone(),
         all_shared: req.all_shared,
+        pass_names: req.pass_names,
     };
     let located = engine::locate_from(req.flake.as_deref(), cwd)?;
     applied.located = Some(located.clone());

@@ -250,6 +250,10 @@ fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf
         }
     }
     let mut touched = Vec::new();
+    // Layout (see `syntax::format`): an edited file that was nixfmt-clean is
+    // formatted again where the edits touched it; new files are formatted
+    // when every `.nix` file the codemod edited was clean.
+    let mut sources_clean = None;
     for (path, edits) in &fix.edits {
         if edits.is_empty() {
             continue;
@@ -259,11 +263,28 @@ fn apply_fix(ws: &mut Workspace, codemod: &str, fix: &Fix) -> Result<Vec<PathBuf
             location: None,
             message: format!("{codemod} edits {}, which does not exist", path.display()),
         })?;
-        let new = edits.apply(&old);
+        let mut new = edits.apply(&old);
+        if is_nix(path) {
+            let clean = syntax::format::is_clean(&old);
+            sources_clean = Some(sources_clean.unwrap_or(true) && clean);
+            if clean {
+                let touched = syntax::format::touched_lines(&old, edits);
+                if let Some(formatted) = syntax::format::format_within(&new, &touched) {
+                    new = formatted;
+                }
+            }
+        }
         ws.write(path, new)?;
         touched.push(path.clone());
     }
     for (path, content) in &fix.creates {
+        let formatted;
+        let content = if is_nix(path) && sources_clean == Some(true) {
+            formatted = syntax::format::format(content).unwrap_or_else(|| content.clone());
+            &formatted
+        } else {
+            content
+        };
         if let Some(existing) = ws.read(path)? {
             if &existing != content {
                 return Err(Error::Refused {

@@ -150,6 +150,9 @@ struct ApplyArgs {
     /// add-follows: also inputs other than nixpkgs that flake.lock shows duplicated (flake-utils, systems...).
     #[arg(long)]
     all_shared: bool,
+    /// split-outputs: pass each input the moved code uses by name, not `inputs` (when the outputs function binds `inputs`).
+    #[arg(long)]
+    pass_names: bool,
     /// Evaluate the flake before and after with nix (offline) and refuse if an output changed.
     #[arg(long)]
     verify: bool,
@@ -367,6 +370,7 @@ fn apply_cmd(args: ApplyArgs) -> anyhow::Result<u8> {
         allow_breaking: args.allow_breaking,
         inputs: args.inputs,
         all_shared: args.all_shared,
+        pass_names: args.pass_names,
         verify: args.verify,
         mode,
     };

@@ -395,7 +395,17 @@ pub fn removal_range(range: TextRange, text: &str) -> TextRange {
     if start > 0 && !text[..start].ends_with('\n') {
         // An entry in the middle of a line: take the blanks before it too.
         let blanks = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
-        return TextRange::new(((start - blanks) as u32).into(), range.end());
+        let from = start - blanks;
+        // Alone on its line (a name of a multi-line `inherit`): the whole
+        // line goes, so that no blank line is left.
+        if from == 0 || text[..from].ends_with('\n') {
+            if let Some(i) = text[end..].find('\n') {
+                if text[end..end + i].trim().is_empty() {
+                    return TextRange::new((from as u32).into(), ((end + i + 1) as u32).into());
+                }
+            }
+        }
+        return TextRange::new((from as u32).into(), range.end());
     }
     if start == 0 || !text[..start].ends_with('\n') || !text[..start - 1].ends_with('\n') {
         return range;
@@ -584,6 +594,18 @@ mod tests {
         let text = "let\n  a = 1;\n\n  b = 2;\n  c = 3;\nin a";
         let r = TextRange::new(start.into(), (start + 9).into());
         assert_eq!(&text[removal_range(r, text)], "  b = 2;\n");
+    }
+
+    #[test]
+    fn removal_of_a_name_alone_on_its_line_takes_the_line() {
+        let text = "{\n  inherit\n    inputs\n    osConfig\n    ;\n}";
+        let start = text.find("osConfig").unwrap() as u32;
+        let r = TextRange::new(start.into(), (start + 8).into());
+        assert_eq!(&text[removal_range(r, text)], "    osConfig\n");
+        let text = "{ inherit inputs osConfig; }";
+        let start = text.find("osConfig").unwrap() as u32;
+        let r = TextRange::new(start.into(), (start + 8).into());
+        assert_eq!(&text[removal_range(r, text)], " osConfig");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! - `after/`: the expected tree, compared byte for byte (absent: nothing to do);
 //! - `refused`: when present, the run must refuse with a message containing its text;
 //! - `args`: extra options (`--flake DIR`, `--only OUT,OUT`, `--to OUT=DIR`,
-//!   `--allow-breaking`, `--input X,X`, `--all-shared`);
-//! - `notes`: lines each of which must appear in one of the run's notes.
+//!   `--allow-breaking`, `--input X,X`, `--all-shared`, `--pass-names`);
+//! - `notes`: lines each of which must appear in one of the run's notes;
+//! - `actions`: lines each of which must appear in one of the run's actions
+//!   (the summary of what moved where).
 //!
 //! Every case is also run a second time on its result (which must change
 //! nothing), and every `.nix` file of the result goes through
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use flake_refactor::codemods::{self, Options};
 use flake_refactor::engine;
+use flake_refactor::syntax::format;
 use flake_refactor::workspace::Workspace;
 
 struct Case {
@@ -59,6 +62,10 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
             options.all_shared = true;
             continue;
         }
+        if w == "--pass-names" {
+            options.pass_names = true;
+            continue;
+        }
         let v = words
             .next()
             .unwrap_or_else(|| panic!("{}: `{w}` needs a value", case.name));
@@ -74,8 +81,8 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
 }
 
 /// Run the case's codemod over the tree in `dir`, writing the result there;
-/// the number of files changed and the notes.
-fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>), String> {
+/// the number of files changed, the notes and the actions.
+fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>, Vec<String>), String> {
     let (flake, options) = parse_args(case);
     let codemod =
         codemods::find(&case.codemod).unwrap_or_else(|| panic!("no codemod {}", case.codemod));
@@ -92,7 +99,8 @@ fn run_in(case: &Case, dir: &Path) -> Result<(usize, Vec<String>), String> {
         }
     }
     let notes = outcome.notes.iter().map(|(_, n)| n.to_string()).collect();
-    Ok((outcome.changes.len(), notes))
+    let actions = outcome.actions.iter().map(|(_, a)| a.clone()).collect();
+    Ok((outcome.changes.len(), notes, actions))
 }
 
 fn check_case(case: &Case, nix: bool) -> Result<(), String> {
@@ -119,14 +127,17 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
             )),
         };
     }
-    let (changed, notes) = result?;
-    if let Ok(wanted) = std::fs::read_to_string(case.dir.join("notes")) {
+    let (changed, notes, actions) = result?;
+    for (file, got) in [("notes", &notes), ("actions", &actions)] {
+        let Ok(wanted) = std::fs::read_to_string(case.dir.join(file)) else {
+            continue;
+        };
         for line in wanted.lines().filter(|l| !l.trim().is_empty()) {
-            if !notes.iter().any(|n| n.contains(line.trim())) {
+            if !got.iter().any(|n| n.contains(line.trim())) {
                 return Err(format!(
-                    "no note contains `{}`; the notes were:\n{}",
+                    "none of the {file} contains `{}`; they were:\n{}",
                     line.trim(),
-                    notes.join("\n")
+                    got.join("\n")
                 ));
             }
         }
@@ -165,9 +176,28 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
     }
     // Idempotence: a second run finds nothing to do.
     match run_in(case, tmp.path()) {
-        Ok((0, _)) => {}
-        Ok((n, _)) => return Err(format!("second run changed {n} file(s)")),
+        Ok((0, _, _)) => {}
+        Ok((n, _, _)) => return Err(format!("second run changed {n} file(s)")),
         Err(e) => return Err(format!("second run failed: {e}")),
+    }
+    // Layout: when every `.nix` file of before/ is nixfmt-clean, so is
+    // every `.nix` file of the result.
+    let before_nix = nix_files(&common::read_tree(&case.dir.join("before")));
+    if !before_nix.is_empty() && before_nix.iter().all(|(_, t)| format::is_clean(t)) {
+        let unclean: Vec<String> = nix_files(&got)
+            .into_iter()
+            .filter(|(_, t)| !format::is_clean(t))
+            .map(|(p, t)| {
+                format!(
+                    "{} is not nixfmt-clean; nixfmt writes:\n{}",
+                    p.display(),
+                    format::format(&t).unwrap_or_default()
+                )
+            })
+            .collect();
+        if !unclean.is_empty() {
+            return Err(unclean.join("\n"));
+        }
     }
     if nix {
         let failures = common::nix_parse_all(tmp.path());
@@ -179,6 +209,16 @@ fn check_case(case: &Case, nix: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The `.nix` files of a tree read by `common::read_tree`, as text.
+fn nix_files<V: AsRef<[u8]>>(
+    tree: &std::collections::BTreeMap<PathBuf, V>,
+) -> Vec<(PathBuf, String)> {
+    tree.iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "nix"))
+        .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b.as_ref()).into_owned()))
+        .collect()
 }
 
 #[test]

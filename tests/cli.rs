@@ -1067,7 +1067,13 @@ fn existing_target_is_refused_with_a_location() {
     let repo = repo_with(&case_before("existing-target"));
     let dir = repo.path();
     for mode in [None, Some("--write"), Some("--check"), Some("--branch")] {
-        let mut args = vec!["apply", "split-outputs"];
+        // Without --to the output goes to a free place (nixos/).
+        let mut args = vec![
+            "apply",
+            "split-outputs",
+            "--to",
+            "nixosConfigurations=hosts",
+        ];
         args.extend(mode);
         let r = assert_refused(dir, &args);
         assert!(

@@ -301,7 +301,20 @@ fn apply_json_on_a_refusal() {
     let dir = plain_copy(&hybrid());
     std::fs::create_dir(dir.path().join("hosts")).unwrap();
     std::fs::write(dir.path().join("hosts/default.nix"), "{ }\n").unwrap();
-    let r = run(dir.path(), &["apply", "split-outputs", "--format", "json"]).expect(2);
+    // A target named with --to that is taken (without it the output would
+    // go to a free conventional place).
+    let r = run(
+        dir.path(),
+        &[
+            "apply",
+            "split-outputs",
+            "--to",
+            "nixosConfigurations=hosts",
+            "--format",
+            "json",
+        ],
+    )
+    .expect(2);
     let doc = r.json();
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["status"], "error");
@@ -359,7 +372,20 @@ fn apply_json_on_a_refusal() {
 #[test]
 fn apply_json_on_a_syntax_error() {
     let dir = broken_flake();
-    let r = run(dir.path(), &["apply", "split-outputs", "--format", "json"]).expect(2);
+    // A target named with --to that is taken (without it the output would
+    // go to a free conventional place).
+    let r = run(
+        dir.path(),
+        &[
+            "apply",
+            "split-outputs",
+            "--to",
+            "nixosConfigurations=hosts",
+            "--format",
+            "json",
+        ],
+    )
+    .expect(2);
     let doc = r.json();
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["status"], "error");
@@ -552,7 +578,16 @@ fn paths_are_relative_to_the_current_directory() {
     // An error at a place.
     std::fs::create_dir(dir.join("hosts")).unwrap();
     std::fs::write(dir.join("hosts/default.nix"), "{ }\n").unwrap();
-    let e = run(&sub, &["apply", "split-outputs"]).expect(2);
+    let e = run(
+        &sub,
+        &[
+            "apply",
+            "split-outputs",
+            "--to",
+            "nixosConfigurations=hosts",
+        ],
+    )
+    .expect(2);
     assert!(
         e.stderr.starts_with(
             "note: using ../flake.nix\n../hosts/default.nix:1:1: error: split-outputs: refused:"

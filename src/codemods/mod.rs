@@ -52,6 +52,10 @@ pub struct Options {
     /// `--all-shared` (add-follows): also inputs other than nixpkgs that
     /// flake.lock shows duplicated (flake-utils, systems...).
     pub all_shared: bool,
+    /// `--pass-names`: split-outputs passes every input the moved code uses
+    /// by name (`inherit nixpkgs home-manager self;`) instead of `inherit
+    /// inputs self;` with `inherit (inputs) ...;` in the new file.
+    pub pass_names: bool,
 }
 
 impl Options {

@@ -125,37 +125,56 @@ impl Codemod for SplitOutputs {
                 continue;
             }
 
-            // Target file.
-            let rel_dir = PathBuf::from(dir);
-            let target_dir = flake_dir.join(&rel_dir);
-            let target = target_dir.join("default.nix");
-            if !used_dirs.insert(target_dir.clone()) {
-                return Err(cx.refuse(
-                    NAME,
-                    at,
-                    format!("two outputs would move to {}", target.display()),
-                ));
-            }
-            if cx.ws.exists(&target_dir) && !cx.ws.is_dir(&target_dir) {
-                return Err(cx.refuse(
-                    NAME,
-                    at,
-                    format!(
-                        "cannot create {}: {} is a file",
-                        target.display(),
-                        target_dir.display()
-                    ),
-                ));
-            }
-            if cx.ws.is_dir(&target_dir) && !cx.ws.exists(&target) {
-                // A new default.nix would change what a directory read sees.
-                if let Some(path) = directory_reference(cx, &target_dir) {
-                    return Err(cx.refuse(NAME, path.text_range().start(), format!(
-                        "{} already exists and `{}` reads it as a directory; adding default.nix there could change what it reads; choose another directory with --to {name}=DIR",
-                        target_dir.display(), path.text()
-                    )));
+            // Target file: the default, or with --to the one named there;
+            // when the default is taken, the first free conventional one.
+            let candidates = if dir.explicit {
+                vec![Candidate {
+                    rel: PathBuf::from(&dir.dir),
+                    file: None,
+                    must_be_new: false,
+                }]
+            } else {
+                candidates(name, &dir.dir)
+            };
+            let mut chosen = None;
+            let mut first_reason = None;
+            for c in &candidates {
+                match occupied(cx, c, &used_dirs) {
+                    None => {
+                        chosen = Some(c.clone());
+                        break;
+                    }
+                    Some(reason) => {
+                        first_reason.get_or_insert(reason);
+                    }
                 }
             }
+            let Some(chosen) = chosen else {
+                let reason = first_reason.expect("at least one candidate");
+                let hint = if dir.explicit {
+                    format!("; move it away or choose another directory with --to {name}=DIR")
+                } else {
+                    format!(
+                        "; no conventional place is free either; choose one with --to {name}=DIR"
+                    )
+                };
+                let message = format!("{}{hint}", reason.message);
+                return Err(match (reason.at, reason.file) {
+                    (None, Some(file)) => Error::Refused {
+                        codemod: NAME.into(),
+                        location: Some(crate::error::Location::start_of(&file)),
+                        message,
+                    },
+                    (at_here, _) => cx.refuse(NAME, at_here.unwrap_or(at), message),
+                });
+            };
+            // Why the output does not go to its default place.
+            let why_here =
+                first_reason.filter(|_| chosen.import_path() != candidates[0].import_path());
+            let rel_dir = chosen.import_path();
+            let target_dir = flake_dir.join(&chosen.rel);
+            let target = target_dir.join(chosen.file.unwrap_or("default.nix"));
+            used_dirs.insert(target.clone());
 
             // Scope: what to pass, what travels along, which `with` to repeat.
             // Dynamic names below the output (`name.${host} = ...;`) move too:
@@ -251,7 +270,18 @@ impl Codemod for SplitOutputs {
                 }
                 make::attrset(&entries)
             } else {
-                relocate(values[0].text_range(), entry_indent, "")?
+                String::new()
+            };
+
+            // What the new file receives: `inputs` (and `self`, helpers)
+            // when the moved code uses several inputs and the outputs
+            // function binds `inputs`; otherwise each name.
+            let style = (!cx.options.pass_names)
+                .then(|| inputs_style(flake, &plan, values[0].text_range()))
+                .flatten();
+            let pass = match &style {
+                Some(s) => s.pass.clone(),
+                None => plan.pass.clone(),
             };
             let mut bindings = Vec::new();
             for &b in &plan.moved {
@@ -260,6 +290,55 @@ impl Codemod for SplitOutputs {
                 }
                 moved_binders.push(b);
             }
+            let mut merged_let = false;
+            let body = if by_parts {
+                body
+            } else {
+                // A value that starts on the line after its `=` is shifted
+                // from its own line's indentation.
+                let value = &values[0];
+                let value_start = usize::from(value.text_range().start());
+                let remove = if crate::syntax::starts_line(text, value_start) {
+                    line_indent(text, value_start)
+                } else {
+                    entry_indent
+                };
+                // A value that starts with `let` gives its bindings to the
+                // file's `let`: no `let ... in let ... in`.
+                let mut taken: BTreeSet<String> = pass.iter().cloned().collect();
+                if let Some(s) = &style {
+                    taken.extend(s.from_inputs.iter().cloned());
+                }
+                taken.extend(
+                    plan.moved
+                        .iter()
+                        .map(|&b| flake.scope.binders[b].name.clone()),
+                );
+                let has_let = style.is_some() || !bindings.is_empty();
+                match mergeable_let(flake, value, &taken).filter(|_| has_let) {
+                    Some((entries, inner)) => {
+                        for e in &entries {
+                            bindings.push(entry(attached_range(e, text))?);
+                        }
+                        merged_let = true;
+                        let inner_start = usize::from(inner.text_range().start());
+                        let remove = if crate::syntax::starts_line(text, inner_start) {
+                            line_indent(text, inner_start)
+                        } else {
+                            remove
+                        };
+                        relocate(inner.text_range(), remove, "")?
+                    }
+                    None => relocate(value.text_range(), remove, "")?,
+                }
+            };
+            if let Some(s) = &style {
+                // The inputs come first, set apart from the helpers.
+                if !bindings.is_empty() {
+                    bindings.insert(0, String::new());
+                }
+                bindings.insert(0, make::inherit_from(&s.inputs, &s.from_inputs, &unit));
+            }
             let mut withs = Vec::new();
             for w in &plan.withs {
                 if let Some(ns) = w.children().next() {
@@ -267,21 +346,9 @@ impl Codemod for SplitOutputs {
                     withs.push(relocate(ns.text_range(), indent, "")?);
                 }
             }
-            let header = (!plan.pass.is_empty()).then(|| make::formals_header(&plan.pass, &unit));
+            let header = (!pass.is_empty()).then(|| make::formals_header(&pass, &unit));
             let content = make::file(header.as_deref(), &withs, &bindings, &body);
-            match cx.ws.read(&target)? {
-                Some(existing) if existing != content => {
-                    return Err(Error::Refused {
-                        codemod: NAME.into(),
-                        location: Some(crate::error::Location::start_of(&target)),
-                        message: format!("{} already exists; move it away or choose another directory with --to {name}=DIR", target.display()),
-                    });
-                }
-                Some(_) => {}
-                None => {
-                    fix.creates.insert(target.clone(), content);
-                }
-            }
+            fix.creates.insert(target.clone(), content);
 
             // flake.nix: the value becomes an import.
             if by_parts {
@@ -290,7 +357,7 @@ impl Codemod for SplitOutputs {
                 let binding_prefix = make::binding_prefix(name);
                 let column = usize::from(entry_start) - flake.file.lines.line_start(entry_start)
                     + binding_prefix.len();
-                let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
+                let call = make::import_call(&rel_dir, &pass, entry_indent, &unit, column);
                 fix.edit(
                     NAME,
                     flake.path.clone(),
@@ -302,14 +369,32 @@ impl Codemod for SplitOutputs {
                 }
             } else {
                 let value = &values[0];
-                let column = usize::from(value.text_range().start())
-                    - flake.file.lines.line_start(value.text_range().start());
-                let call = make::import_call(&rel_dir, &plan.pass, entry_indent, &unit, column);
-                fix.edit(
-                    NAME,
-                    flake.path.clone(),
-                    Edit::replace(value.text_range(), call),
-                )?;
+                // A value on the line after its `=` comes back next to it.
+                match equals_before(value) {
+                    Some(eq) => {
+                        let column =
+                            usize::from(eq.end()) - flake.file.lines.line_start(eq.end()) + 1;
+                        let call = make::import_call(&rel_dir, &pass, entry_indent, &unit, column);
+                        fix.edit(
+                            NAME,
+                            flake.path.clone(),
+                            Edit::replace(
+                                TextRange::new(eq.end(), value.text_range().end()),
+                                make::after_equals(&call),
+                            ),
+                        )?;
+                    }
+                    None => {
+                        let column = usize::from(value.text_range().start())
+                            - flake.file.lines.line_start(value.text_range().start());
+                        let call = make::import_call(&rel_dir, &pass, entry_indent, &unit, column);
+                        fix.edit(
+                            NAME,
+                            flake.path.clone(),
+                            Edit::replace(value.text_range(), call),
+                        )?;
+                    }
+                }
             }
 
             let parts = if by_parts {
@@ -325,8 +410,25 @@ impl Codemod for SplitOutputs {
                 flake.location(at),
                 target.display()
             );
-            if !plan.pass.is_empty() {
-                action.push_str(&format!(", passing {}", plan.pass.join(", ")));
+            if let Some(why) = why_here {
+                action.push_str(&format!(
+                    " (not {}: {})",
+                    flake_dir
+                        .join(&candidates[0].rel)
+                        .join("default.nix")
+                        .display(),
+                    why.message
+                ));
+            }
+            if !pass.is_empty() {
+                action.push_str(&format!(", passing {}", pass.join(", ")));
+            }
+            if let Some(s) = &style {
+                action.push_str(&format!(
+                    " (the file takes {} from `{}`)",
+                    s.from_inputs.join(", "),
+                    s.inputs
+                ));
             }
             let along: Vec<_> = plan
                 .moved
@@ -339,6 +441,10 @@ impl Codemod for SplitOutputs {
             if !plan.withs.is_empty() {
                 action.push_str("; repeated the enclosing `with`");
             }
+            if merged_let {
+                action.push_str("; merged its `let` into the file's `let`");
+            }
+
             fix.actions.push(action);
         }
 
@@ -346,15 +452,95 @@ impl Codemod for SplitOutputs {
         for range in relocate::let_removals(text, &flake.scope, &moved_binders) {
             fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
         }
+        if !fix.is_empty() {
+            unused_helpers(cx, &moved_binders, &mut fix);
+            formatter_note(cx, &mut fix)?;
+        }
         Ok(fix)
     }
 }
 
+/// Which formatter the repository declares, and what that means for the
+/// code this run wrote.
+fn formatter_note(cx: &Context, fix: &mut Fix) -> Result<(), Error> {
+    let dir = cx.flake.dir();
+    let mut treefmt = None;
+    for name in ["treefmt.toml", ".treefmt.toml", "treefmt.nix"] {
+        if let Some(text) = cx.ws.read(&dir.join(name))? {
+            treefmt = Some(text);
+            break;
+        }
+    }
+    let Some((name, at)) =
+        crate::syntax::format::declared_formatter(&cx.flake.file.root, treefmt.as_deref())
+    else {
+        return Ok(());
+    };
+    let message = if name == "nixfmt" || name.ends_with("(running nixfmt)") {
+        format!("the repository formats with {name}: files that were nixfmt-clean are laid out by nixfmt's rules and stay clean")
+    } else {
+        format!("the repository formats with {name}: new code is laid out in nixfmt's style (RFC 166); run {name} on the changed files to match")
+    };
+    fix.notes.push(match at {
+        Some(r) => cx.note(r.start(), message),
+        None => crate::codemods::Note {
+            location: None,
+            message,
+        },
+    });
+    Ok(())
+}
+
+/// A note for every builder helper of flake.nix that stays there without a
+/// user: nothing but its own definition names it.
+fn unused_helpers(cx: &Context, moved: &[usize], fix: &mut Fix) {
+    let scope = &cx.flake.scope;
+    let mut seen = BTreeSet::new();
+    for helper in cx.flake.builder_helpers() {
+        if helper.file != 0 || moved.contains(&helper.binder) || !seen.insert(helper.binder) {
+            continue;
+        }
+        let binder = &scope.binders[helper.binder];
+        let used = scope.refs.iter().any(|r| {
+            r.binder == Some(helper.binder)
+                && !binder
+                    .entries
+                    .iter()
+                    .any(|e| e.text_range().contains_range(r.range))
+        });
+        if !used {
+            fix.notes.push(cx.note(
+                binder.name_range.start(),
+                format!(
+                    "`{}` is now unused: no output builds a configuration with it (it calls `{}`); remove it, or build the hosts that bypass it with it",
+                    binder.name, helper.builder
+                ),
+            ));
+        }
+    }
+}
+
+/// Where an output goes: a directory (relative to the flake), and whether
+/// `--to` named it.
+#[derive(Debug, Clone)]
+struct Target {
+    dir: String,
+    explicit: bool,
+}
+
 /// The outputs to move and their directories (relative to the flake).
-fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
-    let mut map: BTreeMap<String, String> = DEFAULT_TARGETS
+fn targets(cx: &Context) -> Result<Vec<(String, Target)>, Error> {
+    let mut map: BTreeMap<String, Target> = DEFAULT_TARGETS
         .iter()
-        .map(|(o, d)| (o.to_string(), d.to_string()))
+        .map(|(o, d)| {
+            (
+                o.to_string(),
+                Target {
+                    dir: d.to_string(),
+                    explicit: false,
+                },
+            )
+        })
         .collect();
     for (out, dir) in &cx.options.to {
         let p = Path::new(dir);
@@ -371,7 +557,13 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
                 )));
             }
         }
-        map.insert(out.clone(), dir.clone());
+        map.insert(
+            out.clone(),
+            Target {
+                dir: dir.clone(),
+                explicit: true,
+            },
+        );
     }
     if !cx.options.only.is_empty() {
         map.retain(|o, _| cx.options.only.contains(o));
@@ -390,9 +582,132 @@ fn targets(cx: &Context) -> Result<Vec<(String, String)>, Error> {
             .as_ref()
             .and_then(|out| out.defs_of(o).next().map(|d| d.entry.text_range().start()))
     };
-    let mut list: Vec<(String, String)> = map.into_iter().collect();
+    let mut list: Vec<(String, Target)> = map.into_iter().collect();
     list.sort_by_key(|(o, _)| order(o));
     Ok(list)
+}
+
+/// Other conventional places for an output, tried in order when its
+/// default directory is taken: directories that do not exist yet, then a
+/// file next to the existing ones in the default directory.
+const ALTERNATIVES: &[(&str, &[&str], &str)] = &[
+    ("checks", &["tests"], "checks.nix"),
+    (
+        "darwinConfigurations",
+        &["darwin-hosts"],
+        "configurations.nix",
+    ),
+    ("devShells", &["shells"], "shells.nix"),
+    (
+        "homeConfigurations",
+        &["homes", "home-manager"],
+        "configurations.nix",
+    ),
+    (
+        "nixosConfigurations",
+        &["nixos", "machines"],
+        "configurations.nix",
+    ),
+    ("packages", &["pkgs"], "packages.nix"),
+];
+
+/// A place a moved output may go.
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// Its directory, relative to the flake.
+    rel: PathBuf,
+    /// A file name other than `default.nix`.
+    file: Option<&'static str>,
+    /// Only when the directory does not exist yet.
+    must_be_new: bool,
+}
+
+impl Candidate {
+    /// What `import` names: the directory, or the file.
+    fn import_path(&self) -> PathBuf {
+        match self.file {
+            Some(f) => self.rel.join(f),
+            None => self.rel.clone(),
+        }
+    }
+}
+
+/// Why a place is taken, and where that shows: in flake.nix, or the file
+/// that is in the way.
+struct Taken {
+    message: String,
+    at: Option<TextSize>,
+    file: Option<PathBuf>,
+}
+
+/// The places `output` may go, its default directory `dir` first.
+fn candidates(output: &str, dir: &str) -> Vec<Candidate> {
+    let mut out = vec![Candidate {
+        rel: PathBuf::from(dir),
+        file: None,
+        must_be_new: false,
+    }];
+    if let Some((_, dirs, file)) = ALTERNATIVES.iter().find(|(o, _, _)| *o == output) {
+        out.extend(dirs.iter().map(|d| Candidate {
+            rel: PathBuf::from(d),
+            file: None,
+            must_be_new: true,
+        }));
+        out.push(Candidate {
+            rel: PathBuf::from(dir),
+            file: Some(file),
+            must_be_new: false,
+        });
+    }
+    out
+}
+
+/// Why `c` cannot take a moved output, or `None` when it can.
+fn occupied(cx: &Context, c: &Candidate, used: &BTreeSet<PathBuf>) -> Option<Taken> {
+    let dir = cx.flake.dir().join(&c.rel);
+    let file = dir.join(c.file.unwrap_or("default.nix"));
+    let taken = |message: String| {
+        Some(Taken {
+            message,
+            at: None,
+            file: None,
+        })
+    };
+    if used.contains(&file) {
+        return taken(format!("another output moves to {}", file.display()));
+    }
+    if cx.ws.exists(&dir) && !cx.ws.is_dir(&dir) {
+        return taken(format!(
+            "cannot create {}: {} is a file",
+            file.display(),
+            dir.display()
+        ));
+    }
+    if c.must_be_new && cx.ws.exists(&dir) {
+        return taken(format!("{} already exists", dir.display()));
+    }
+    if cx.ws.exists(&file) {
+        return Some(Taken {
+            message: format!("{} already exists", file.display()),
+            at: None,
+            file: Some(file),
+        });
+    }
+    if cx.ws.is_dir(&dir) {
+        // A new file would change what a directory read sees.
+        if let Some(path) = directory_reference(cx, &dir) {
+            return Some(Taken {
+                message: format!(
+                    "`{}` reads {} as a directory; a new file there could change what it reads",
+                    path.text(),
+                    dir.display()
+                ),
+                at: Some(path.text_range().start()),
+                file: None,
+            });
+        }
+    }
+    None
 }
 
 /// A path literal in flake.nix that names `dir` itself (as `builtins.readDir
@@ -404,10 +719,146 @@ fn directory_reference(cx: &Context, dir: &Path) -> Option<SyntaxNode> {
         .root
         .descendants()
         .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL && n.children().next().is_none())
+        // `import ./dir` reads dir/default.nix only.
+        .filter(|n| {
+            !n.parent().is_some_and(|p| {
+                p.kind() == SyntaxKind::NODE_APPLY
+                    && p.first_child().is_some_and(|f| f.text() == "import")
+                    && p.last_child().as_ref() == Some(n)
+            })
+        })
         .find(|n| {
             relocate::rebase_path(&n.text().to_string(), false, &flake_dir, dir).as_deref()
                 == Some("./.")
         })
+}
+
+/// How a new file receives the inputs it uses through `inputs`.
+struct InputsStyle {
+    /// The name the outputs function binds its whole argument to.
+    inputs: String,
+    /// The inputs the moved code uses by name, taken in the new file with
+    /// `inherit (inputs) ...;`.
+    from_inputs: Vec<String>,
+    /// What the import call passes instead of the plan's names.
+    pass: Vec<String>,
+}
+
+/// `inherit inputs self;` instead of each input by name, when the outputs
+/// function binds its argument to a name (`@inputs`, `inputs@`, `inputs:`)
+/// and the code at `at` uses two or more inputs: through formals of that
+/// function, or `inputs` itself.
+fn inputs_style(
+    flake: &crate::flake::Flake,
+    plan: &relocate::MovePlan,
+    at: TextRange,
+) -> Option<InputsStyle> {
+    use crate::scope::BinderKind;
+    let outputs = flake.outputs.as_ref()?;
+    let inputs = outputs
+        .param
+        .at
+        .clone()
+        .or_else(|| outputs.param.ident.clone())?;
+    let scope = &flake.scope;
+    let bound_by_outputs = |name: &str, kinds: &[BinderKind]| {
+        relocate::resolve_at(scope, name, at).is_some_and(|b| {
+            kinds.contains(&scope.binders[b].kind) && scope.binders[b].scope == outputs.lambda
+        })
+    };
+    if !bound_by_outputs(&inputs, &[BinderKind::PatternBind, BinderKind::Param]) {
+        return None;
+    }
+    let from_inputs: Vec<String> = plan
+        .pass
+        .iter()
+        .filter(|n| *n != "self" && **n != inputs)
+        .filter(|n| bound_by_outputs(n, &[BinderKind::Formal]))
+        .cloned()
+        .collect();
+    // `inputs` itself (`specialArgs = { inherit inputs; }`) counts as one.
+    let uses_inputs = plan.pass.contains(&inputs);
+    if from_inputs.is_empty() || from_inputs.len() + usize::from(uses_inputs) < 2 {
+        return None;
+    }
+    let mut pass: BTreeSet<String> = plan
+        .pass
+        .iter()
+        .filter(|n| !from_inputs.contains(n))
+        .cloned()
+        .collect();
+    pass.insert(inputs.clone());
+    Some(InputsStyle {
+        inputs,
+        from_inputs,
+        pass: pass.into_iter().collect(),
+    })
+}
+
+/// When `value` is a `let ... in` whose bindings can join the new file's
+/// `let`: its entries and its body. Not when it binds one of the `taken`
+/// names (the merge would change what they mean), binds a dynamic name, or
+/// holds a comment that belongs to no entry.
+fn mergeable_let(
+    flake: &crate::flake::Flake,
+    value: &SyntaxNode,
+    taken: &BTreeSet<String>,
+) -> Option<(Vec<SyntaxNode>, SyntaxNode)> {
+    if value.kind() != SyntaxKind::NODE_LET_IN {
+        return None;
+    }
+    let text = &flake.file.text;
+    let entries: Vec<SyntaxNode> = value
+        .children()
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
+        .collect();
+    let body = value.children().last()?;
+    if entries.is_empty() || entries.contains(&body) {
+        return None;
+    }
+    let bound: Vec<&crate::scope::Binder> = flake
+        .scope
+        .binders
+        .iter()
+        .filter(|b| b.scope == *value)
+        .collect();
+    let all_named = entries
+        .iter()
+        .filter(|e| e.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        .all(|e| bound.iter().any(|b| b.entries.contains(e)));
+    if !all_named || bound.iter().any(|b| taken.contains(&b.name)) {
+        return None;
+    }
+    let attached: Vec<TextRange> = entries.iter().map(|e| attached_range(e, text)).collect();
+    let orphan_comment = value
+        .children_with_tokens()
+        .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        .any(|c| !attached.iter().any(|r| r.contains_range(c.text_range())));
+    if orphan_comment {
+        return None;
+    }
+    Some((entries, body))
+}
+
+/// The `=` of the binding whose value is `value`, when the value starts
+/// on a later line with nothing but blanks between them.
+fn equals_before(value: &SyntaxNode) -> Option<TextRange> {
+    let mut tok = value.first_token()?.prev_token();
+    let mut newline = false;
+    while let Some(t) = tok {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE => newline |= t.text().contains('\n'),
+            SyntaxKind::TOKEN_ASSIGN if newline => return Some(t.text_range()),
+            _ => return None,
+        }
+        tok = t.prev_token();
+    }
+    None
 }
 
 /// An output value that is already short: one line, or an `import` call.
@@ -663,10 +1114,7 @@ fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> R
         }
         let mut bindings = Vec::new();
         if !from_inputs.is_empty() {
-            bindings.push(format!(
-                "{unit}{}",
-                make::inherit_from("inputs", &from_inputs)
-            ));
+            bindings.push(make::inherit_from("inputs", &from_inputs, &unit));
         }
         for &b in &plan.moved {
             for e in &flake.scope.binders[b].entries {

@@ -161,6 +161,7 @@ pub fn render_error(e: Error) -> String {
             allow_breaking: false,
             inputs: Vec::new(),
             all_shared: false,
+            pass_names: false,
             verify: false,
             mode: crate::apply::Mode::DryRun,
         },

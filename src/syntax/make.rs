@@ -8,6 +8,13 @@
 /// Maximum line width of generated code (nixfmt's default).
 pub const WIDTH: usize = 100;
 
+/// nixfmt writes an `inherit` of this many names or more one name per line.
+const INHERIT_EXPLODE: usize = 4;
+
+/// nixfmt writes a function head of this many formals or more (besides
+/// `...`) one formal per line.
+const FORMALS_EXPLODE: usize = 3;
+
 fn checked(text: String) -> String {
     debug_assert!(
         rnix::Root::parse(&text).errors().is_empty(),
@@ -19,8 +26,9 @@ fn checked(text: String) -> String {
 /// `import ./dir { inherit a b; }`, or `import ./dir` when nothing is passed.
 ///
 /// `indent` is the indentation of the line the call starts on and `column`
-/// the column it starts at; the `inherit` list is broken over lines (one
-/// `inherit` per line, nixfmt style) when it would not fit.
+/// the column it starts at. As nixfmt lays it out: an `inherit` of four
+/// names or more has one name per line; a shorter one stays on one line,
+/// inside braces on lines of their own when the call would not fit.
 pub fn import_call(
     dir: &std::path::Path,
     names: &[String],
@@ -33,11 +41,17 @@ pub fn import_call(
         return checked(format!("import {path}"));
     }
     let one_line = format!("import {path} {{ inherit {}; }}", names.join(" "));
-    // `;` after the call on the same line.
-    if column + one_line.len() < WIDTH {
-        return checked(one_line);
-    }
     let inner = format!("{indent}{unit}");
+    if names.len() < INHERIT_EXPLODE {
+        // `;` after the call on the same line.
+        if column + one_line.len() < WIDTH {
+            return checked(one_line);
+        }
+        return checked(format!(
+            "import {path} {{\n{inner}inherit {};\n{indent}}}",
+            names.join(" ")
+        ));
+    }
     let mut lines = vec![format!("import {path} {{")];
     lines.push(format!("{inner}inherit"));
     for n in names {
@@ -81,6 +95,26 @@ pub fn binding(name: &str, value: &str) -> String {
     checked_in_set(format!("{}{value};", binding_prefix(name)))
 }
 
+/// What follows the `=` of a binding whose value is `value`, on the same line.
+pub fn after_equals(value: &str) -> String {
+    format!(" {value}")
+}
+
+/// `inherit (from) a b;` as a `let` entry indented by `unit`, one name per
+/// line (nixfmt style) for four names or more, or when it would not fit.
+pub fn inherit_from(from: &str, names: &[String], unit: &str) -> String {
+    let one_line = format!("{unit}inherit ({from}) {};", names.join(" "));
+    if names.len() < INHERIT_EXPLODE && one_line.len() <= WIDTH {
+        return checked_in_set(one_line);
+    }
+    let mut lines = vec![format!("{unit}inherit ({from})")];
+    for n in names {
+        lines.push(format!("{unit}{unit}{n}"));
+    }
+    lines.push(format!("{unit}{unit};"));
+    checked_in_set(lines.join("\n"))
+}
+
 /// An attribute set with one entry per element (each already indented), one per line.
 pub fn attrset(entries: &[String]) -> String {
     let mut out = String::from("{\n");
@@ -119,13 +153,13 @@ pub fn path_literal(dir: &std::path::Path) -> String {
     }
 }
 
-/// The head of a file that takes `names`: `{ a, b, ... }:` on one line when
-/// it fits, otherwise one formal per line.
+/// The head of a file that takes `names`: `{ a, b, ... }:` on one line for
+/// one or two names that fit, otherwise one formal per line (as nixfmt).
 pub fn formals_header(names: &[String], unit: &str) -> String {
     let mut items: Vec<&str> = names.iter().map(String::as_str).collect();
     items.push("...");
     let one_line = format!("{{ {} }}:", items.join(", "));
-    if one_line.len() <= WIDTH {
+    if names.len() < FORMALS_EXPLODE && one_line.len() <= WIDTH {
         return one_line;
     }
     let mut out = String::from("{\n");
@@ -172,11 +206,6 @@ pub fn file(header: Option<&str>, withs: &[String], bindings: &[String], body: &
     checked(out)
 }
 
-/// `inherit (from) a b;`, one line (an entry of a `let` or a set).
-pub fn inherit_from(from: &str, names: &[String]) -> String {
-    checked_in_set(format!("inherit ({from}) {};", names.join(" ")))
-}
-
 /// `imports = [ ./a ./b ];` for the module `dirs` (relative to the file).
 pub fn imports_entry(dirs: &[std::path::PathBuf]) -> String {
     let items: Vec<String> = dirs.iter().map(|d| path_literal(d)).collect();
@@ -207,6 +236,27 @@ mod tests {
             ),
             "import ./hosts { inherit inputs self; }"
         );
+        assert_eq!(
+            import_call(
+                std::path::Path::new("hosts"),
+                &names(&["inputs", "self", "unstableFor"]),
+                "    ",
+                "  ",
+                80
+            ),
+            "import ./hosts {\n      inherit inputs self unstableFor;\n    }"
+        );
+        let four = import_call(
+            std::path::Path::new("hosts"),
+            &names(&["a", "b", "c", "d"]),
+            "    ",
+            "  ",
+            26,
+        );
+        assert_eq!(
+            four,
+            "import ./hosts {\n      inherit\n        a\n        b\n        c\n        d\n        ;\n    }"
+        );
         let long: Vec<String> = (0..12).map(|i| format!("helperNumber{i}")).collect();
         let call = import_call(std::path::Path::new("hosts"), &long, "    ", "  ", 26);
         assert!(call.starts_with("import ./hosts {\n      inherit\n        helperNumber0\n"));
@@ -214,10 +264,26 @@ mod tests {
     }
 
     #[test]
+    fn inherit_from_layout() {
+        assert_eq!(
+            inherit_from("inputs", &names(&["disko", "nixpkgs"]), "  "),
+            "  inherit (inputs) disko nixpkgs;"
+        );
+        let long: Vec<String> = (0..12).map(|i| format!("inputNumber{i}")).collect();
+        let i = inherit_from("inputs", &long, "  ");
+        assert!(i.starts_with("  inherit (inputs)\n    inputNumber0\n"));
+        assert!(i.ends_with("\n    inputNumber11\n    ;"));
+    }
+
+    #[test]
     fn formals_header_layout() {
         assert_eq!(
             formals_header(&names(&["inputs", "self"]), "  "),
             "{ inputs, self, ... }:"
+        );
+        assert_eq!(
+            formals_header(&names(&["a", "b", "c"]), "  "),
+            "{\n  a,\n  b,\n  c,\n  ...\n}:"
         );
         let long: Vec<String> = (0..12).map(|i| format!("helperNumber{i}")).collect();
         let h = formals_header(&long, "  ");

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod edit;
+pub mod format;
 pub mod indent;
 pub mod make;
 pub mod shape;

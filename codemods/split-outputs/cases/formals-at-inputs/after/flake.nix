@@ -13,7 +13,7 @@
       ];
     in
     {
-      nixosConfigurations = import ./hosts { inherit commonModules inputs nixpkgs self; };
+      nixosConfigurations = import ./hosts { inherit commonModules inputs self; };
 
       checks = import ./checks { inherit commonModules nixpkgs self; };
     };

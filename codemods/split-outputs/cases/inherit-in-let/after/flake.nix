@@ -13,7 +13,14 @@
     {
       nixosConfigurations = import ./hosts { inherit lib self; };
 
-      packages = import ./packages { inherit genAttrs lib nixpkgs systems; };
+      packages = import ./packages {
+        inherit
+          genAttrs
+          lib
+          nixpkgs
+          systems
+          ;
+      };
 
       devShells = import ./devshells { inherit genAttrs nixpkgs systems; };
     };

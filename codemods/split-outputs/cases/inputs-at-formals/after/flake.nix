@@ -12,8 +12,8 @@
   };
 
   outputs = inputs@{ self, nixpkgs, home-manager, ... }: {
-    nixosConfigurations = import ./hosts { inherit home-manager inputs nixpkgs self; };
+    nixosConfigurations = import ./hosts { inherit inputs self; };
 
-    homeConfigurations = import ./home { inherit home-manager inputs nixpkgs; };
+    homeConfigurations = import ./home { inherit inputs; };
   };
 }

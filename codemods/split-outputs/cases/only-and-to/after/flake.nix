@@ -11,7 +11,7 @@
   };
 
   outputs = { self, nixpkgs, home-manager, ... }@inputs: {
-    nixosConfigurations = import ./machines { inherit inputs nixpkgs; };
+    nixosConfigurations = import ./machines { inherit inputs; };
 
     homeConfigurations = {
       judy = home-manager.lib.homeManagerConfiguration {

@@ -5,7 +5,7 @@
       commonModules = [ ./modules/base.nix ];
     in
     {
-      nixosConfigurations = import ./hosts { inherit commonModules inputs nixpkgs self; };
+      nixosConfigurations = import ./hosts { inherit commonModules inputs self; };
       checks.x86_64-linux.base = commonModules;
     };
 }

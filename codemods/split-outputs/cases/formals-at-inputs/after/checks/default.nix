@@ -1,4 +1,9 @@
-{ commonModules, nixpkgs, self, ... }:
+{
+  commonModules,
+  nixpkgs,
+  self,
+  ...
+}:
 {
   x86_64-linux = {
     # The shared modules must evaluate on their own, in a container.

@@ -1,5 +1,12 @@
-{ commonModules, inputs, nixpkgs, self, ... }:
+{
+  commonModules,
+  inputs,
+  self,
+  ...
+}:
 let
+  inherit (inputs) nixpkgs;
+
   mkHost = name: system: nixpkgs.lib.nixosSystem {
     inherit system;
     specialArgs = { inherit inputs self; };

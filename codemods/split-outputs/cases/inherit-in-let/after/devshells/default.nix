@@ -1,4 +1,9 @@
-{ genAttrs, nixpkgs, systems, ... }:
+{
+  genAttrs,
+  nixpkgs,
+  systems,
+  ...
+}:
 let
   # Only the dev shells need this.
   mkShellFor = system:

@@ -1,4 +1,10 @@
-{ genAttrs, lib, nixpkgs, systems, ... }:
+{
+  genAttrs,
+  lib,
+  nixpkgs,
+  systems,
+  ...
+}:
 genAttrs systems (system: {
   default = nixpkgs.legacyPackages.${system}.callPackage ../package.nix {
     src = lib.cleanSource ../.;

@@ -1,4 +1,7 @@
-{ home-manager, inputs, nixpkgs, ... }:
+{ inputs, ... }:
+let
+  inherit (inputs) home-manager nixpkgs;
+in
 {
   # Lab machine runs Ubuntu, so Home Manager is standalone there.
   "carol@lab" = home-manager.lib.homeManagerConfiguration {

@@ -1,4 +1,7 @@
-{ home-manager, inputs, nixpkgs, self, ... }:
+{ inputs, self, ... }:
+let
+  inherit (inputs) home-manager nixpkgs;
+in
 {
   # ThinkPad X1, the daily driver
   kestrel = nixpkgs.lib.nixosSystem {

@@ -1,4 +1,7 @@
-{ inputs, nixpkgs, ... }:
+{ inputs, ... }:
+let
+  inherit (inputs) nixpkgs;
+in
 {
   owl = nixpkgs.lib.nixosSystem {
     system = "x86_64-linux";

@@ -1,0 +1,30 @@
+{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    home-manager.url = "github:nix-community/home-manager/release-24.11";
+  };
+
+  outputs =
+    {
+      self,
+      nixpkgs,
+      home-manager,
+      ...
+    }@inputs:
+    {
+      nixosConfigurations.desk = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [ ./desk.nix ];
+      };
+      homeConfigurations.ann = home-manager.lib.homeManagerConfiguration {
+        pkgs = nixpkgs.legacyPackages.x86_64-linux;
+        extraSpecialArgs = {
+          inherit
+            inputs
+            self
+            ;
+        };
+        modules = [ ./home.nix ];
+      };
+    };
+}

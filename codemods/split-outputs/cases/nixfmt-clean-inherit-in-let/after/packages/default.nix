@@ -1,0 +1,12 @@
+{
+  genAttrs,
+  lib,
+  nixpkgs,
+  systems,
+  ...
+}:
+genAttrs systems (system: {
+  default = nixpkgs.legacyPackages.${system}.callPackage ../package.nix {
+    src = lib.cleanSource ../.;
+  };
+})

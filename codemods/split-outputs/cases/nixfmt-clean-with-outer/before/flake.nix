@@ -1,0 +1,28 @@
+# Two identical kiosks; everything comes from `with nixpkgs.lib`.
+{
+  description = "library kiosks";
+
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+
+  outputs =
+    { self, nixpkgs, ... }:
+    with nixpkgs.lib;
+    {
+      nixosConfigurations = genAttrs [ "lark" "finch" ] (
+        name:
+        nixosSystem {
+          system = "x86_64-linux";
+          specialArgs = { inherit self; };
+          modules = [
+            ./machines/${name}.nix
+            {
+              networking.hostName = mkDefault name;
+              services.cage.enable = true;
+            }
+          ];
+        }
+      );
+
+      checks.x86_64-linux = mapAttrs (_: c: c.config.system.build.toplevel) self.nixosConfigurations;
+    };
+}
