@@ -551,6 +551,27 @@ pub fn follow(ws: &Workspace, roots: Vec<(Kind, Module)>) -> Graph {
     follow_levels(ws, roots, &mut ParseCache::default(), false)
 }
 
+/// [`follow`], reusing files the caller has parsed already (the flake's
+/// program files, which its model loaded): they are not read or parsed
+/// again when a module list names them.
+pub fn follow_seeded(
+    ws: &Workspace,
+    roots: Vec<(Kind, Module)>,
+    parsed: Vec<(PathBuf, ParsedFile)>,
+) -> Graph {
+    let mut cache = ParseCache::default();
+    for (path, file) in parsed {
+        if path.file_name().is_some_and(|n| n == "default.nix") {
+            if let Some(dir) = path.parent() {
+                cache.resolved.insert(dir.to_path_buf(), path.clone());
+            }
+        }
+        cache.resolved.insert(path.clone(), path.clone());
+        cache.files.insert(path, Ok(file));
+    }
+    follow_levels(ws, roots, &mut cache, false)
+}
+
 /// [`follow`] with a cache: the module paths a breadth-first level names
 /// that `cache` has not seen are resolved, read and parsed in parallel (and
 /// their imports found with [`imports_of`] on the worker), then the level is

@@ -362,6 +362,17 @@ impl Flake {
         result
     }
 
+    /// The program files other than flake.nix loaded so far, parsed, for a
+    /// module graph that must not parse them again.
+    pub fn parsed_program_files(&self) -> Vec<(PathBuf, ParsedFile)> {
+        self.program
+            .files
+            .borrow()
+            .iter()
+            .map(|s| (s.path.clone(), s.file.clone()))
+            .collect()
+    }
+
     /// Every program file loaded so far (flake.nix first).
     pub fn program_files(&self) -> Vec<FileId> {
         (0..=self.program.files.borrow().len()).collect()

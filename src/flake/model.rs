@@ -1193,6 +1193,37 @@ mod tests {
     }
 
     #[test]
+    fn a_file_reached_several_ways_is_parsed_once() {
+        let (_d, f) = load(&[
+            (
+                "flake.nix",
+                r#"{
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      lib = import ./lib { inherit inputs; };
+      again = import ./lib/default.nix { inherit inputs; };
+    in {
+      nixosConfigurations.a = lib.mkSystem "a";
+      nixosConfigurations.b = again.mkSystem "b";
+      nixosConfigurations.c = (import ./lib { inherit inputs; }).mkSystem "c";
+    };
+}"#,
+            ),
+            (
+                "lib/default.nix",
+                "{ inputs }: { mkSystem = name: inputs.nixpkgs.lib.nixosSystem { modules = [ ../${name}.nix ]; }; }",
+            ),
+        ]);
+        assert_eq!(f.configurations().len(), 3);
+        let files: Vec<_> = f.program_files().iter().map(|&i| f.path_of(i)).collect();
+        assert_eq!(
+            files,
+            [Path::new("flake.nix"), Path::new("lib/default.nix")]
+        );
+        assert_eq!(f.parsed_program_files().len(), 1);
+    }
+
+    #[test]
     fn a_partially_applied_helper() {
         let (_d, f) = load(&[(
             "flake.nix",

@@ -161,7 +161,8 @@ impl<'a> Cx<'a> {
             }
         }
         // Parse everything once, in parallel; per-configuration graphs reuse it.
-        let graph = modules::follow(ws, all_roots);
+        // Files the flake's model parsed already are not parsed again.
+        let graph = modules::follow_seeded(ws, all_roots, flake.parsed_program_files());
         let index = graph.index();
         let confs: Vec<Conf> = confs
             .into_iter()
