@@ -1104,9 +1104,7 @@ fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> R
             ))?;
             // Inside `flake = { ... };` the path lacks its `flake.` prefix.
             body_entries.push(if *nested {
-                let trimmed = moved.trim_start();
-                let indent = &moved[..moved.len() - trimmed.len()];
-                format!("{indent}flake.{trimmed}")
+                make::prefixed_entry("flake", &moved)
             } else {
                 moved
             });
@@ -1227,7 +1225,7 @@ fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> R
             let starts_line = crate::syntax::starts_line(text, usize::from(range.start()));
             let entry = make::imports_entry(&new_imports);
             let replacement = if starts_line {
-                format!("{indent}{entry}\n")
+                make::entry_line(&indent, &entry)
             } else {
                 entry
             };
@@ -1244,15 +1242,12 @@ fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> R
             .map(|t| t.text_range().start())
             .unwrap_or(list.text_range().end());
         let items: Vec<String> = new_imports.iter().map(|d| make::path_literal(d)).collect();
-        let insert = if list.text().contains_char('\n') {
-            let indent = line_indent(text, usize::from(close)).to_string();
-            items
-                .iter()
-                .map(|i| format!("{unit}{i}\n{indent}"))
-                .collect::<String>()
-        } else {
-            format!("{} ", items.join(" "))
-        };
+        let indent = line_indent(text, usize::from(close)).to_string();
+        let multiline = list.text().contains_char('\n');
+        let insert = make::list_append(
+            &items,
+            multiline.then_some((unit.as_str(), indent.as_str())),
+        );
         fix.edit(NAME, flake.path.clone(), Edit::insert(close, insert))?;
     }
     for range in relocate::let_removals(text, &flake.scope, &moved_binders) {

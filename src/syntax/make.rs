@@ -212,6 +212,32 @@ pub fn imports_entry(dirs: &[std::path::PathBuf]) -> String {
     checked_in_set(format!("imports = [ {} ];", items.join(" ")))
 }
 
+/// A moved entry (`  name.a = 1;`, indentation kept) with `prefix.` put
+/// before its attribute path: `  flake.name.a = 1;`.
+pub fn prefixed_entry(prefix: &str, entry: &str) -> String {
+    let trimmed = entry.trim_start();
+    let indent = &entry[..entry.len() - trimmed.len()];
+    checked_in_set(format!("{indent}{prefix}.{trimmed}"))
+}
+
+/// An entry on a line of its own, indented by `indent`.
+pub fn entry_line(indent: &str, entry: &str) -> String {
+    format!("{indent}{entry}\n")
+}
+
+/// The text to insert before the `]` of a list to append `items` (path
+/// literals, say): one per line when the list is written over several
+/// lines (`unit` deeper than `indent`, the `]`'s), else on its line.
+pub fn list_append(items: &[String], multiline: Option<(&str, &str)>) -> String {
+    match multiline {
+        Some((unit, indent)) => items
+            .iter()
+            .map(|i| format!("{unit}{i}\n{indent}"))
+            .collect(),
+        None => format!("{} ", items.join(" ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
