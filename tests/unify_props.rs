@@ -77,7 +77,7 @@ fn text(h: &Host) -> String {
         c(0),
         ["alice", "bob"][h.user]
     ));
-    s.push_str(&format!("  system = \"{}\";{}\n", SYSTEMS[h.system], c(1)));
+    s.push_str(&format!("  system = \"{}\"{};\n", SYSTEMS[h.system], c(1)));
     if h.special_args {
         s.push_str(&format!(
             "  specialArgs = {{ inherit inputs user; }};{}\n",
@@ -86,7 +86,7 @@ fn text(h: &Host) -> String {
     }
     for (k, (name, value)) in OPTIONAL.iter().enumerate() {
         if h.optional[k] {
-            s.push_str(&format!("  {name} = {value};{}\n", c(3 + k)));
+            s.push_str(&format!("  {name} = {value}{};\n", c(3 + k)));
         }
     }
     s.push_str("  modules = [\n");
@@ -143,12 +143,12 @@ proptest! {
         // Holes and their bindings agree in kind; names are unique.
         for (h, hole) in g.holes.iter().enumerate() {
             for b in &g.bindings {
-                let ok = match (&b[h], hole.kind) {
-                    (Binding::Seq(_), HoleKind::Sequence(_)) => true,
-                    (Binding::Expr(_), HoleKind::Value | HoleKind::Optional) => true,
-                    (Binding::Absent, HoleKind::Optional) => true,
-                    _ => false,
-                };
+                let ok = matches!(
+                    (&b[h], hole.kind),
+                    (Binding::Seq(_), HoleKind::Sequence(_))
+                        | (Binding::Expr(_), HoleKind::Value | HoleKind::Optional)
+                        | (Binding::Absent, HoleKind::Optional)
+                );
                 prop_assert!(ok, "hole {} has a binding of another kind", hole.name);
             }
             prop_assert_eq!(g.holes.iter().filter(|o| o.name == hole.name).count(), 1);

@@ -39,12 +39,25 @@ fn atomic(node: &SyntaxNode, place: Place) -> bool {
     }
 }
 
+/// The text of `node`, with a line break after a comment that ends it (so
+/// that what follows is not commented out).
+fn text_of(node: &SyntaxNode) -> String {
+    let mut text = node.text().to_string();
+    if node
+        .last_token()
+        .is_some_and(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+    {
+        text.push('\n');
+    }
+    text
+}
+
 fn write_node(node: &SyntaxNode, place: Place, out: &mut String) {
     if atomic(node, place) {
-        out.push_str(&node.text().to_string());
+        out.push_str(&text_of(node));
     } else {
         out.push('(');
-        out.push_str(&node.text().to_string());
+        out.push_str(&text_of(node));
         out.push(')');
     }
 }
@@ -58,7 +71,7 @@ fn write(t: &Template, b: &[Binding], place: Place, out: &mut String) {
         },
         Template::Node { node, children } => {
             let own = node.text_range().start();
-            let text = node.text().to_string();
+            let text = text_of(node);
             let mut body = String::new();
             let mut at = 0usize;
             for (range, child) in children {
@@ -143,26 +156,26 @@ fn write_entries(entries: &[Entry], b: &[Binding], out: &mut String) {
         match entry {
             Entry::Bind { path, value } => {
                 out.push('\n');
-                out.push_str(&path.text().to_string());
+                out.push_str(&text_of(path));
                 out.push_str(" = ");
                 write(value, b, Place::Bare, out);
                 out.push(';');
             }
             Entry::Inherit(node) => {
                 out.push('\n');
-                out.push_str(&node.text().to_string());
+                out.push_str(&text_of(node));
             }
             Entry::Optional { path, hole } => {
                 if let Some(Binding::Expr(node)) = b.get(*hole) {
                     out.push('\n');
                     match path {
                         Some(path) => {
-                            out.push_str(&path.text().to_string());
+                            out.push_str(&text_of(path));
                             out.push_str(" = ");
-                            out.push_str(&node.text().to_string());
+                            out.push_str(&text_of(node));
                             out.push(';');
                         }
-                        None => out.push_str(&node.text().to_string()),
+                        None => out.push_str(&text_of(node)),
                     }
                 }
             }

@@ -218,3 +218,11 @@ fn odd_inputs_do_not_panic() {
         let _ = g.prove();
     }
 }
+
+#[test]
+fn comments_at_the_end_of_nodes_do_not_swallow_code() {
+    gen(&["{ a = f x # c\n; b = 1; }", "{ a = f y # d\n; }"]);
+    gen(&["{ a = g (f x # c\n) 2; }", "{ a = g (f y) 3 # d\n; }"]);
+    gen(&["[ a # c\n b ]", "[ a # d\n c b ]"]);
+    gen(&["let x = 1 # c\n; in x # e\n", "let x = 2; in x"]);
+}
