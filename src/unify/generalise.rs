@@ -643,10 +643,17 @@ fn name_holes(holes: &[Draft]) -> Vec<String> {
                     }
                 })
             }
-            _ => match draft.path.last() {
-                Some(Step::Attr(l)) => ident_from(l),
-                _ => None,
-            },
+            // The nearest key above, through parts of one expression but
+            // not through list elements.
+            _ => draft
+                .path
+                .iter()
+                .rev()
+                .find(|s| !matches!(s, Step::Child(_) | Step::Body))
+                .and_then(|s| match s {
+                    Step::Attr(l) => ident_from(l),
+                    _ => None,
+                }),
         };
         let base = base.unwrap_or_else(|| format!("arg{}", h + 1));
         let mut name = base.clone();

@@ -27,8 +27,9 @@
 //!     widens to the expression that binds it, and the [`Capture`] is
 //!     reported with both ranges. A parameter of a helper built from the
 //!     template therefore never needs a name from inside the helper.
-//!   - Holes are named from their role ([`Hole::name`]): the attribute key
-//!     (`system`, `specialArgs`), `prependModules` / `extraModules` for
+//!   - Holes are named from their role ([`Hole::name`]): the nearest
+//!     attribute key above them, not through list elements (`system`,
+//!     `specialArgs`), `prependModules` / `extraModules` for
 //!     sequence holes in `modules` (`prepend<Key>` / `extra<Key>` in other
 //!     lists), `argN` otherwise; the path ([`Hole::path`]) is exposed so
 //!     callers can name better.

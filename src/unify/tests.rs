@@ -204,6 +204,17 @@ fn parentheses_are_added_where_needed() {
 }
 
 #[test]
+fn holes_inside_a_value_take_the_key_of_the_value() {
+    let g = gen(&[
+        "{ specialArgs = { inherit inputs; } // { host = \"a\"; }; }",
+        "{ specialArgs = { inherit inputs; } // { host = \"b\"; }; }",
+    ]);
+    assert_eq!(names(&g), ["host"]);
+    let g = gen(&["{ system = f \"a\"; }", "{ system = f \"b\"; }"]);
+    assert_eq!(names(&g), ["system"]);
+}
+
+#[test]
 fn odd_inputs_do_not_panic() {
     for (a, b) in [
         ("", "1"),
