@@ -20,6 +20,7 @@ pub mod relocate;
 pub mod review;
 pub mod scope;
 pub mod syntax;
+pub mod unify;
 pub mod verify;
 pub mod workspace;
 
