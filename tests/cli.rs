@@ -11,8 +11,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
-
 use common::{copy_tree, git, read_tree, repo_with};
 
 // ---------------------------------------------------------------------------
@@ -47,73 +45,7 @@ fn plain_copy(tree: &Path) -> tempfile::TempDir {
     dir
 }
 
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn describe(&self) -> String {
-        format!(
-            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, code, "{}", self.describe());
-        self.assert_no_panic();
-        self
-    }
-
-    fn assert_no_panic(&self) -> &Self {
-        for bad in [
-            "panicked",
-            "internal error",
-            "stack overflow",
-            "RUST_BACKTRACE",
-        ] {
-            assert!(
-                !self.stderr.contains(bad),
-                "stderr contains {bad:?}:\n{}",
-                self.describe()
-            );
-        }
-        self
-    }
-}
-
-/// The binary, with an environment that does not depend on the caller's.
-fn bin(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("flake-refactor").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.invalid");
-    cmd
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run flake-refactor");
-    Run {
-        // A signal (no exit code) shows up as -1, which no assertion accepts.
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// Run `flake-refactor ARGS` in `dir`.
-fn run(dir: &Path, args: &[&str]) -> Run {
-    finish(bin(dir).args(args))
-}
+use common::{bin, finish, run, Run};
 
 /// Run `flake-refactor ARGS` in `dir` with extra environment variables.
 fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {

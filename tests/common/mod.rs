@@ -106,3 +106,88 @@ pub fn repo_with(tree: &Path) -> tempfile::TempDir {
     git(dir.path(), &["commit", "-q", "-m", "initial"]);
     dir
 }
+
+/// What one run of the binary produced.
+pub struct Run {
+    /// The exit code; a signal (no exit code) shows up as -1, which no
+    /// assertion accepts.
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The exit code and both streams, for assertion messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    /// Assert the exit code (and that nothing panicked).
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "{}", self.describe());
+        self.assert_no_panic();
+        self
+    }
+
+    /// Assert that stderr shows no panic, internal error or stack overflow.
+    pub fn assert_no_panic(&self) -> &Self {
+        for bad in [
+            "panicked",
+            "internal error",
+            "stack overflow",
+            "RUST_BACKTRACE",
+        ] {
+            assert!(
+                !self.stderr.contains(bad),
+                "stderr contains {bad:?}:\n{}",
+                self.describe()
+            );
+        }
+        self
+    }
+
+    /// [`Run::assert_code`], by value.
+    pub fn expect(self, code: i32) -> Run {
+        self.assert_code(code);
+        self
+    }
+
+    /// stdout as one JSON document.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+}
+
+/// The binary, with an environment that does not depend on the caller's.
+pub fn bin(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("flake-refactor").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid");
+    cmd
+}
+
+/// Run a prepared command of the binary.
+pub fn finish(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().expect("run flake-refactor");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Run `flake-refactor ARGS` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    finish(bin(dir).args(args))
+}
