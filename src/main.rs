@@ -1,5 +1,9 @@
 //! The `flake-refactor` command line. All logic lives in the library.
 
+/// See Cargo.toml: review allocates many small nodes from several threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
