@@ -224,11 +224,6 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if let Some(Error::Interrupted(sig)) = e.downcast_ref::<Error>() {
-                eprintln!("{e}");
-                // The shell's convention for a death by signal.
-                return ExitCode::from(128u8.saturating_add(*sig as u8));
-            }
             let painter = Color::Auto.painter();
             let text = match e.downcast_ref::<Error>() {
                 Some(err) => painter.error(err, &Paths::identity()),

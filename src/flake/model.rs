@@ -85,14 +85,6 @@ pub struct BuilderCall {
     pub hops: Vec<Hop>,
 }
 
-impl BuilderCall {
-    /// The argument node, when it is written in flake.nix (for the code that
-    /// looks at flake.nix only).
-    pub fn arg_in_flake(&self) -> Option<&SyntaxNode> {
-        (self.arg.file == 0).then_some(&self.arg.node)
-    }
-}
-
 /// One entry of `nixosConfigurations`, `homeConfigurations` or `darwinConfigurations`.
 #[derive(Debug, Clone)]
 pub struct Configuration {
