@@ -65,6 +65,14 @@ pub struct Request {
     pub all_shared: bool,
     /// `--pass-names`.
     pub pass_names: bool,
+    /// `--name`.
+    pub name: Option<String>,
+    /// `--helper-file`.
+    pub helper_file: Option<String>,
+    /// `--remove-unused`.
+    pub remove_unused: bool,
+    /// `--expand-systems`.
+    pub expand_systems: bool,
     /// `--verify`.
     pub verify: bool,
     pub mode: Mode,
@@ -162,6 +170,20 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
         .iter()
         .map(|n| find(n))
         .collect::<Result<Vec<_>, _>>()?;
+    // `--name` names the one function a codemod creates; with two codemods
+    // that create one, it would name both.
+    let naming: Vec<&str> = req
+        .codemods
+        .iter()
+        .map(String::as_str)
+        .filter(|n| matches!(*n, "use-mksystem" | "extract-home-manager"))
+        .collect();
+    if req.name.is_some() && naming.len() > 1 {
+        return Err(Error::Usage(format!(
+            "--name is ambiguous with both {} in one run: apply them in two runs to name each function",
+            naming.join(" and ")
+        )));
+    }
     let options = Options {
         only: req.only.clone(),
         to: req
@@ -173,6 +195,10 @@ fn run_into(req: &Request, cwd: &Path, applied: &mut Applied) -> Result<(), Erro
         inputs: req.inputs.clone(),
         all_shared: req.all_shared,
         pass_names: req.pass_names,
+        name: req.name.clone(),
+        helper_file: req.helper_file.clone(),
+        remove_unused: req.remove_unused,
+        expand_systems: req.expand_systems,
     };
     let located = engine::locate_from(req.flake.as_deref(), cwd)?;
     applied.located = Some(located.clone());

@@ -157,6 +157,18 @@ struct ApplyArgs {
     /// split-outputs: pass each input the moved code uses by name, not `inputs` (when the outputs function binds `inputs`).
     #[arg(long)]
     pass_names: bool,
+    /// use-mksystem, extract-home-manager: the name of the function the codemod creates (default mkSystem / mkDarwin, mkHomeManager).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// use-mksystem: put a new helper in this file (relative to the flake), not in the outputs' `let`.
+    #[arg(long, value_name = "PATH")]
+    helper_file: Option<String>,
+    /// use-mksystem: delete helpers nothing calls, and the bindings only they used.
+    #[arg(long)]
+    remove_unused: bool,
+    /// flake-parts: move outputs defined on fewer systems into perSystem anyway, declaring the outputs that appear.
+    #[arg(long)]
+    expand_systems: bool,
     /// Evaluate the flake before and after with nix (offline) and refuse if an output changed.
     #[arg(long)]
     verify: bool,
@@ -370,6 +382,10 @@ fn apply_cmd(args: ApplyArgs) -> anyhow::Result<u8> {
         inputs: args.inputs,
         all_shared: args.all_shared,
         pass_names: args.pass_names,
+        name: args.name,
+        helper_file: args.helper_file,
+        remove_unused: args.remove_unused,
+        expand_systems: args.expand_systems,
         verify: args.verify,
         mode,
     };

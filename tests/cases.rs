@@ -66,6 +66,14 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
             options.pass_names = true;
             continue;
         }
+        if w == "--remove-unused" {
+            options.remove_unused = true;
+            continue;
+        }
+        if w == "--expand-systems" {
+            options.expand_systems = true;
+            continue;
+        }
         let v = words
             .next()
             .unwrap_or_else(|| panic!("{}: `{w}` needs a value", case.name));
@@ -74,6 +82,8 @@ fn parse_args(case: &Case) -> (PathBuf, Options) {
             "--only" => options.only.extend(v.split(',').map(str::to_string)),
             "--to" => options.to.push(Options::parse_to(v).unwrap()),
             "--input" => options.inputs.extend(v.split(',').map(str::to_string)),
+            "--name" => options.name = Some(v.to_string()),
+            "--helper-file" => options.helper_file = Some(v.to_string()),
             other => panic!("{}: unknown option {other}", case.name),
         }
     }

@@ -56,6 +56,18 @@ pub struct Options {
     /// by name (`inherit nixpkgs home-manager self;`) instead of `inherit
     /// inputs self;` with `inherit (inputs) ...;` in the new file.
     pub pass_names: bool,
+    /// `--name NAME` (use-mksystem, extract-home-manager): the name of the
+    /// function the codemod creates, instead of its default.
+    pub name: Option<String>,
+    /// `--helper-file PATH` (use-mksystem): put a new helper in this file
+    /// (relative to the flake) instead of the outputs' `let`.
+    pub helper_file: Option<String>,
+    /// `--remove-unused` (use-mksystem): delete helpers nothing calls, and
+    /// the bindings only they used.
+    pub remove_unused: bool,
+    /// `--expand-systems` (flake-parts): move per-system outputs defined on
+    /// fewer systems into `perSystem` anyway, declaring what appears.
+    pub expand_systems: bool,
 }
 
 impl Options {
