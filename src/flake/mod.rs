@@ -15,6 +15,7 @@ use crate::syntax::{self, attr_value, attrpath_names, unparen, ParsedFile};
 use crate::workspace::Workspace;
 
 pub mod eval;
+pub mod home_manager;
 pub mod model;
 pub mod parts;
 

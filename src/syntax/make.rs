@@ -392,3 +392,140 @@ mod follows_tests {
         );
     }
 }
+
+/// A function head `{ a, b ? null, c ? [ ] }:` (or `{ ... }@args:` when
+/// `at` is given): formals with their default text, on one line when it
+/// fits in `room` columns, otherwise one formal per line (as nixfmt).
+pub fn function_head(
+    formals: &[(String, Option<String>)],
+    at: Option<&str>,
+    indent: &str,
+    unit: &str,
+    room: usize,
+) -> String {
+    let items: Vec<String> = formals
+        .iter()
+        .map(|(n, d)| match d {
+            Some(d) => format!("{n} ? {d}"),
+            None => n.clone(),
+        })
+        .collect();
+    let at = at.map(|a| format!("@{a}")).unwrap_or_default();
+    let one_line = if items.is_empty() {
+        format!("{{ }}{at}:")
+    } else {
+        format!("{{ {} }}{at}:", items.join(", "))
+    };
+    if one_line.len() <= room || items.is_empty() {
+        return one_line;
+    }
+    let mut out = String::from("{\n");
+    for i in &items {
+        out.push_str(indent);
+        out.push_str(unit);
+        out.push_str(i);
+        out.push_str(",\n");
+    }
+    out.push_str(indent);
+    out.push('}');
+    out.push_str(&at);
+    out.push(':');
+    out
+}
+
+/// `f { inherit a b; x = 1; }`: a call of `function` with an attribute set
+/// of `inherits` and `entries` (name, value text laid out for `indent` plus
+/// one `unit`), on one line when it is short and every value is one line.
+pub fn call_with_set(
+    function: &str,
+    inherits: &[String],
+    entries: &[(String, String)],
+    indent: &str,
+    unit: &str,
+    column: usize,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    // `x = x;` is passed as `inherit x;`.
+    let mut inherits: Vec<String> = inherits.to_vec();
+    inherits.extend(entries.iter().filter(|(n, v)| n == v).map(|(n, _)| n.clone()));
+    if !inherits.is_empty() {
+        parts.push(format!("inherit {};", inherits.join(" ")));
+    }
+    for (n, v) in entries.iter().filter(|(n, v)| n != v) {
+        parts.push(format!("{}{v};", binding_prefix(n)));
+    }
+    if parts.is_empty() {
+        return checked(format!("{function} {{ }}"));
+    }
+    let one_line = format!("{function} {{ {} }}", parts.join(" "));
+    if !one_line.contains('\n') && column + one_line.len() <= 80 {
+        return checked(one_line);
+    }
+    let mut out = format!("{function} {{");
+    for p in parts {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(unit);
+        out.push_str(&p);
+    }
+    out.push('\n');
+    out.push_str(indent);
+    out.push('}');
+    checked(out)
+}
+
+/// Comments put back before code that replaced the code they were in: one
+/// per line, each followed by a line break and `indent`.
+pub fn comment_lines(comments: &[String], indent: &str) -> String {
+    let mut out = String::new();
+    for c in comments {
+        out.push_str(c);
+        out.push('\n');
+        out.push_str(indent);
+    }
+    out
+}
+
+/// A `let` holding `binding` (already laid out for `indent` plus one
+/// `unit`), written before an expression that starts a line at `indent`.
+pub fn let_prefix(binding: &str, indent: &str, unit: &str) -> String {
+    format!("let\n{indent}{unit}{binding}\n{indent}in\n{indent}")
+}
+
+/// A `let` holding `binding` between a function head and its body on the
+/// same line: `:` + this + `{`, the `let` at `indent`, the body after `in `.
+pub fn let_prefix_inline(binding: &str, indent: &str, unit: &str) -> String {
+    format!("\n{indent}let\n{indent}{unit}{binding}\n{indent}in ")
+}
+
+/// A new binding on a line of its own before a `let`'s `in`, after a blank line.
+pub fn let_entry_line(binding: &str, indent: &str) -> String {
+    format!("\n{indent}{binding}\n")
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::*;
+
+    #[test]
+    fn heads_calls_and_lets() {
+        let f = |n: &str, d: Option<&str>| (n.to_string(), d.map(str::to_string));
+        assert_eq!(
+            function_head(&[f("user", None), f("b", Some("null"))], Some("args"), "", "  ", 80),
+            "{ user, b ? null }@args:"
+        );
+        assert_eq!(
+            function_head(&[f("user", None), f("b", Some("[ ]"))], None, "  ", "  ", 10),
+            "{\n    user,\n    b ? [ ],\n  }:"
+        );
+        assert_eq!(
+            call_with_set("mk", &["system".into()], &[("user".into(), "\"a\"".into())], "", "  ", 0),
+            "mk { inherit system; user = \"a\"; }"
+        );
+        assert_eq!(
+            call_with_set("mk", &[], &[("user".into(), "[\n  x\n]".into())], "", "  ", 0),
+            "mk {\n  user = [\n  x\n];\n}"
+        );
+        assert_eq!(let_prefix("f = 1;", "", "  "), "let\n  f = 1;\nin\n");
+    }
+}

@@ -57,7 +57,9 @@
 //! No operation panics: inputs with parse errors are compared as the trees
 //! rnix built, and whatever cannot be split becomes a hole.
 
+pub mod canon;
 mod eq;
+pub mod function;
 mod generalise;
 mod render;
 

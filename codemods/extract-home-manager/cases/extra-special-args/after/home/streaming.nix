@@ -1,0 +1,4 @@
+{ ... }:
+{
+  home.sessionVariables.PART = "streaming";
+}

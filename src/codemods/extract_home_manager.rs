@@ -1,0 +1,690 @@
+//! `extract-home-manager`: one function for the Home Manager blocks copied
+//! between hosts.
+//!
+//! See `codemods/extract-home-manager/README.md` for what it does, when it
+//! refuses and what it may change.
+//!
+//! The recipe: the blocks come from the flake model
+//! ([`Flake::home_manager_blocks`]); each block's attribute set is read as
+//! the module system reads it ([`canon`]: dotted and nested paths merged,
+//! the user's key as a marker when the copies name different users); the
+//! copies are anti-unified ([`generalise_all`]); the function is the
+//! template written with its holes as parameters ([`function::function_body`]);
+//! each block becomes a call. The proof: each call, beta-reduced from the
+//! function text ([`function::reduce`]), reads the same as the block it
+//! replaces, or nothing is changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
+
+use super::{Applicability, Codemod, Context, Fix, Note};
+use crate::error::Error;
+use crate::flake::eval::{one_line, FileId};
+use crate::flake::home_manager::HmBlock;
+use crate::flake::Flake;
+use crate::relocate::resolve_at;
+use crate::scope::{is_builtin, ScopeIndex};
+use crate::syntax::edit::Edit;
+use crate::syntax::indent::indent_unit;
+use crate::syntax::{line_indent, make, starts_line, static_attr_name, unparen};
+use crate::unify::canon::{self, interpolated, Canonical};
+use crate::unify::function::{self, binding_text, Naming};
+use crate::unify::{equal_modulo_trivia, generalise_all, Binding, HoleKind};
+use crate::verify::normalize_comment;
+
+pub struct ExtractHomeManager;
+
+const NAME: &str = "extract-home-manager";
+
+/// The default name of the function.
+const DEFAULT_NAME: &str = "mkHomeManager";
+
+/// More parameters than this for one copy: the copies are too different.
+const MAX_PARAMS: usize = 5;
+
+impl Codemod for ExtractHomeManager {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn summary(&self) -> &'static str {
+        "One function for the Home Manager blocks copied between hosts"
+    }
+    fn applicability(&self) -> Applicability {
+        Applicability::Safe
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("../../codemods/extract-home-manager/README.md")
+    }
+
+    fn apply(&self, cx: &Context) -> Result<Fix, Error> {
+        let flake = cx.flake;
+        let mut fix = Fix::default();
+        let name = cx.options.name.as_deref().unwrap_or(DEFAULT_NAME);
+        if !rnix::Root::parse(&format!("{name}: {name}")).errors().is_empty()
+            || make::attr_name(name) != name
+            || is_builtin(name)
+        {
+            return Err(Error::Usage(format!(
+                "--name {name}: not a Nix identifier"
+            )));
+        }
+        let blocks = flake.home_manager_blocks();
+        let mut by_file: BTreeMap<FileId, Vec<HmBlock>> = BTreeMap::new();
+        for b in blocks {
+            by_file.entry(b.file).or_default().push(b);
+        }
+        let total: usize = by_file.values().map(Vec::len).sum();
+        for (file, group) in &by_file {
+            if group.len() < 2 {
+                if total >= 2 {
+                    let src = flake.src(*file);
+                    fix.notes.push(Note {
+                        location: Some(src.location(group[0].element.text_range())),
+                        message: "the only Home Manager block in this file; the copies in other files are rewritten without it".into(),
+                    });
+                }
+                continue;
+            }
+            extract(flake, *file, group, name, &mut fix)?;
+        }
+        Ok(fix)
+    }
+}
+
+fn refuse(flake: &Flake, file: FileId, range: TextRange, message: impl Into<String>) -> Error {
+    Error::Refused {
+        codemod: NAME.into(),
+        location: Some(flake.src(file).location(range)),
+        message: message.into(),
+    }
+}
+
+/// The text a user key stands for as an argument: `"alice"` for `alice`
+/// and `"first.last"`, `user` for `${user}`.
+fn user_value(attr: &SyntaxNode) -> Option<String> {
+    if let Some(n) = static_attr_name(attr) {
+        return Some(make::string(&n));
+    }
+    interpolated(attr).map(|e| unparen(e).text().to_string())
+}
+
+/// The names read in `text` (a parsed expression) that nothing binds there.
+fn free_names(text: &str) -> Result<BTreeSet<String>, String> {
+    let parsed = rnix::Root::parse(text);
+    if !parsed.errors().is_empty() {
+        return Err(format!("the function does not parse: {text}"));
+    }
+    let index = ScopeIndex::build(&parsed.syntax());
+    Ok(index
+        .refs
+        .iter()
+        .filter(|r| r.binder.is_none() && !is_builtin(&r.name))
+        .map(|r| r.name.clone())
+        .collect())
+}
+
+fn comments_in(node: &SyntaxNode) -> Vec<String> {
+    node.descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        .map(|t| t.text().to_string())
+        .collect()
+}
+
+fn comments_of_text(text: &str) -> Vec<String> {
+    comments_in(&rnix::Root::parse(text).syntax())
+}
+
+/// A unique name: `base`, `base2`, ... not in `taken`.
+fn fresh(base: &str, taken: &BTreeSet<String>) -> String {
+    let mut name = base.to_string();
+    let mut k = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{k}");
+        k += 1;
+    }
+    name
+}
+
+fn extract(
+    flake: &Flake,
+    file: FileId,
+    blocks: &[HmBlock],
+    name: &str,
+    fix: &mut Fix,
+) -> Result<(), Error> {
+    let src = flake.src(file);
+    let text = src.file().text.clone();
+    let scope = src.scope();
+    let path: PathBuf = src.path().to_path_buf();
+    let unit = indent_unit(&text);
+    let loc = |r: TextRange| src.location(r).to_string();
+    let first = blocks[0].element.text_range();
+
+    // The function's name is free in this file.
+    if scope.binders.iter().any(|b| b.name == name) || scope.refs.iter().any(|r| r.name == name)
+    {
+        return Err(refuse(
+            flake,
+            file,
+            first,
+            format!("`{name}` is already a name in this file; choose another with --name"),
+        ));
+    }
+
+    // The user keys: one user per block under different keys becomes a parameter.
+    let users_path = vec!["home-manager".to_string(), "users".to_string()];
+    let keys: Vec<Option<SyntaxNode>> = blocks
+        .iter()
+        .map(|b| canon::single_key_at(&b.body, &users_path))
+        .collect();
+    let idents: BTreeSet<String> = blocks
+        .iter()
+        .flat_map(|b| {
+            b.element
+                .descendants()
+                .filter(|n| n.kind() == SyntaxKind::NODE_IDENT)
+                .map(|n| n.text().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let user_values: Option<Vec<String>> = keys
+        .iter()
+        .map(|k| k.as_ref().and_then(user_value))
+        .collect();
+    let marker = match &user_values {
+        Some(values) if values.iter().any(|v| v != &values[0]) => {
+            let m = ["user", "userName", "hmUser"]
+                .iter()
+                .find(|m| !idents.contains(**m) && **m != name)
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| fresh("hmUser", &idents));
+            Some(m)
+        }
+        _ => None,
+    };
+    let markers: Vec<(Vec<String>, String)> = marker
+        .iter()
+        .map(|m| (users_path.clone(), m.clone()))
+        .collect();
+
+    // Each block as the module system reads it.
+    let mut canons: Vec<Canonical> = Vec::new();
+    for b in blocks {
+        match canon::canonical_with(&b.body, &markers) {
+            Some(c) => canons.push(c),
+            None => {
+                return Err(refuse(
+                    flake,
+                    file,
+                    b.element.text_range(),
+                    "cannot read this Home Manager block as a module (a `rec` set, a dynamic path, or an attribute defined twice)",
+                ))
+            }
+        }
+    }
+    let sets: Vec<SyntaxNode> = canons.iter().map(Canonical::set).collect();
+    let Some(g) = generalise_all(&sets) else {
+        return Ok(());
+    };
+
+    // Where each difference is, in the original file.
+    let origin_of = |k: usize, node: &SyntaxNode| -> String {
+        match canons[k].origin(node.text_range()) {
+            Some(at) => loc(TextRange::empty(at)),
+            None => loc(blocks[k].element.text_range()),
+        }
+    };
+    let diff = |holes: &[usize]| -> String {
+        let mut lines = Vec::new();
+        for &h in holes {
+            lines.push(format!("  `{}`:", g.holes[h].name));
+            for (k, b) in g.bindings.iter().enumerate() {
+                let shown = match &b[h] {
+                    Binding::Expr(n) => format!("{}: {}", origin_of(k, n), one_line(n)),
+                    Binding::Seq(ns) if ns.is_empty() => {
+                        format!("{}: (nothing)", loc(blocks[k].element.text_range()))
+                    }
+                    Binding::Seq(ns) => format!(
+                        "{}: {}",
+                        origin_of(k, &ns[0]),
+                        ns.iter().map(one_line).collect::<Vec<_>>().join(" ")
+                    ),
+                    Binding::Absent => {
+                        format!("{}: (absent)", loc(blocks[k].element.text_range()))
+                    }
+                };
+                lines.push(format!("    {shown}"));
+            }
+        }
+        lines.join("\n")
+    };
+    let too_different = |why: &str, holes: &[usize]| -> Error {
+        refuse(
+            flake,
+            file,
+            first,
+            format!(
+                "the Home Manager blocks are too different to share one function ({why}):\n{}",
+                diff(holes)
+            ),
+        )
+    };
+    let all: Vec<usize> = (0..g.holes.len()).collect();
+    if !g.captures.is_empty() {
+        let c = &g.captures[0];
+        return Err(too_different(
+            &format!(
+                "a difference reads `{}`, which the shared part binds",
+                c.name
+            ),
+            &all,
+        ));
+    }
+    if matches!(g.template, crate::unify::Template::Hole(_)) {
+        return Err(too_different("nothing in common", &all));
+    }
+    for (k, b) in g.bindings.iter().enumerate() {
+        let passed: Vec<usize> = b
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| match x {
+                Binding::Expr(_) => true,
+                Binding::Seq(ns) => !ns.is_empty(),
+                Binding::Absent => false,
+            })
+            .map(|(h, _)| h)
+            .collect();
+        let count = passed.len() + usize::from(marker.is_some());
+        if count > MAX_PARAMS {
+            return Err(too_different(
+                &format!("the block at {} would need {count} arguments, more than {MAX_PARAMS}", loc(blocks[k].element.text_range())),
+                &passed,
+            ));
+        }
+        let size = usize::from(canons[k].set().text().len()).max(1);
+        for &h in &passed {
+            let len: usize = match &b[h] {
+                Binding::Expr(n) => n.text().len().into(),
+                Binding::Seq(ns) => ns.iter().map(|n| usize::from(n.text().len())).sum(),
+                Binding::Absent => 0,
+            };
+            if len * 2 > size {
+                return Err(too_different(
+                    &format!(
+                        "`{}` would replace most of the block at {}",
+                        g.holes[h].name,
+                        loc(blocks[k].element.text_range())
+                    ),
+                    &[h],
+                ));
+            }
+        }
+    }
+
+    // Names the shared part reads (with placeholders for the holes).
+    let placeholders: Vec<String> = (0..g.holes.len()).map(|h| format!("__hole{h}")).collect();
+    let draft = function::function_body(
+        &g,
+        &Naming {
+            names: &placeholders,
+            args: "__args",
+            unit: &unit,
+        },
+        "",
+    )
+    .map_err(|why| too_different(&why, &all))?;
+    let mut reads = free_names(&draft).map_err(|e| refuse(flake, file, first, e))?;
+    if let Some(m) = &marker {
+        reads.remove(m);
+    }
+
+    // Where the function goes: the innermost `let` around every block, or a
+    // new `let` around the file's body.
+    let common_let = blocks[0]
+        .element
+        .ancestors()
+        .filter(|a| a.kind() == SyntaxKind::NODE_LET_IN)
+        .find(|l| {
+            blocks
+                .iter()
+                .all(|b| l.text_range().contains_range(b.element.text_range()))
+        });
+    let site: TextRange = match &common_let {
+        Some(l) => l.text_range(),
+        None => common_body(blocks)
+            .ok_or_else(|| {
+                refuse(flake, file, first, "cannot find where to define the function in this file")
+            })?
+            .text_range(),
+    };
+
+    // Names the shared part reads: kept when they mean the same at the
+    // definition as in every block, otherwise passed by name.
+    let mut passed_names: Vec<String> = Vec::new();
+    for x in &reads {
+        let at_site = resolve_at(scope, x, site);
+        let mut same = true;
+        for b in blocks {
+            for r in scope
+                .refs
+                .iter()
+                .filter(|r| &r.name == x && b.element.text_range().contains_range(r.range))
+            {
+                if r.binder.is_none() {
+                    if !r.withs.is_empty() {
+                        return Err(refuse(
+                            flake,
+                            file,
+                            r.range,
+                            format!("`{x}` may come from a `with` here; cannot tell what it means in a function"),
+                        ));
+                    }
+                    return Err(refuse(
+                        flake,
+                        file,
+                        r.range,
+                        format!("`{x}` is not defined here"),
+                    ));
+                }
+                if r.binder != at_site {
+                    same = false;
+                }
+            }
+        }
+        if !same || at_site.is_none() {
+            passed_names.push(x.clone());
+        }
+    }
+
+    // Parameter names.
+    let mut taken: BTreeSet<String> = reads.clone();
+    taken.insert(name.to_string());
+    let mut formals: Vec<(String, Option<String>)> = Vec::new();
+    for x in &passed_names {
+        formals.push((x.clone(), None));
+    }
+    if let Some(m) = &marker {
+        taken.insert(m.clone());
+        formals.push((m.clone(), None));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (h, hole) in g.holes.iter().enumerate() {
+        // A part of an expression that some copy fills with a name
+        // (`unstableFor system`) is named after it.
+        let inside = matches!(hole.path.last(), Some(crate::unify::Step::Child(_)));
+        let ident = g.bindings.iter().find_map(|b| match &b[h] {
+            Binding::Expr(n) if unparen(n.clone()).kind() == SyntaxKind::NODE_IDENT => {
+                Some(unparen(n.clone()).text().to_string())
+            }
+            _ => None,
+        });
+        let all_paths = g.bindings.iter().all(|b| {
+            matches!(&b[h], Binding::Expr(n) if matches!(
+                unparen(n.clone()).kind(),
+                SyntaxKind::NODE_PATH_REL | SyntaxKind::NODE_PATH_ABS | SyntaxKind::NODE_PATH_HOME
+            ))
+        });
+        // A module of an `imports` (or `modules`) list.
+        let in_module_list = match hole.path.as_slice() {
+            [.., crate::unify::Step::Attr(key), crate::unify::Step::Elem(_)] => {
+                key == "imports" || key.ends_with("odules")
+            }
+            _ => false,
+        };
+        let user_module = matches!(
+            hole.path.as_slice(),
+            [.., crate::unify::Step::Attr(users), crate::unify::Step::Attr(_)] if users == "users"
+        );
+        let base = match ident {
+            Some(i) if inside && hole.kind == HoleKind::Value => i,
+            _ if hole.kind == HoleKind::Value && in_module_list => "module".to_string(),
+            _ if hole.kind == HoleKind::Value && user_module => "userModule".to_string(),
+            _ if hole.kind == HoleKind::Value && inside && all_paths => "path".to_string(),
+            _ => hole.name.clone(),
+        };
+        let n = fresh(&base, &taken);
+        taken.insert(n.clone());
+        let default = match hole.kind {
+            HoleKind::Value => None,
+            HoleKind::Optional => Some("null".to_string()),
+            HoleKind::Sequence(_) => Some("[ ]".to_string()),
+        };
+        formals.push((n.clone(), default));
+        names.push(n);
+    }
+    let args_name = fresh("args", &taken);
+    let has_optional = function::has_optional(&g);
+
+    // The function.
+    let (def_indent, insertion) = match &common_let {
+        Some(l) => {
+            let entry = l
+                .children()
+                .filter(|c| {
+                    matches!(
+                        c.kind(),
+                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                    )
+                })
+                .last();
+            let indent = match &entry {
+                Some(e) => line_indent(&text, usize::from(e.text_range().start())).to_string(),
+                None => format!("{}{unit}", line_indent(&text, usize::from(l.text_range().start()))),
+            };
+            let in_token = l
+                .children_with_tokens()
+                .filter_map(|e| e.into_token())
+                .find(|t| t.kind() == SyntaxKind::TOKEN_IN)
+                .ok_or_else(|| refuse(flake, file, l.text_range(), "a `let` without `in`"))?;
+            let at = usize::from(in_token.text_range().start());
+            if !starts_line(&text, at) {
+                return Err(refuse(
+                    flake,
+                    file,
+                    in_token.text_range(),
+                    "the `in` of this `let` does not start a line; cannot place the function",
+                ));
+            }
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            (indent, Insertion::BeforeIn(TextSize::from(line_start as u32)))
+        }
+        None => {
+            let body = common_body(blocks)
+                .ok_or_else(|| refuse(flake, file, first, "cannot find where to define the function"))?;
+            let at = usize::from(body.text_range().start());
+            if starts_line(&text, at) {
+                let indent = line_indent(&text, at).to_string();
+                (
+                    format!("{indent}{unit}"),
+                    Insertion::Wrap(body.text_range().start(), indent),
+                )
+            } else {
+                // `outputs = { ... }: {`: the `let` goes on lines of its
+                // own after the `:`, and `in {` keeps the body's lines.
+                let gap_start = text[..at].trim_end_matches([' ', '\t']).len();
+                if gap_start == 0 || text[gap_start..at].contains('\n') {
+                    return Err(refuse(
+                        flake,
+                        file,
+                        body.text_range(),
+                        "cannot place the function before this expression",
+                    ));
+                }
+                let indent = format!("{}{unit}", line_indent(&text, at));
+                (
+                    format!("{indent}{unit}"),
+                    Insertion::Inline(
+                        TextRange::new(TextSize::from(gap_start as u32), body.text_range().start()),
+                        indent,
+                    ),
+                )
+            }
+        }
+    };
+    let naming = Naming {
+        names: &names,
+        args: &args_name,
+        unit: &unit,
+    };
+    let body = function::function_body(&g, &naming, &def_indent)
+        .map_err(|why| too_different(&why, &all))?;
+    let head = make::function_head(
+        &formals,
+        has_optional.then_some(args_name.as_str()),
+        &def_indent,
+        &unit,
+        80usize.saturating_sub(def_indent.len() + name.len() + 3),
+    );
+    let function_text = format!("{head} {body}");
+    let binding = make::binding(name, &function_text);
+
+    // The calls, and the proof.
+    let mut function_comments: Vec<String> = comments_of_text(&function_text);
+    let function_comment_set: BTreeSet<String> =
+        function_comments.iter().map(|c| normalize_comment(c)).collect();
+    for (k, b) in blocks.iter().enumerate() {
+        let el = &b.element;
+        let indent = line_indent(&text, usize::from(el.text_range().start())).to_string();
+        let arg_indent = format!("{indent}{unit}");
+        let mut entries: Vec<(String, String)> = Vec::new();
+        let mut proof_args: Vec<(String, String)> = Vec::new();
+        for x in &passed_names {
+            proof_args.push((x.clone(), x.clone()));
+        }
+        if let (Some(m), Some(values)) = (&marker, &user_values) {
+            entries.push((m.clone(), values[k].clone()));
+            proof_args.push((m.clone(), values[k].clone()));
+        }
+        for (h, binding) in g.bindings[k].iter().enumerate() {
+            if matches!(binding, Binding::Seq(ns) if ns.is_empty()) {
+                continue;
+            }
+            if let Some(t) = binding_text(binding, &arg_indent, &unit) {
+                entries.push((names[h].clone(), t.clone()));
+                proof_args.push((names[h].clone(), t));
+            }
+        }
+        let pattern = b
+            .lambda
+            .as_ref()
+            .and_then(|l| l.children().next())
+            .map(|p| p.text().to_string());
+        let column = usize::from(el.text_range().start())
+            - text[..usize::from(el.text_range().start())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1)
+            + pattern.as_ref().map_or(1, |p| p.len() + 3)
+            + 1;
+        let call = make::call_with_set(name, &passed_names, &entries, &indent, &unit, column);
+
+        // The proof: the call, beta-reduced, reads as the block.
+        let reduced = function::reduce(&function_text, &args_name, &proof_args);
+        let proved = reduced.as_deref().and_then(|r| {
+            let parsed = rnix::Root::parse(r);
+            if !parsed.errors().is_empty() {
+                return None;
+            }
+            let set = parsed.syntax().first_child()?;
+            let got = canon::canonical_set(&set)?;
+            let want = canon::canonical_set(&b.body)?;
+            Some(equal_modulo_trivia(&got.set(), &want.set()))
+        });
+        if proved != Some(true) {
+            return Err(refuse(
+                flake,
+                file,
+                el.text_range(),
+                format!(
+                    "internal: the call that would replace this block does not reduce to it, so nothing is changed:\n  {}",
+                    reduced.unwrap_or_else(|| "(does not reduce)".into()).replace('\n', "\n  ")
+                ),
+            ));
+        }
+
+        let call = match &pattern {
+            Some(pattern) => format!("({pattern}: {call})"),
+            None => format!("({call})"),
+        };
+
+        // Comments of the block that neither the call nor the function keep.
+        let mut kept: Vec<String> = comments_of_text(&call);
+        if k == 0 {
+            kept.append(&mut function_comments);
+        }
+        let mut lost: Vec<String> = Vec::new();
+        for c in comments_in(el) {
+            match kept
+                .iter()
+                .position(|x| normalize_comment(x) == normalize_comment(&c))
+            {
+                Some(i) => {
+                    kept.remove(i);
+                }
+                None if k > 0 && function_comment_set.contains(&normalize_comment(&c)) => {
+                    fix.removed_comments.push(c);
+                }
+                None => lost.push(c),
+            }
+        }
+        let replacement = format!("{}{call}", make::comment_lines(&lost, &indent));
+        fix.edit(NAME, path.clone(), Edit::replace(el.text_range(), replacement))?;
+    }
+
+    let insert = match insertion {
+        Insertion::BeforeIn(at) => Edit::insert(at, make::let_entry_line(&binding, &def_indent)),
+        Insertion::Wrap(at, indent) => {
+            Edit::insert(at, make::let_prefix(&binding, &indent, &unit))
+        }
+        Insertion::Inline(gap, indent) => {
+            Edit::replace(gap, make::let_prefix_inline(&binding, &indent, &unit))
+        }
+    };
+    fix.edit(NAME, path.clone(), insert)?;
+    let params = formals.len();
+    fix.actions.push(format!(
+        "{}: `{name}` ({params} parameter{}) replaces {} Home Manager blocks: {}",
+        path.display(),
+        if params == 1 { "" } else { "s" },
+        blocks.len(),
+        blocks
+            .iter()
+            .map(|b| loc(b.element.text_range()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(())
+}
+
+enum Insertion {
+    /// A new binding on the line before the `let`'s `in` (the line start).
+    BeforeIn(TextSize),
+    /// A new `let` before the body at this offset, written at this indentation.
+    Wrap(TextSize, String),
+    /// A new `let` replacing the blanks between a function head and its
+    /// body (`: {`), written at this indentation, the body after `in `.
+    Inline(TextRange, String),
+}
+
+/// The body of the innermost function around every block (the outputs
+/// function of flake.nix, the function of `hosts/default.nix`), under
+/// parentheses and further function heads.
+fn common_body(blocks: &[HmBlock]) -> Option<SyntaxNode> {
+    let lambda = blocks[0]
+        .element
+        .ancestors()
+        .skip(1)
+        .filter(|a| a.kind() == SyntaxKind::NODE_LAMBDA)
+        .find(|l| {
+            blocks
+                .iter()
+                .all(|b| l.text_range().contains_range(b.element.text_range()))
+        })?;
+    let mut e = unparen(lambda.children().last()?);
+    while e.kind() == SyntaxKind::NODE_LAMBDA {
+        e = unparen(e.children().last()?);
+    }
+    Some(e)
+}
