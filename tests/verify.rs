@@ -179,6 +179,48 @@ fn every_split_outputs_case_verifies_identical() {
     assert!(seen >= 15, "only {seen} cases with an after/ tree");
 }
 
+/// Every extract-home-manager case evaluates to the same outputs before
+/// and after, with nothing declared (the stub of Home Manager's NixOS
+/// module evaluates every user with the integration's settings).
+#[test]
+fn every_extract_home_manager_case_verifies_identical() {
+    if !common::nix_available() {
+        return;
+    }
+    let cases = manifest().join("codemods/extract-home-manager/cases");
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for case in entries {
+        let after = case.path().join("after");
+        if !after.is_dir() {
+            continue;
+        }
+        let name = case.file_name().to_string_lossy().into_owned();
+        let before = case.path().join("before");
+        let args = std::fs::read_to_string(case.path().join("args")).unwrap_or_default();
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let flake_dir = words
+            .windows(2)
+            .find(|w| w[0] == "--flake")
+            .map(|w| PathBuf::from(w[1]))
+            .unwrap_or_default();
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&before, dir.path());
+        lock(&dir.path().join(&flake_dir));
+        let changes = changes_between(&before, &after);
+        assert!(!changes.is_empty(), "{name}: before and after are the same");
+        let report = evaluate::verify(dir.path(), &flake_dir.join("flake.nix"), &changes, &[])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if std::env::var_os("SHOW_REPORTS").is_some() {
+            eprintln!("== {name}\n{}", report.render());
+        }
+        assert_all_identical(&report, &name);
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} cases with an after/ tree");
+}
+
 /// The main example: split-outputs changes no host, home, package, check
 /// or dev shell (its formatting check reads the source through `self`,
 /// which `--verify` holds fixed).
@@ -1020,5 +1062,44 @@ fn split_and_drop_compose_in_either_order() {
             "{case}: the two orders differ:\n{}",
             report.render()
         );
+    }
+}
+
+/// `split-outputs extract-home-manager` and `extract-home-manager
+/// split-outputs` on the example: both orders leave one Home Manager block
+/// (the function) and evaluate to the same outputs as before.
+#[test]
+fn split_and_extract_home_manager_compose_in_either_order() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    for order in [
+        ["split-outputs", "extract-home-manager"],
+        ["extract-home-manager", "split-outputs"],
+    ] {
+        let changes = run_codemods(dir.path(), &order);
+        let all: String = changes
+            .iter()
+            .filter_map(|c| c.new.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.path == Path::new("hosts/default.nix")),
+            "{order:?}: nixosConfigurations was not split"
+        );
+        assert!(all.contains("mkHomeManager = "), "{order:?}:\n{all}");
+        assert_eq!(
+            all.matches("useGlobalPkgs").count(),
+            1,
+            "{order:?}: copies left:\n{all}"
+        );
+        let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+            .unwrap_or_else(|e| panic!("{order:?}: {e}"));
+        assert_all_identical(&report, &format!("{order:?}"));
     }
 }

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  home.username = "gus";
+  home.stateVersion = "24.11";
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  home.username = "rita";
+  home.stateVersion = "24.11";
+}

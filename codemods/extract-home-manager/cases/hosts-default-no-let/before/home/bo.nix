@@ -1,0 +1,5 @@
+{ ... }:
+{
+  home.username = "bo";
+  home.stateVersion = "24.11";
+}

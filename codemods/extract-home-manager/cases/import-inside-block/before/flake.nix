@@ -1,0 +1,43 @@
+{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    home-manager.url = "github:nix-community/home-manager/release-24.11";
+  };
+
+  outputs = { self, nixpkgs, home-manager, ... }:
+    let
+      lib = nixpkgs.lib;
+    in
+    {
+      nixosConfigurations = {
+        alpha = lib.nixosSystem {
+          system = "x86_64-linux";
+          modules = [
+            ({ config, ... }: {
+              imports = [ home-manager.nixosModules.home-manager ];
+              home-manager = {
+                useGlobalPkgs = true;
+                extraSpecialArgs.osConfig = config;
+                users.ivy = import ./home.nix;
+              };
+            })
+          ];
+        };
+        beta = lib.nixosSystem {
+          system = "x86_64-linux";
+          modules = [
+            { networking.hostName = "beta"; }
+            ({ config, ... }: {
+              imports = [ home-manager.nixosModules.home-manager ];
+              home-manager = {
+                useGlobalPkgs = true;
+                extraSpecialArgs.osConfig = config;
+                # beta is a kiosk: a second, locked-down user.
+                users.ivy = import ./home.nix;
+              };
+            })
+          ];
+        };
+      };
+    };
+}
