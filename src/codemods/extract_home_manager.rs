@@ -62,13 +62,13 @@ impl Codemod for ExtractHomeManager {
         let flake = cx.flake;
         let mut fix = Fix::default();
         let name = cx.options.name.as_deref().unwrap_or(DEFAULT_NAME);
-        if !rnix::Root::parse(&format!("{name}: {name}")).errors().is_empty()
+        if !rnix::Root::parse(&format!("{name}: {name}"))
+            .errors()
+            .is_empty()
             || make::attr_name(name) != name
             || is_builtin(name)
         {
-            return Err(Error::Usage(format!(
-                "--name {name}: not a Nix identifier"
-            )));
+            return Err(Error::Usage(format!("--name {name}: not a Nix identifier")));
         }
         let blocks = flake.home_manager_blocks();
         let mut by_file: BTreeMap<FileId, Vec<HmBlock>> = BTreeMap::new();
@@ -164,8 +164,7 @@ fn extract(
     let first = blocks[0].element.text_range();
 
     // The function's name is free in this file.
-    if scope.binders.iter().any(|b| b.name == name) || scope.refs.iter().any(|r| r.name == name)
-    {
+    if scope.binders.iter().any(|b| b.name == name) || scope.refs.iter().any(|r| r.name == name) {
         return Err(refuse(
             flake,
             file,
@@ -300,7 +299,10 @@ fn extract(
         let count = passed.len() + usize::from(marker.is_some());
         if count > MAX_PARAMS {
             return Err(too_different(
-                &format!("the block at {} would need {count} arguments, more than {MAX_PARAMS}", loc(blocks[k].element.text_range())),
+                &format!(
+                    "the block at {} would need {count} arguments, more than {MAX_PARAMS}",
+                    loc(blocks[k].element.text_range())
+                ),
                 &passed,
             ));
         }
@@ -356,7 +358,12 @@ fn extract(
         Some(l) => l.text_range(),
         None => common_body(blocks)
             .ok_or_else(|| {
-                refuse(flake, file, first, "cannot find where to define the function in this file")
+                refuse(
+                    flake,
+                    file,
+                    first,
+                    "cannot find where to define the function in this file",
+                )
             })?
             .text_range(),
     };
@@ -472,7 +479,10 @@ fn extract(
                 .last();
             let indent = match &entry {
                 Some(e) => line_indent(&text, usize::from(e.text_range().start())).to_string(),
-                None => format!("{}{unit}", line_indent(&text, usize::from(l.text_range().start()))),
+                None => format!(
+                    "{}{unit}",
+                    line_indent(&text, usize::from(l.text_range().start()))
+                ),
             };
             let in_token = l
                 .children_with_tokens()
@@ -489,11 +499,20 @@ fn extract(
                 ));
             }
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            (indent, Insertion::BeforeIn(TextSize::from(line_start as u32)))
+            (
+                indent,
+                Insertion::BeforeIn(TextSize::from(line_start as u32)),
+            )
         }
         None => {
-            let body = common_body(blocks)
-                .ok_or_else(|| refuse(flake, file, first, "cannot find where to define the function"))?;
+            let body = common_body(blocks).ok_or_else(|| {
+                refuse(
+                    flake,
+                    file,
+                    first,
+                    "cannot find where to define the function",
+                )
+            })?;
             let at = usize::from(body.text_range().start());
             if starts_line(&text, at) {
                 let indent = line_indent(&text, at).to_string();
@@ -543,8 +562,10 @@ fn extract(
 
     // The calls, and the proof.
     let mut function_comments: Vec<String> = comments_of_text(&function_text);
-    let function_comment_set: BTreeSet<String> =
-        function_comments.iter().map(|c| normalize_comment(c)).collect();
+    let function_comment_set: BTreeSet<String> = function_comments
+        .iter()
+        .map(|c| normalize_comment(c))
+        .collect();
     for (k, b) in blocks.iter().enumerate() {
         let el = &b.element;
         let indent = line_indent(&text, usize::from(el.text_range().start())).to_string();
@@ -630,14 +651,16 @@ fn extract(
             }
         }
         let replacement = format!("{}{call}", make::comment_lines(&lost, &indent));
-        fix.edit(NAME, path.clone(), Edit::replace(el.text_range(), replacement))?;
+        fix.edit(
+            NAME,
+            path.clone(),
+            Edit::replace(el.text_range(), replacement),
+        )?;
     }
 
     let insert = match insertion {
         Insertion::BeforeIn(at) => Edit::insert(at, make::let_entry_line(&binding, &def_indent)),
-        Insertion::Wrap(at, indent) => {
-            Edit::insert(at, make::let_prefix(&binding, &indent, &unit))
-        }
+        Insertion::Wrap(at, indent) => Edit::insert(at, make::let_prefix(&binding, &indent, &unit)),
         Insertion::Inline(gap, indent) => {
             Edit::replace(gap, make::let_prefix_inline(&binding, &indent, &unit))
         }

@@ -447,7 +447,12 @@ pub fn call_with_set(
     let mut parts: Vec<String> = Vec::new();
     // `x = x;` is passed as `inherit x;`.
     let mut inherits: Vec<String> = inherits.to_vec();
-    inherits.extend(entries.iter().filter(|(n, v)| n == v).map(|(n, _)| n.clone()));
+    inherits.extend(
+        entries
+            .iter()
+            .filter(|(n, v)| n == v)
+            .map(|(n, _)| n.clone()),
+    );
     if !inherits.is_empty() {
         parts.push(format!("inherit {};", inherits.join(" ")));
     }
@@ -511,19 +516,45 @@ mod function_tests {
     fn heads_calls_and_lets() {
         let f = |n: &str, d: Option<&str>| (n.to_string(), d.map(str::to_string));
         assert_eq!(
-            function_head(&[f("user", None), f("b", Some("null"))], Some("args"), "", "  ", 80),
+            function_head(
+                &[f("user", None), f("b", Some("null"))],
+                Some("args"),
+                "",
+                "  ",
+                80
+            ),
             "{ user, b ? null }@args:"
         );
         assert_eq!(
-            function_head(&[f("user", None), f("b", Some("[ ]"))], None, "  ", "  ", 10),
+            function_head(
+                &[f("user", None), f("b", Some("[ ]"))],
+                None,
+                "  ",
+                "  ",
+                10
+            ),
             "{\n    user,\n    b ? [ ],\n  }:"
         );
         assert_eq!(
-            call_with_set("mk", &["system".into()], &[("user".into(), "\"a\"".into())], "", "  ", 0),
+            call_with_set(
+                "mk",
+                &["system".into()],
+                &[("user".into(), "\"a\"".into())],
+                "",
+                "  ",
+                0
+            ),
             "mk { inherit system; user = \"a\"; }"
         );
         assert_eq!(
-            call_with_set("mk", &[], &[("user".into(), "[\n  x\n]".into())], "", "  ", 0),
+            call_with_set(
+                "mk",
+                &[],
+                &[("user".into(), "[\n  x\n]".into())],
+                "",
+                "  ",
+                0
+            ),
             "mk {\n  user = [\n  x\n];\n}"
         );
         assert_eq!(let_prefix("f = 1;", "", "  "), "let\n  f = 1;\nin\n");

@@ -398,7 +398,8 @@ impl Writer {
                         let lo = self.pos();
                         self.text.push_str(&shifted);
                         let hi = self.pos();
-                        self.map.push((TextRange::new(lo, hi), v.text_range().start(), true));
+                        self.map
+                            .push((TextRange::new(lo, hi), v.text_range().start(), true));
                         if v.last_token()
                             .is_some_and(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
                         {

@@ -181,9 +181,12 @@ impl W<'_> {
                     if range.start() < at {
                         return Err("overlapping parts".into());
                     }
-                    out.push_str(&shift_range(&root, TextRange::new(at, range.start()), shift));
-                    let child_base =
-                        line_indent(&full, usize::from(range.start())).to_string();
+                    out.push_str(&shift_range(
+                        &root,
+                        TextRange::new(at, range.start()),
+                        shift,
+                    ));
+                    let child_base = line_indent(&full, usize::from(range.start())).to_string();
                     let child_indent = match child_base.strip_prefix(base.as_str()) {
                         Some(extra) => format!("{indent}{extra}"),
                         None => indent.to_string(),
@@ -212,10 +215,7 @@ impl W<'_> {
             }
             Template::Set { rec, entries } => self.set(*rec, entries, indent, place)?,
             Template::Let { entries, body } => {
-                if entries
-                    .iter()
-                    .any(|e| matches!(e, Entry::Optional { .. }))
-                {
+                if entries.iter().any(|e| matches!(e, Entry::Optional { .. })) {
                     return Err("a `let` binding that some copies lack".into());
                 }
                 let inner = format!("{indent}{}", self.naming.unit);
@@ -553,7 +553,10 @@ pub fn reduce(function: &str, args_name: &str, args: &[(String, String)]) -> Opt
             text.push_str(&format!(" inherit {};", kept.join(" ")));
         }
         edits
-            .add(crate::syntax::edit::Edit::replace(inherit.text_range(), text))
+            .add(crate::syntax::edit::Edit::replace(
+                inherit.text_range(),
+                text,
+            ))
             .ok()?;
     }
     // `if args ? x then A else B`: decided.
@@ -626,14 +629,22 @@ fn simplify_node(node: &SyntaxNode, out: &mut String) -> Option<()> {
         let op = n
             .children_with_tokens()
             .filter_map(|e| e.into_token())
-            .find(|t| matches!(t.kind(), SyntaxKind::TOKEN_UPDATE | SyntaxKind::TOKEN_CONCAT));
+            .find(|t| {
+                matches!(
+                    t.kind(),
+                    SyntaxKind::TOKEN_UPDATE | SyntaxKind::TOKEN_CONCAT
+                )
+            });
         if let Some(op) = op {
             let mut sides = n.children();
             let (l, r) = (sides.next()?, sides.next()?);
             let (mut lt, mut rt) = (String::new(), String::new());
             simplify_node(&l, &mut lt)?;
             simplify_node(&r, &mut rt)?;
-            let (lp, rp) = (rnix::Root::parse(&lt).syntax(), rnix::Root::parse(&rt).syntax());
+            let (lp, rp) = (
+                rnix::Root::parse(&lt).syntax(),
+                rnix::Root::parse(&rt).syntax(),
+            );
             let (le, re) = (unparen(lp.first_child()?), unparen(rp.first_child()?));
             let inner = |x: &SyntaxNode| -> Option<String> {
                 let t = x.text().to_string();
