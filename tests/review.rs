@@ -262,9 +262,16 @@ fn hybrid_overview_and_practices() {
         .find(|x| x.rule == Rule::MonolithicFlake)
         .unwrap();
     assert_eq!(split.trial, Some(flake_refactor::review::Trial::Changes(6)));
+    // extract-home-manager is available: FR003 names it and it joins the
+    // combined command.
+    let hm = recs
+        .iter()
+        .find(|x| x.rule == Rule::HomeManagerRepeated)
+        .unwrap();
+    assert_eq!(hm.trial, Some(flake_refactor::review::Trial::Changes(1)));
     assert_eq!(
         r.combined_command().as_deref(),
-        Some("flake-refactor apply split-outputs --flake examples/hybrid")
+        Some("flake-refactor apply split-outputs extract-home-manager --flake examples/hybrid")
     );
 }
 
