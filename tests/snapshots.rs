@@ -63,6 +63,17 @@ fn hybrid_drop_osconfigfor() {
 }
 
 #[test]
+fn hybrid_extract_home_manager() {
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("hybrid-extract-home-manager", user_view("examples/hybrid", &["extract-home-manager"]));
+        insta::assert_snapshot!(
+            "hybrid-split-outputs-then-extract-home-manager",
+            user_view("examples/hybrid", &["split-outputs", "extract-home-manager"])
+        );
+    });
+}
+
+#[test]
 fn add_follows_pinned_inputs() {
     // The lock diff, the notes on the pins left alone, and which revisions
     // collapse into which.
