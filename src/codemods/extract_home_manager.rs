@@ -704,8 +704,12 @@ fn common_body(blocks: &[HmBlock]) -> Option<SyntaxNode> {
             blocks
                 .iter()
                 .all(|b| l.text_range().contains_range(b.element.text_range()))
-        })?;
-    let mut e = unparen(lambda.children().last()?);
+        });
+    let mut e = match lambda {
+        Some(l) => unparen(l.children().last()?),
+        // A file that is not a function: its expression.
+        None => unparen(blocks[0].element.ancestors().last()?.first_child()?),
+    };
     while e.kind() == SyntaxKind::NODE_LAMBDA {
         e = unparen(e.children().last()?);
     }

@@ -1,0 +1,4 @@
+{ theme, ... }:
+{
+  home.sessionVariables.THEME = theme;
+}
