@@ -239,7 +239,7 @@ fn extract(
     let diff = |holes: &[usize]| -> String {
         let mut lines = Vec::new();
         for &h in holes {
-            lines.push(format!("  `{}`:", g.holes[h].name));
+            lines.push(format!("  `{}`:", base_name(&g, h)));
             for (k, b) in g.bindings.iter().enumerate() {
                 let shown = match &b[h] {
                     Binding::Expr(n) => format!("{}: {}", origin_of(k, n), one_line(n)),
@@ -317,7 +317,7 @@ fn extract(
                 return Err(too_different(
                     &format!(
                         "`{}` would replace most of the block at {}",
-                        g.holes[h].name,
+                        base_name(&g, h),
                         loc(blocks[k].element.text_range())
                     ),
                     &[h],
@@ -419,39 +419,7 @@ fn extract(
     }
     let mut names: Vec<String> = Vec::new();
     for (h, hole) in g.holes.iter().enumerate() {
-        // A part of an expression that some copy fills with a name
-        // (`unstableFor system`) is named after it.
-        let inside = matches!(hole.path.last(), Some(crate::unify::Step::Child(_)));
-        let ident = g.bindings.iter().find_map(|b| match &b[h] {
-            Binding::Expr(n) if unparen(n.clone()).kind() == SyntaxKind::NODE_IDENT => {
-                Some(unparen(n.clone()).text().to_string())
-            }
-            _ => None,
-        });
-        let all_paths = g.bindings.iter().all(|b| {
-            matches!(&b[h], Binding::Expr(n) if matches!(
-                unparen(n.clone()).kind(),
-                SyntaxKind::NODE_PATH_REL | SyntaxKind::NODE_PATH_ABS | SyntaxKind::NODE_PATH_HOME
-            ))
-        });
-        // A module of an `imports` (or `modules`) list.
-        let in_module_list = match hole.path.as_slice() {
-            [.., crate::unify::Step::Attr(key), crate::unify::Step::Elem(_)] => {
-                key == "imports" || key.ends_with("odules")
-            }
-            _ => false,
-        };
-        let user_module = matches!(
-            hole.path.as_slice(),
-            [.., crate::unify::Step::Attr(users), crate::unify::Step::Attr(_)] if users == "users"
-        );
-        let base = match ident {
-            Some(i) if inside && hole.kind == HoleKind::Value => i,
-            _ if hole.kind == HoleKind::Value && in_module_list => "module".to_string(),
-            _ if hole.kind == HoleKind::Value && user_module => "userModule".to_string(),
-            _ if hole.kind == HoleKind::Value && inside && all_paths => "path".to_string(),
-            _ => hole.name.clone(),
-        };
+        let base = base_name(&g, h);
         let n = fresh(&base, &taken);
         taken.insert(n.clone());
         let default = match hole.kind {
@@ -714,4 +682,45 @@ fn common_body(blocks: &[HmBlock]) -> Option<SyntaxNode> {
         e = unparen(e.children().last()?);
     }
     Some(e)
+}
+
+/// The name of hole `h`'s parameter, before clashes are resolved: from its
+/// role (the engine's name), or what fills it (`unstableFor system` gives
+/// `system`; a module of an `imports` list, `module`; a path, `path`; a
+/// user's whole module, `userModule`).
+fn base_name(g: &crate::unify::Generalisation, h: usize) -> String {
+    let hole = &g.holes[h];
+    // A part of an expression that some copy fills with a name
+    // (`unstableFor system`) is named after it.
+    let inside = matches!(hole.path.last(), Some(crate::unify::Step::Child(_)));
+    let ident = g.bindings.iter().find_map(|b| match &b[h] {
+        Binding::Expr(n) if unparen(n.clone()).kind() == SyntaxKind::NODE_IDENT => {
+            Some(unparen(n.clone()).text().to_string())
+        }
+        _ => None,
+    });
+    let all_paths = g.bindings.iter().all(|b| {
+        matches!(&b[h], Binding::Expr(n) if matches!(
+            unparen(n.clone()).kind(),
+            SyntaxKind::NODE_PATH_REL | SyntaxKind::NODE_PATH_ABS | SyntaxKind::NODE_PATH_HOME
+        ))
+    });
+    // A module of an `imports` (or `modules`) list.
+    let in_module_list = match hole.path.as_slice() {
+        [.., crate::unify::Step::Attr(key), crate::unify::Step::Elem(_)] => {
+            key == "imports" || key.ends_with("odules")
+        }
+        _ => false,
+    };
+    let user_module = matches!(
+        hole.path.as_slice(),
+        [.., crate::unify::Step::Attr(users), crate::unify::Step::Attr(_)] if users == "users"
+    );
+    match ident {
+        Some(i) if inside && hole.kind == HoleKind::Value => i,
+        _ if hole.kind == HoleKind::Value && in_module_list => "module".to_string(),
+        _ if hole.kind == HoleKind::Value && user_module => "userModule".to_string(),
+        _ if hole.kind == HoleKind::Value && inside && all_paths => "path".to_string(),
+        _ => hole.name.clone(),
+    }
 }
