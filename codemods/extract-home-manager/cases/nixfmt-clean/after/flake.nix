@@ -38,6 +38,7 @@
         lap = nixpkgs.lib.nixosSystem {
           inherit system;
           modules = [
+            { networking.hostName = "lap"; }
             home-manager.nixosModules.home-manager
             (
               { config, ... }:
