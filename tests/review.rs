@@ -1460,3 +1460,33 @@ fn a_helper_file_with_an_undefined_variable_is_an_error() {
         .iter()
         .any(|f| f.message.starts_with("hosts/default.nix:") && f.message.contains("owl")));
 }
+
+/// FR003 and `extract-home-manager` agree: on every case the codemod
+/// rewrites, the review finds the integration configured more than once
+/// before, and once after (`copies-in-two-files` keeps its helper's copy
+/// next to the function on purpose).
+#[test]
+fn fr003_and_extract_home_manager_agree() {
+    let cases = fixture("codemods/extract-home-manager/cases");
+    let mut seen = 0;
+    for case in std::fs::read_dir(&cases).unwrap().flatten() {
+        let name = case.file_name().to_string_lossy().into_owned();
+        let (b, a) = (case.path().join("before"), case.path().join("after"));
+        if !a.join("flake.nix").is_file() {
+            continue;
+        }
+        let count = |dir: &Path| {
+            review_tree(dir, &Options::default())
+                .findings
+                .iter()
+                .filter(|f| f.rule == Rule::HomeManagerRepeated)
+                .count()
+        };
+        assert_eq!(count(&b), 1, "{name}: FR003 before");
+        if name != "copies-in-two-files" {
+            assert_eq!(count(&a), 0, "{name}: FR003 after");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} cases");
+}
