@@ -282,7 +282,7 @@ fn extract(
             &all,
         ));
     }
-    if matches!(g.template, crate::unify::Template::Hole(_)) {
+    if shared_leaves(&g.template) == 0 {
         return Err(too_different("nothing in common", &all));
     }
     for (k, b) in g.bindings.iter().enumerate() {
@@ -722,5 +722,37 @@ fn base_name(g: &crate::unify::Generalisation, h: usize) -> String {
         _ if hole.kind == HoleKind::Value && user_module => "userModule".to_string(),
         _ if hole.kind == HoleKind::Value && inside && all_paths => "path".to_string(),
         _ => hole.name.clone(),
+    }
+}
+
+/// How many values the copies share: the template's parts that are not
+/// holes and hold no further structure (zero: the copies share only the
+/// shape of their attribute paths).
+fn shared_leaves(t: &crate::unify::Template) -> usize {
+    use crate::unify::{Entry, Item, Template};
+    match t {
+        Template::Same(_) => 1,
+        Template::Hole(_) => 0,
+        Template::Node { children, .. } => {
+            1 + children
+                .iter()
+                .map(|(_, c)| shared_leaves(c))
+                .sum::<usize>()
+        }
+        Template::Set { entries, .. } | Template::Let { entries, .. } => entries
+            .iter()
+            .map(|e| match e {
+                Entry::Bind { value, .. } => shared_leaves(value),
+                Entry::Inherit(_) => 1,
+                Entry::Optional { .. } => 0,
+            })
+            .sum(),
+        Template::List { items } => items
+            .iter()
+            .map(|i| match i {
+                Item::Elem(e) => shared_leaves(e),
+                Item::Seq(_) => 0,
+            })
+            .sum(),
     }
 }
