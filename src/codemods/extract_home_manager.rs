@@ -87,9 +87,82 @@ impl Codemod for ExtractHomeManager {
                 }
                 continue;
             }
-            extract(flake, *file, group, name, &mut fix)?;
+            extract_largest(flake, *file, group, name, &mut fix)?;
         }
         Ok(fix)
+    }
+}
+
+/// The start of the refusal for copies too different to share a function.
+const TOO_DIFFERENT: &str = "the Home Manager blocks are too different to share one function";
+
+fn is_too_different(e: &Error) -> bool {
+    matches!(e, Error::Refused { message, .. } if message.starts_with(TOO_DIFFERENT))
+}
+
+/// [`extract`] on the blocks of one file; when they are too different to
+/// share a function, on all but the block least like the others (left out
+/// with a note), when two or more remain. The refusal for the whole group
+/// when that does not work either.
+fn extract_largest(
+    flake: &Flake,
+    file: FileId,
+    group: &[HmBlock],
+    name: &str,
+    fix: &mut Fix,
+) -> Result<(), Error> {
+    let mut current: Vec<HmBlock> = group.to_vec();
+    let mut left_out: Vec<HmBlock> = Vec::new();
+    let mut first_refusal: Option<Error> = None;
+    loop {
+        let mut attempt = Fix::default();
+        match extract(flake, file, &current, name, &mut attempt) {
+            Ok(()) => {
+                for (path, set) in attempt.edits {
+                    let into = fix.edits.entry(path).or_default();
+                    into.merge(set).map_err(|o| Error::CheckFailed {
+                        check: "edits",
+                        location: None,
+                        message: format!("{NAME} produced {o}"),
+                    })?;
+                }
+                fix.notes.extend(attempt.notes);
+                fix.actions.extend(attempt.actions);
+                fix.removed_comments.extend(attempt.removed_comments);
+                let src = flake.src(file);
+                for b in &left_out {
+                    fix.notes.push(Note {
+                        location: Some(src.location(b.element.text_range())),
+                        message: format!(
+                            "this Home Manager block is too different from the others to use `{name}`; it is left as it is"
+                        ),
+                    });
+                }
+                return Ok(());
+            }
+            // One block at most is left out: two left out would be a
+            // group of their own on the next run.
+            Err(e) if is_too_different(&e) && current.len() > 2 && left_out.is_empty() => {
+                first_refusal.get_or_insert(e);
+                // Leave out the block least similar to the others.
+                let shapes: Vec<Vec<u64>> = current
+                    .iter()
+                    .map(|b| crate::syntax::shape::shape(&b.body))
+                    .collect();
+                let score = |i: usize| -> f64 {
+                    (0..shapes.len())
+                        .filter(|&j| j != i)
+                        .map(|j| crate::syntax::shape::similarity(&shapes[i], &shapes[j]))
+                        .sum()
+                };
+                let worst = (0..current.len())
+                    .min_by(|&a, &b| score(a).total_cmp(&score(b)))
+                    .unwrap_or(0);
+                left_out.push(current.remove(worst));
+            }
+            Err(e) if is_too_different(&e) => return Err(first_refusal.unwrap_or(e)),
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -265,10 +338,7 @@ fn extract(
             flake,
             file,
             first,
-            format!(
-                "the Home Manager blocks are too different to share one function ({why}):\n{}",
-                diff(holes)
-            ),
+            format!("{TOO_DIFFERENT} ({why}):\n{}", diff(holes)),
         )
     };
     let all: Vec<usize> = (0..g.holes.len()).collect();
