@@ -1464,7 +1464,8 @@ fn a_helper_file_with_an_undefined_variable_is_an_error() {
 /// FR003 and `extract-home-manager` agree: on every case the codemod
 /// rewrites, the review finds the integration configured more than once
 /// before, and once after (`copies-in-two-files` keeps its helper's copy
-/// next to the function on purpose).
+/// next to the function on purpose, `odd-one-out` a block too different
+/// from the others).
 #[test]
 fn fr003_and_extract_home_manager_agree() {
     let cases = fixture("codemods/extract-home-manager/cases");
@@ -1483,7 +1484,7 @@ fn fr003_and_extract_home_manager_agree() {
                 .count()
         };
         assert_eq!(count(&b), 1, "{name}: FR003 before");
-        if name != "copies-in-two-files" {
+        if name != "copies-in-two-files" && name != "odd-one-out" {
             assert_eq!(count(&a), 0, "{name}: FR003 after");
         }
         seen += 1;
