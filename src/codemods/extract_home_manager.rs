@@ -183,19 +183,23 @@ fn user_value(attr: &SyntaxNode) -> Option<String> {
     interpolated(attr).map(|e| unparen(e).text().to_string())
 }
 
-/// The names read in `text` (a parsed expression) that nothing binds there.
-fn free_names(text: &str) -> Result<BTreeSet<String>, String> {
+/// The names read in `text` (a parsed expression) that nothing binds
+/// there, and the names it binds itself (which would shadow a parameter of
+/// the same name).
+fn free_names(text: &str) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
     let parsed = rnix::Root::parse(text);
     if !parsed.errors().is_empty() {
         return Err(format!("the function does not parse: {text}"));
     }
     let index = ScopeIndex::build(&parsed.syntax());
-    Ok(index
+    let free = index
         .refs
         .iter()
         .filter(|r| r.binder.is_none() && !is_builtin(&r.name))
         .map(|r| r.name.clone())
-        .collect())
+        .collect();
+    let bound = index.binders.iter().map(|b| b.name.clone()).collect();
+    Ok((free, bound))
 }
 
 fn comments_in(node: &SyntaxNode) -> Vec<String> {
@@ -408,7 +412,8 @@ fn extract(
         "",
     )
     .map_err(|why| too_different(&why, &all))?;
-    let mut reads = free_names(&draft).map_err(|e| refuse(flake, file, first, e))?;
+    let (mut reads, bound_inside) =
+        free_names(&draft).map_err(|e| refuse(flake, file, first, e))?;
     if let Some(m) = &marker {
         reads.remove(m);
     }
@@ -477,7 +482,7 @@ fn extract(
     }
 
     // Parameter names.
-    let mut taken: BTreeSet<String> = reads.clone();
+    let mut taken: BTreeSet<String> = reads.union(&bound_inside).cloned().collect();
     taken.insert(name.to_string());
     let mut formals: Vec<(String, Option<String>)> = Vec::new();
     for x in &passed_names {
