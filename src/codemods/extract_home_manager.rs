@@ -521,8 +521,10 @@ fn extract(
                 })
                 .last();
             let indent = match &entry {
-                Some(e) => line_indent(&text, usize::from(e.text_range().start())).to_string(),
-                None => format!(
+                Some(e) if starts_line(&text, usize::from(e.text_range().start())) => {
+                    line_indent(&text, usize::from(e.text_range().start())).to_string()
+                }
+                _ => format!(
                     "{}{unit}",
                     line_indent(&text, usize::from(l.text_range().start()))
                 ),
@@ -534,18 +536,23 @@ fn extract(
                 .ok_or_else(|| refuse(flake, file, l.text_range(), "a `let` without `in`"))?;
             let at = usize::from(in_token.text_range().start());
             if !starts_line(&text, at) {
-                return Err(refuse(
-                    flake,
-                    file,
-                    in_token.text_range(),
-                    "the `in` of this `let` does not start a line; cannot place the function",
-                ));
+                // `let a = 1; in`: after the last entry.
+                let Some(last) = &entry else {
+                    return Err(refuse(
+                        flake,
+                        file,
+                        in_token.text_range(),
+                        "an empty `let`; cannot place the function",
+                    ));
+                };
+                (indent, Insertion::AfterEntry(last.text_range().end()))
+            } else {
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                (
+                    indent,
+                    Insertion::BeforeIn(TextSize::from(line_start as u32)),
+                )
             }
-            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            (
-                indent,
-                Insertion::BeforeIn(TextSize::from(line_start as u32)),
-            )
         }
         None => {
             let body = common_body(blocks).ok_or_else(|| {
@@ -703,6 +710,7 @@ fn extract(
 
     let insert = match insertion {
         Insertion::BeforeIn(at) => Edit::insert(at, make::let_entry_line(&binding, &def_indent)),
+        Insertion::AfterEntry(at) => Edit::insert(at, make::entry_after(&binding, &def_indent)),
         Insertion::Wrap(at, indent) => Edit::insert(at, make::let_prefix(&binding, &indent, &unit)),
         Insertion::Inline(gap, indent) => {
             Edit::replace(gap, make::let_prefix_inline(&binding, &indent, &unit))
@@ -727,6 +735,9 @@ fn extract(
 enum Insertion {
     /// A new binding on the line before the `let`'s `in` (the line start).
     BeforeIn(TextSize),
+    /// A new binding after the last entry of a `let` (ending at this offset)
+    /// whose `in` does not start a line.
+    AfterEntry(TextSize),
     /// A new `let` before the body at this offset, written at this indentation.
     Wrap(TextSize, String),
     /// A new `let` replacing the blanks between a function head and its

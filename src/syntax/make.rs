@@ -503,6 +503,11 @@ pub fn let_prefix_inline(binding: &str, indent: &str, unit: &str) -> String {
     format!("\n{indent}let\n{indent}{unit}{binding}\n{indent}in ")
 }
 
+/// A new binding on a line of its own after another entry (at `indent`).
+pub fn entry_after(binding: &str, indent: &str) -> String {
+    format!("\n{indent}{binding}")
+}
+
 /// A new binding on a line of its own before a `let`'s `in`, after a blank line.
 pub fn let_entry_line(binding: &str, indent: &str) -> String {
     format!("\n{indent}{binding}\n")
