@@ -31,7 +31,7 @@ struct Block {
     comment: bool,
 }
 
-const USERS: &[&str] = &["alice", "\"first.last\"", "${user}"];
+const USERS: &[&str] = &["alice", "\"first.last\"", "${user}", "\"${user}\""];
 const VALUES: &[&str] = &[
     "import ./home.nix",
     "{ imports = [ ./home.nix ]; }",

@@ -29,7 +29,7 @@ use crate::scope::{is_builtin, ScopeIndex};
 use crate::syntax::edit::Edit;
 use crate::syntax::indent::indent_unit;
 use crate::syntax::{line_indent, make, starts_line, static_attr_name, unparen};
-use crate::unify::canon::{self, interpolated, Canonical};
+use crate::unify::canon::{self, Canonical};
 use crate::unify::function::{self, binding_text, Naming};
 use crate::unify::{equal_modulo_trivia, generalise_all, Binding, HoleKind};
 use crate::verify::normalize_comment;
@@ -180,7 +180,7 @@ fn user_value(attr: &SyntaxNode) -> Option<String> {
     if let Some(n) = static_attr_name(attr) {
         return Some(make::string(&n));
     }
-    interpolated(attr).map(|e| unparen(e).text().to_string())
+    canon::dynamic_name_value(attr).map(|e| e.text().to_string())
 }
 
 /// The names read in `text` (a parsed expression) that nothing binds

@@ -66,12 +66,13 @@ impl Canonical {
 /// A key of a canonical set.
 #[derive(Debug, Clone)]
 enum Key {
-    /// A static name (also `${"name"}` and `"${"name"}"`).
+    /// A static name (also `"name"`, `${"name"}`).
     Static(String),
-    /// `${e}` or `"${e}"`: the expression `e`, written `${e}`.
+    /// A string with interpolation (`"${user}"`, `${"a-${x}"}`), written as
+    /// the string.
+    Str(SyntaxNode),
+    /// `${e}` where `e` is not a string literal, written `${e}`.
     Interp(SyntaxNode),
-    /// Another dynamic attribute, written as it is.
-    Dynamic(SyntaxNode),
 }
 
 impl Key {
@@ -79,50 +80,40 @@ impl Key {
         if let Some(n) = static_attr_name(attr) {
             return Key::Static(n);
         }
-        if let Some(e) = interpolated(attr) {
-            let e = unparen(e);
-            if e.kind() == SyntaxKind::NODE_STRING {
-                if let Some(n) = static_attr_name(&e) {
-                    return Key::Static(n);
+        if attr.kind() == SyntaxKind::NODE_DYNAMIC {
+            if let Some(e) = attr.children().next().map(unparen) {
+                if e.kind() == SyntaxKind::NODE_STRING {
+                    // `${"..."}` is the string `"..."`.
+                    return match static_attr_name(&e) {
+                        Some(n) => Key::Static(n),
+                        None => Key::Str(e),
+                    };
                 }
+                return Key::Interp(e);
             }
-            return Key::Interp(e);
         }
-        Key::Dynamic(attr.clone())
+        Key::Str(attr.clone())
     }
 
     fn same(&self, other: &Key) -> bool {
         match (self, other) {
             (Key::Static(a), Key::Static(b)) => a == b,
-            (Key::Interp(a), Key::Interp(b)) => super::eq::eq(a, b),
-            (Key::Dynamic(a), Key::Dynamic(b)) => canon_text(a) == canon_text(b),
+            (Key::Str(a), Key::Str(b)) | (Key::Interp(a), Key::Interp(b)) => super::eq::eq(a, b),
             _ => false,
         }
     }
 }
 
-/// The expression of an attribute `${e}` or `"${e}"` (one interpolation
-/// and nothing else).
-pub fn interpolated(attr: &SyntaxNode) -> Option<SyntaxNode> {
+/// The expression an attribute name stands for when it is not static, as
+/// an argument would pass it: `user` for `${user}`, `"${user}"` for
+/// `"${user}"` (a string), `None` for a static name.
+pub fn dynamic_name_value(attr: &SyntaxNode) -> Option<SyntaxNode> {
+    if static_attr_name(attr).is_some() {
+        return None;
+    }
     match attr.kind() {
-        SyntaxKind::NODE_DYNAMIC => attr.children().next(),
-        SyntaxKind::NODE_STRING => {
-            let parts: Vec<_> = attr
-                .children_with_tokens()
-                .filter(|e| {
-                    !matches!(
-                        e.kind(),
-                        SyntaxKind::TOKEN_STRING_START | SyntaxKind::TOKEN_STRING_END
-                    )
-                })
-                .collect();
-            match parts.as_slice() {
-                [rnix::NodeOrToken::Node(i)] if i.kind() == SyntaxKind::NODE_INTERPOL => {
-                    i.children().next()
-                }
-                _ => None,
-            }
-        }
+        SyntaxKind::NODE_DYNAMIC => attr.children().next().map(unparen),
+        SyntaxKind::NODE_STRING => Some(attr.clone()),
         _ => None,
     }
 }
@@ -136,7 +127,8 @@ enum Tree {
         from: Option<SyntaxNode>,
         name: String,
     },
-    Set(Vec<(Key, Tree, TextSize)>),
+    /// A set, and whether an entry defined it whole (`a = { ... };`).
+    Set(Vec<(Key, Tree, TextSize)>, bool),
 }
 
 /// The canonical text of `set`, or `None` for the shapes this module does not handle.
@@ -187,7 +179,7 @@ pub fn single_key_at(set: &SyntaxNode, path: &[String]) -> Option<SyntaxNode> {
             .iter()
             .find(|(k, _, _)| matches!(k, Key::Static(n) if n == p))?;
         match tree {
-            Tree::Set(inner) => level = inner,
+            Tree::Set(inner, _) => level = inner,
             _ => return None,
         }
     }
@@ -292,7 +284,7 @@ fn insert(
 ) -> Option<()> {
     let (first, rest) = attrs.split_first()?;
     let key = Key::of(first);
-    if matches!(key, Key::Dynamic(_)) && !rest.is_empty() {
+    if !matches!(key, Key::Static(_)) && !rest.is_empty() {
         return None;
     }
     let existing = items.iter().position(|(k, _, _)| k.same(&key));
@@ -308,14 +300,20 @@ fn insert(
     let idx = match existing {
         Some(i) => i,
         None => {
-            items.push((key, Tree::Set(Vec::new()), at));
+            items.push((key, Tree::Set(Vec::new(), false), at));
             items.len() - 1
         }
     };
-    let Tree::Set(sub) = &mut items[idx].1 else {
+    let Tree::Set(sub, direct) = &mut items[idx].1 else {
         return None;
     };
     if rest.is_empty() {
+        // `a = { ... }; a = { ... };` is an error in Nix: refused, never
+        // merged into a value.
+        if *direct {
+            return None;
+        }
+        *direct = true;
         add_entries(&inner, sub)
     } else {
         insert(sub, rest, value, at)
@@ -343,7 +341,7 @@ fn mark(items: &mut [(Key, Tree, TextSize)], path: &[String], marker: &str) -> O
                 .iter_mut()
                 .find(|(k, _, _)| matches!(k, Key::Static(n) if n == head))?;
             match tree {
-                Tree::Set(sub) => mark(sub, rest, marker),
+                Tree::Set(sub, _) => mark(sub, rest, marker),
                 _ => None,
             }
         }
@@ -380,7 +378,7 @@ impl Writer {
                         self.text.push_str(&e.text().to_string());
                         self.text.push('}');
                     }
-                    Key::Dynamic(a) => self.text.push_str(&a.text().to_string()),
+                    Key::Str(a) => self.text.push_str(&a.text().to_string()),
                 }
                 self.text.push_str(" = ");
                 match tree {
@@ -421,7 +419,7 @@ impl Writer {
                         let hi = self.pos();
                         self.map.push((TextRange::new(lo, hi), *origin, false));
                     }
-                    Tree::Set(sub) => self.set(sub, depth + 1, *origin),
+                    Tree::Set(sub, _) => self.set(sub, depth + 1, *origin),
                 }
                 self.text.push_str(";\n");
                 let end = self.pos();
@@ -487,8 +485,22 @@ mod tests {
     fn conflicts_and_rec_are_refused() {
         let root = rnix::Root::parse("{ a = 1; a.b = 2; }").syntax();
         assert!(canonical_set(&root.first_child().unwrap()).is_none());
+        // Defined whole twice: an error in Nix, not a merge.
+        let root = rnix::Root::parse("{ a = { b = 1; }; a = { c = 2; }; }").syntax();
+        assert!(canonical_set(&root.first_child().unwrap()).is_none());
+        let root = rnix::Root::parse("{ a.b = 1; a = { c = 2; }; a.d = 3; }").syntax();
+        assert!(canonical_set(&root.first_child().unwrap()).is_some());
         let root = rnix::Root::parse("rec { a = 1; }").syntax();
         assert!(canonical_set(&root.first_child().unwrap()).is_none());
+    }
+
+    #[test]
+    fn dynamic_keys() {
+        assert!(same("{ ${\"a\"} = 1; }", "{ a = 1; }"));
+        assert!(same("{ ${(u)} = 1; }", "{ ${u} = 1; }"));
+        assert!(same("{ ${\"x-${u}\"} = 1; }", "{ \"x-${u}\" = 1; }"));
+        // `"${u}"` is a string; `${u}` is whatever `u` is.
+        assert!(!same("{ \"${u}\" = 1; }", "{ ${u} = 1; }"));
     }
 
     #[test]
