@@ -26,8 +26,6 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 use crate::syntax::indent::{shift_range, Shift};
 use crate::syntax::{attr_value, is_plain_set, line_indent, make, static_attr_name, unparen};
 
-use super::eq::canon_text;
-
 /// The canonical text of a set, parsed, with a map back to the original.
 #[derive(Debug, Clone)]
 pub struct Canonical {
