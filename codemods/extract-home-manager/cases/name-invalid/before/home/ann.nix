@@ -1,0 +1,5 @@
+{ ... }:
+{
+  home.username = "ann";
+  home.stateVersion = "24.11";
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  home.username = "bob";
+  home.stateVersion = "24.11";
+}
