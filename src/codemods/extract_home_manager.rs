@@ -607,7 +607,7 @@ fn extract(
         &unit,
         80usize.saturating_sub(def_indent.len() + name.len() + 3),
     );
-    let function_text = format!("{head} {body}");
+    let function_text = make::function(&head, &body);
     let binding = make::binding(name, &function_text);
 
     // The calls, and the proof.
@@ -676,8 +676,8 @@ fn extract(
         }
 
         let call = match &pattern {
-            Some(pattern) => format!("({pattern}: {call})"),
-            None => format!("({call})"),
+            Some(pattern) => make::paren(&make::lambda(pattern, &call)),
+            None => make::paren(&call),
         };
 
         // Comments of the block that neither the call nor the function keep.
@@ -700,7 +700,7 @@ fn extract(
                 None => lost.push(c),
             }
         }
-        let replacement = format!("{}{call}", make::comment_lines(&lost, &indent));
+        let replacement = make::after_comments(&lost, &indent, &call);
         fix.edit(
             NAME,
             path.clone(),

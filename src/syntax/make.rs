@@ -479,16 +479,33 @@ pub fn call_with_set(
     checked(out)
 }
 
-/// Comments put back before code that replaced the code they were in: one
-/// per line, each followed by a line break and `indent`.
-pub fn comment_lines(comments: &[String], indent: &str) -> String {
+/// `code` after comments put back before it (the code replaced the code
+/// they were in): one comment per line, each followed by a line break and
+/// `indent`.
+pub fn after_comments(comments: &[String], indent: &str, code: &str) -> String {
     let mut out = String::new();
     for c in comments {
         out.push_str(c);
         out.push('\n');
         out.push_str(indent);
     }
+    out.push_str(code);
     out
+}
+
+/// A function: `head` (`{ a, b }:` or `x:`), a space, and `body`.
+pub fn function(head: &str, body: &str) -> String {
+    checked(format!("{head} {body}"))
+}
+
+/// `pattern: body`, with the pattern of an existing function (`{ config, ... }`).
+pub fn lambda(pattern: &str, body: &str) -> String {
+    checked(format!("{pattern}: {body}"))
+}
+
+/// An expression in parentheses (a list element, an operand).
+pub fn paren(expr: &str) -> String {
+    checked(format!("({expr})"))
 }
 
 /// A `let` holding `binding` (already laid out for `indent` plus one
