@@ -639,3 +639,124 @@ mod tests {
         assert_eq!(&text[r], "  b = 2;\n");
     }
 }
+
+/// A name that code defined at a new place reads, and that cannot be
+/// passed safely: not bound lexically where it is read, possibly from a
+/// `with` (`from_with`) or not at all.
+#[derive(Debug, Clone)]
+pub struct UnclearName {
+    pub name: String,
+    pub range: TextRange,
+    pub from_with: bool,
+}
+
+/// Of `names` (read by code that copies at `places` share, now defined once
+/// in scope `site`), those that must be passed by name: where the name at
+/// the definition is not the binder every copy reads (another binding, a
+/// function's argument, nothing). A name not bound lexically in a copy is
+/// an [`UnclearName`].
+pub fn names_to_pass(
+    scope: &ScopeIndex,
+    names: &BTreeSet<String>,
+    places: &[TextRange],
+    site: TextRange,
+) -> Result<Vec<String>, UnclearName> {
+    let mut out = Vec::new();
+    for x in names {
+        let at_site = resolve_at(scope, x, site);
+        let mut same = at_site.is_some();
+        for place in places {
+            for r in scope
+                .refs
+                .iter()
+                .filter(|r| &r.name == x && place.contains_range(r.range))
+            {
+                if r.binder.is_none() {
+                    return Err(UnclearName {
+                        name: x.clone(),
+                        range: r.range,
+                        from_with: !r.withs.is_empty(),
+                    });
+                }
+                if r.binder != at_site {
+                    same = false;
+                }
+            }
+        }
+        if !same {
+            out.push(x.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The innermost `let ... in` around every node of `nodes` (one file).
+pub fn innermost_common_let(nodes: &[SyntaxNode]) -> Option<SyntaxNode> {
+    nodes
+        .first()?
+        .ancestors()
+        .filter(|a| a.kind() == SyntaxKind::NODE_LET_IN)
+        .find(|l| {
+            nodes
+                .iter()
+                .all(|n| l.text_range().contains_range(n.text_range()))
+        })
+}
+
+/// The body of the innermost function around every node of `nodes` (the
+/// outputs function of flake.nix, the function of `hosts/default.nix`),
+/// under parentheses and further function heads; the file's expression
+/// when no function holds them all.
+pub fn common_body(nodes: &[SyntaxNode]) -> Option<SyntaxNode> {
+    let first = nodes.first()?;
+    let lambda = first
+        .ancestors()
+        .skip(1)
+        .filter(|a| a.kind() == SyntaxKind::NODE_LAMBDA)
+        .find(|l| {
+            nodes
+                .iter()
+                .all(|n| l.text_range().contains_range(n.text_range()))
+        });
+    let mut e = match lambda {
+        Some(l) => crate::syntax::unparen(l.children().last()?),
+        None => crate::syntax::unparen(first.ancestors().last()?.first_child()?),
+    };
+    while e.kind() == SyntaxKind::NODE_LAMBDA {
+        e = crate::syntax::unparen(e.children().last()?);
+    }
+    Some(e)
+}
+
+#[cfg(test)]
+mod names_to_pass_tests {
+    use super::*;
+
+    #[test]
+    fn names_bound_elsewhere_per_copy_are_passed() {
+        let text = "let t = 1; f = x: x; in { a = let t = 2; in [ { v = t; w = f; } ]; b = [ { v = t; w = f; } ]; c = with x; [ { v = u; } ]; }";
+        let root = rnix::Root::parse(text).syntax();
+        let scope = ScopeIndex::build(&root);
+        let sets: Vec<SyntaxNode> = root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::NODE_LIST)
+            .filter_map(|l| l.first_child())
+            .collect();
+        let site = innermost_common_let(&sets[..2]).unwrap();
+        assert!(site.text().to_string().starts_with("let t = 1;"));
+        let names: BTreeSet<String> = ["t", "f"].iter().map(|s| s.to_string()).collect();
+        let places: Vec<TextRange> = sets[..2].iter().map(|s| s.text_range()).collect();
+        // `t` is another binding in `a`; `f` is the same everywhere.
+        assert_eq!(
+            names_to_pass(&scope, &names, &places, site.text_range()).unwrap(),
+            vec!["t".to_string()]
+        );
+        let u: BTreeSet<String> = ["u".to_string()].into();
+        let e = names_to_pass(&scope, &u, &[sets[2].text_range()], site.text_range()).unwrap_err();
+        assert!(e.from_with && e.name == "u");
+        assert_eq!(
+            common_body(&sets[..2]).unwrap().text_range(),
+            site.text_range()
+        );
+    }
+}

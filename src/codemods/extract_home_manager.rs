@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::flake::eval::{one_line, FileId};
 use crate::flake::home_manager::HmBlock;
 use crate::flake::Flake;
-use crate::relocate::resolve_at;
+use crate::relocate::{common_body, innermost_common_let, names_to_pass};
 use crate::scope::{is_builtin, ScopeIndex};
 use crate::syntax::edit::Edit;
 use crate::syntax::indent::indent_unit;
@@ -420,18 +420,11 @@ fn extract(
 
     // Where the function goes: the innermost `let` around every block, or a
     // new `let` around the file's body.
-    let common_let = blocks[0]
-        .element
-        .ancestors()
-        .filter(|a| a.kind() == SyntaxKind::NODE_LET_IN)
-        .find(|l| {
-            blocks
-                .iter()
-                .all(|b| l.text_range().contains_range(b.element.text_range()))
-        });
+    let elements: Vec<SyntaxNode> = blocks.iter().map(|b| b.element.clone()).collect();
+    let common_let = innermost_common_let(&elements);
     let site: TextRange = match &common_let {
         Some(l) => l.text_range(),
-        None => common_body(blocks)
+        None => common_body(&elements)
             .ok_or_else(|| {
                 refuse(
                     flake,
@@ -445,41 +438,18 @@ fn extract(
 
     // Names the shared part reads: kept when they mean the same at the
     // definition as in every block, otherwise passed by name.
-    let mut passed_names: Vec<String> = Vec::new();
-    for x in &reads {
-        let at_site = resolve_at(scope, x, site);
-        let mut same = true;
-        for b in blocks {
-            for r in scope
-                .refs
-                .iter()
-                .filter(|r| &r.name == x && b.element.text_range().contains_range(r.range))
-            {
-                if r.binder.is_none() {
-                    if !r.withs.is_empty() {
-                        return Err(refuse(
-                            flake,
-                            file,
-                            r.range,
-                            format!("`{x}` may come from a `with` here; cannot tell what it means in a function"),
-                        ));
-                    }
-                    return Err(refuse(
-                        flake,
-                        file,
-                        r.range,
-                        format!("`{x}` is not defined here"),
-                    ));
-                }
-                if r.binder != at_site {
-                    same = false;
-                }
-            }
-        }
-        if !same || at_site.is_none() {
-            passed_names.push(x.clone());
-        }
-    }
+    let places: Vec<TextRange> = blocks.iter().map(|b| b.element.text_range()).collect();
+    let passed_names = names_to_pass(scope, &reads, &places, site).map_err(|unclear| {
+        let message = if unclear.from_with {
+            format!(
+                "`{}` may come from a `with` here; cannot tell what it means in a function",
+                unclear.name
+            )
+        } else {
+            format!("`{}` is not defined here", unclear.name)
+        };
+        refuse(flake, file, unclear.range, message)
+    })?;
 
     // Parameter names.
     let mut taken: BTreeSet<String> = reads.union(&bound_inside).cloned().collect();
@@ -555,7 +525,7 @@ fn extract(
             }
         }
         None => {
-            let body = common_body(blocks).ok_or_else(|| {
+            let body = common_body(&elements).ok_or_else(|| {
                 refuse(
                     flake,
                     file,
@@ -743,31 +713,6 @@ enum Insertion {
     /// A new `let` replacing the blanks between a function head and its
     /// body (`: {`), written at this indentation, the body after `in `.
     Inline(TextRange, String),
-}
-
-/// The body of the innermost function around every block (the outputs
-/// function of flake.nix, the function of `hosts/default.nix`), under
-/// parentheses and further function heads.
-fn common_body(blocks: &[HmBlock]) -> Option<SyntaxNode> {
-    let lambda = blocks[0]
-        .element
-        .ancestors()
-        .skip(1)
-        .filter(|a| a.kind() == SyntaxKind::NODE_LAMBDA)
-        .find(|l| {
-            blocks
-                .iter()
-                .all(|b| l.text_range().contains_range(b.element.text_range()))
-        });
-    let mut e = match lambda {
-        Some(l) => unparen(l.children().last()?),
-        // A file that is not a function: its expression.
-        None => unparen(blocks[0].element.ancestors().last()?.first_child()?),
-    };
-    while e.kind() == SyntaxKind::NODE_LAMBDA {
-        e = unparen(e.children().last()?);
-    }
-    Some(e)
 }
 
 /// The name of hole `h`'s parameter, before clashes are resolved: from its
