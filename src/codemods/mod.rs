@@ -16,12 +16,14 @@ use crate::workspace::Workspace;
 pub mod add_follows;
 pub mod drop_osconfigfor;
 pub mod split_outputs;
+pub mod use_mksystem;
 
 /// Every codemod, in alphabetical order.
 pub static ALL: &[&dyn Codemod] = &[
     &add_follows::AddFollows,
     &drop_osconfigfor::DropOsconfigfor,
     &split_outputs::SplitOutputs,
+    &use_mksystem::UseMksystem,
 ];
 
 /// The codemod called `name` (kebab-case, as on the command line).

@@ -59,6 +59,8 @@
 
 mod eq;
 mod generalise;
+pub mod helper;
+pub mod lift;
 mod render;
 
 #[cfg(test)]

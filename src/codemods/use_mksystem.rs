@@ -1,0 +1,593 @@
+//! `use-mksystem`: every host through one helper, each call proven to be
+//! the host it replaces.
+//!
+//! The recipe:
+//! 1. Ask the model for the configurations and the builder helpers (found by
+//!    what they do, not by name).
+//! 2. A helper that some hosts bypass (they call the builder directly) is
+//!    generalised: its body is matched against each bypassing host
+//!    ([`unify::lift`]); every difference becomes a parameter whose default
+//!    is the helper's current code, so existing calls keep their meaning.
+//! 3. Without a helper, hosts of one builder are clustered: the hosts
+//!    sharing the most with the others become calls of a new helper built
+//!    from them (`mkSystem`, `mkDarwin`, or `--name`), placed in the
+//!    outputs' `let`. Outliers stay, with a note.
+//! 4. The proof, always: every rewritten host's call is beta-reduced with
+//!    the new helper ([`unify::helper::prove_call`]) and must be the host
+//!    structurally; the new helper applied to its own formals must reduce
+//!    to the old one's body (which covers every existing call); and every
+//!    name the helper reads must mean the same at each host. Any mismatch
+//!    refuses the whole run.
+
+use std::collections::BTreeMap;
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use super::{Applicability, Codemod, Context, Fix};
+use crate::error::Error;
+use crate::flake::model::{Configuration, Via};
+use crate::flake::Flake;
+use crate::syntax::edit::Edit;
+use crate::syntax::{indent, line_indent, make, unparen};
+use crate::unify::helper::{free_names, names_read, pattern_of, prove_call, reduce};
+use crate::unify::lift::{lift, Lift, LiftOptions, Outlier};
+use crate::unify::equal_modulo_trivia;
+
+const NAME: &str = "use-mksystem";
+
+pub struct UseMksystem;
+
+impl Codemod for UseMksystem {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn summary(&self) -> &'static str {
+        "Build every host through one helper, each call proven to be the host it replaces"
+    }
+
+    fn applicability(&self) -> Applicability {
+        Applicability::Safe
+    }
+
+    fn docs(&self) -> &'static str {
+        include_str!("../../codemods/use-mksystem/README.md")
+    }
+
+    fn apply(&self, cx: &Context) -> Result<Fix, Error> {
+        let flake = cx.flake;
+        let mut fix = Fix::default();
+        let configs = flake.configurations();
+        let helpers = flake.builder_helpers();
+        let unit = indent::indent_unit(&flake.file.text);
+
+        for builder in ["nixosSystem", "darwinSystem"] {
+            let direct: Vec<&Configuration> = configs
+                .iter()
+                .filter(|c| is_direct_host(flake, c, builder))
+                .collect();
+            let own: Vec<_> = helpers
+                .iter()
+                .filter(|h| h.file == 0 && h.builder == builder)
+                .collect();
+            let mut used_one = false;
+            for h in &own {
+                let calls: Vec<&Configuration> = configs
+                    .iter()
+                    .filter(|c| {
+                        c.call.as_ref().is_some_and(|call| {
+                            matches!(&call.via, Via::Helper { lambda, .. } if lambda.0 == 0 && lambda.1 == h.lambda.node.text_range())
+                        })
+                    })
+                    .collect();
+                if calls.is_empty() {
+                    unused_helper(cx, &mut fix, h.binder, &h.name, h.lambda.node.text_range())?;
+                    continue;
+                }
+                if used_one || direct.is_empty() {
+                    used_one = true;
+                    continue;
+                }
+                used_one = true;
+                generalise_helper(cx, &mut fix, h.binder, &h.name, &h.lambda.node, &direct, &unit)?;
+            }
+            if own.is_empty() && direct.len() >= 2 {
+                new_helper(cx, &mut fix, builder, &direct, &unit)?;
+            }
+        }
+        Ok(fix)
+    }
+}
+
+/// A host that calls `builder` directly, written in flake.nix where its
+/// entry is.
+fn is_direct_host(flake: &Flake, c: &Configuration, builder: &str) -> bool {
+    let Some(call) = &c.call else { return false };
+    c.output != "homeConfigurations"
+        && call.builder == builder
+        && matches!(call.via, Via::Direct(_))
+        && c.file == 0
+        && c.value.file == 0
+        && c.generator.is_none()
+        && c.entry.text_range().contains_range(c.value.node.text_range())
+        && flake.file.root.text_range().contains_range(c.value.node.text_range())
+}
+
+fn host_label(c: &Configuration) -> String {
+    format!("{}.{}", c.output, c.name.as_deref().unwrap_or("?"))
+}
+
+/// The refusal for hosts the lift cannot express, naming both sides.
+fn outlier_refusal(
+    cx: &Context,
+    what: &str,
+    hosts: &[&Configuration],
+    outliers: &[Outlier],
+) -> Error {
+    let flake = cx.flake;
+    let mut lines = Vec::new();
+    for o in outliers {
+        let label = hosts.get(o.host).map(|c| host_label(c)).unwrap_or_default();
+        lines.push(format!("  {label}: {}", o.why));
+        for (h, x) in o.places.iter().take(6) {
+            lines.push(format!(
+                "    {} (helper) differs from {} (host)",
+                flake.location(h.start()),
+                flake.location(x.start())
+            ));
+        }
+    }
+    let at = outliers
+        .first()
+        .and_then(|o| hosts.get(o.host))
+        .map(|c| c.value.node.text_range().start())
+        .unwrap_or_default();
+    cx.refuse(NAME, at, format!("{what} would not read better:\n{}", lines.join("\n")))
+}
+
+/// Every name the helper text reads freely must resolve at `host` to what
+/// it resolves to at `helper_at`.
+fn same_meaning(
+    cx: &Context,
+    helper_text: &str,
+    helper_at: rnix::TextSize,
+    host: &Configuration,
+) -> Result<(), Error> {
+    let flake = cx.flake;
+    let at = host.value.node.text_range().start();
+    for n in free_names(helper_text) {
+        let a = flake.scope.resolve_at(&n, helper_at);
+        let b = flake.scope.resolve_at(&n, at);
+        if a != b || a.is_none() && !crate::scope::is_builtin(&n) {
+            return Err(cx.refuse(
+                NAME,
+                at,
+                format!(
+                    "{}: the helper reads `{n}`, which does not mean the same here as where the helper is defined",
+                    host_label(host)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The proof for one host: the call reduces to the host.
+fn prove_host(cx: &Context, lambda_text: &str, args: &[(String, String)], host: &Configuration) -> Result<(), Error> {
+    let map: BTreeMap<String, String> = args.iter().cloned().collect();
+    if std::env::var("UM_DEBUG").is_ok() {
+        eprintln!("REDUCED {:?}:\n{}\n", host.name, reduce(lambda_text, &map).map(|t| crate::unify::helper::normalise(&t)).unwrap_or_else(|e| e.0));
+    }
+    prove_call(lambda_text, &map, &host.value.node).map_err(|e| {
+        cx.refuse(
+            NAME,
+            host.value.node.text_range().start(),
+            format!(
+                "the proof failed for {}: {} (nothing is changed)",
+                host_label(host),
+                e.0
+            ),
+        )
+    })
+}
+
+/// The call replacing a host, as written at the host's place.
+fn host_call(cx: &Context, function: &str, lift: &Lift, i: usize, host: &Configuration, unit: &str) -> String {
+    let h = &lift.hosts[i];
+    let indent = line_indent(&cx.flake.file.text, usize::from(host.value.node.text_range().start()));
+    let args: Vec<(String, String, String)> = h
+        .args
+        .iter()
+        .map(|(n, v)| (h.leads.get(n).cloned().unwrap_or_default(), n.clone(), v.clone()))
+        .collect();
+    make::call_with_args(function, &h.loose_comments, &args, indent, unit)
+}
+
+/// Summary lines: each new parameter and the hosts that pass it.
+fn param_actions(helper: &str, lift: &Lift, hosts: &[&Configuration]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &lift.params {
+        let users: Vec<String> = hosts
+            .iter()
+            .zip(&lift.hosts)
+            .filter(|(_, a)| a.args.iter().any(|(n, _)| n == &p.name))
+            .map(|(c, _)| c.name.clone().unwrap_or_default())
+            .collect();
+        out.push(format!(
+            "{helper}: new parameter `{}`{} (passed by {})",
+            p.name,
+            if p.default.is_some() { " with the old code as default" } else { "" },
+            if users.is_empty() { "no host".to_string() } else { users.join(", ") }
+        ));
+    }
+    out
+}
+
+/// Generalise helper `name` (its function `lambda` in flake.nix) so that
+/// the hosts in `direct` become calls of it.
+#[allow(clippy::too_many_arguments)]
+fn generalise_helper(
+    cx: &Context,
+    fix: &mut Fix,
+    binder: usize,
+    name: &str,
+    lambda: &SyntaxNode,
+    direct: &[&Configuration],
+    unit: &str,
+) -> Result<(), Error> {
+    let flake = cx.flake;
+    let lambda = unparen(lambda.clone());
+    let Some(pattern) = pattern_of(&lambda) else {
+        fix.notes.push(cx.note(
+            lambda.text_range().start(),
+            format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
+        ));
+        return Ok(());
+    };
+    if pattern.at.is_some() {
+        fix.notes.push(cx.note(
+            lambda.text_range().start(),
+            format!("`{name}` names its whole argument (`@`); hosts that bypass it are left as they are"),
+        ));
+        return Ok(());
+    }
+    let Some(body) = lambda.last_child() else { return Ok(()) };
+    let formals: Vec<String> = pattern.formals.iter().map(|(n, _)| n.clone()).collect();
+    let hosts: Vec<SyntaxNode> = direct.iter().map(|c| c.value.node.clone()).collect();
+    let lifted = lift(
+        &body,
+        &hosts,
+        &LiftOptions {
+            formals: &formals,
+            defaults: true,
+            taken: Default::default(),
+            unit,
+        },
+    )
+    .map_err(|o| outlier_refusal(cx, &format!("calling `{name}` from every host"), direct, &o))?;
+
+    // Formals without default that a host does not determine.
+    for (i, c) in direct.iter().enumerate() {
+        for (f, d) in &pattern.formals {
+            if d.is_none() && !lifted.hosts[i].args.iter().any(|(n, _)| n == f) {
+                return Err(cx.refuse(
+                    NAME,
+                    c.value.node.text_range().start(),
+                    format!(
+                        "{}: cannot tell what `{name}`'s argument `{f}` would be: the helper uses it only where this host differs",
+                        host_label(c)
+                    ),
+                ));
+            }
+        }
+    }
+
+    // The new function.
+    let indent = line_indent(&flake.file.text, usize::from(lambda.text_range().start())).to_string();
+    let mut new_formals: Vec<(String, Option<String>)> = pattern
+        .formals
+        .iter()
+        .map(|(n, d)| (n.clone(), d.as_ref().map(|d| d.text().to_string())))
+        .collect();
+    for p in &lifted.params {
+        new_formals.push((p.name.clone(), p.default.clone()));
+    }
+    let pattern_node = lambda
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_PATTERN)
+        .expect("a pattern");
+    if pattern_node
+        .descendants_with_tokens()
+        .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+    {
+        return Err(cx.refuse(
+            NAME,
+            pattern_node.text_range().start(),
+            format!("`{name}`'s arguments carry comments, which adding parameters would have to move"),
+        ));
+    }
+    let new_lambda = make::function_of_formals(&new_formals, pattern.ellipsis, lifted.body.trim_start(), &indent, unit);
+
+    // The proof: existing calls (the new function on the old formals is the old body) ...
+    let identity: BTreeMap<String, String> = formals.iter().map(|f| (f.clone(), f.clone())).collect();
+    let old = reduce(&lambda.text().to_string(), &identity);
+    let new = reduce(&new_lambda, &identity);
+    let same = match (&old, &new) {
+        (Ok(a), Ok(b)) => match (parse(a), parse(b)) {
+            (Some(a), Some(b)) => equal_modulo_trivia(&a, &b),
+            _ => false,
+        },
+        _ => false,
+    };
+    if !same && std::env::var("UM_DEBUG").is_ok() { eprintln!("OLD:\n{old:?}\nNEW:\n{new:?}\nLAMBDA:\n{new_lambda}"); }
+    if !same {
+        return Err(cx.refuse(
+            NAME,
+            lambda.text_range().start(),
+            format!(
+                "the proof failed: `{name}` with its new parameters defaulted is not the old `{name}`{} (nothing is changed)",
+                new.err().map(|e| format!(": {}", e.0)).unwrap_or_default()
+            ),
+        ));
+    }
+    // ... and every bypassing host.
+    for (i, c) in direct.iter().enumerate() {
+        same_meaning(cx, &new_lambda, lambda.text_range().start(), c)?;
+        if flake.scope.resolve_at(name, c.value.node.text_range().start()) != Some(binder) {
+            return Err(cx.refuse(
+                NAME,
+                c.value.node.text_range().start(),
+                format!("{}: `{name}` does not name the helper here", host_label(c)),
+            ));
+        }
+        prove_host(cx, &new_lambda, &lifted.hosts[i].args, c)?;
+    }
+
+    fix.edit(NAME, flake.path.clone(), Edit::replace(lambda.text_range(), new_lambda))?;
+    for (i, c) in direct.iter().enumerate() {
+        let call = host_call(cx, name, &lifted, i, c, unit);
+        fix.edit(NAME, flake.path.clone(), Edit::replace(c.value.node.text_range(), call))?;
+        fix.actions.push(format!("{} now calls `{name}` (proven the same)", host_label(c)));
+    }
+    fix.actions.extend(param_actions(name, &lifted, direct));
+    Ok(())
+}
+
+fn parse(text: &str) -> Option<SyntaxNode> {
+    let root = rnix::Root::parse(text);
+    root.errors().is_empty().then(|| root.syntax())
+}
+
+/// A helper nothing calls: a note, or its deletion with `--remove-unused`.
+fn unused_helper(cx: &Context, fix: &mut Fix, binder: usize, name: &str, at: TextRange) -> Result<(), Error> {
+    let flake = cx.flake;
+    if !cx.options.remove_unused {
+        fix.notes.push(cx.note(
+            at.start(),
+            format!("`{name}` builds a system but no configuration uses it (`--remove-unused` deletes it)"),
+        ));
+        return Ok(());
+    }
+    let scope = &flake.scope;
+    let b = &scope.binders[binder];
+    if b.kind != crate::scope::BinderKind::Let || scope.uses_of(binder).next().is_some() {
+        fix.notes.push(cx.note(
+            at.start(),
+            format!("`{name}` builds a system but no configuration uses it; it is read elsewhere, so it stays"),
+        ));
+        return Ok(());
+    }
+    let roots: Vec<TextRange> = b.entries.iter().map(|e| e.text_range()).collect();
+    let mut gone: Vec<usize> = scope
+        .exclusively_used(&roots, |o| {
+            o != binder
+                && scope.binders[o].kind == crate::scope::BinderKind::Let
+                && scope.binders[o].scope == b.scope
+        })
+        .into_iter()
+        .collect();
+    gone.push(binder);
+    let mut names = Vec::new();
+    let mut entries: Vec<SyntaxNode> = gone
+        .iter()
+        .flat_map(|&g| scope.binders[g].entries.clone())
+        .collect();
+    entries.sort_by_key(|e| e.text_range().start());
+    entries.dedup();
+    // A `let` must keep one binding.
+    let all = b
+        .scope
+        .children()
+        .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+        .count();
+    if entries.len() >= all {
+        fix.notes.push(cx.note(
+            at.start(),
+            format!("`{name}` is unused, but it is the only binding of its `let`; it stays"),
+        ));
+        return Ok(());
+    }
+    for g in &gone {
+        names.push(format!("`{}`", scope.binders[*g].name));
+    }
+    for e in entries {
+        let range = line_span(&flake.file.text, e.text_range());
+        // Comments of the deleted lines go with them.
+        let text = &flake.file.text[usize::from(range.start())..usize::from(range.end())];
+        let removed = rnix::Root::parse(&format!("{{ {text} }}"))
+            .syntax()
+            .descendants_with_tokens()
+            .filter_map(|t| t.into_token())
+            .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+            .map(|t| t.text().to_string());
+        fix.removed_comments.extend(removed);
+        fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
+    }
+    fix.actions.push(format!("removed the unused helper {}", names.join(", ")));
+    Ok(())
+}
+
+/// The lines of `range` with the comment lines right above it, when it
+/// starts and ends its lines; else the range itself.
+fn line_span(text: &str, range: TextRange) -> TextRange {
+    let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
+    let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..lo].trim().is_empty() {
+        return range;
+    }
+    let line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i + 1);
+    if !text[hi..line_end].trim().is_empty() {
+        return range;
+    }
+    // Comment lines directly above.
+    let mut start = line_start;
+    while start > 0 {
+        let prev = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if text[prev..start].trim_start().starts_with('#') {
+            start = prev;
+        } else {
+            break;
+        }
+    }
+    TextRange::new((start as u32).into(), (line_end as u32).into())
+}
+
+/// No helper: cluster the direct hosts of `builder` and build one.
+fn new_helper(
+    cx: &Context,
+    fix: &mut Fix,
+    builder: &str,
+    direct: &[&Configuration],
+    unit: &str,
+) -> Result<(), Error> {
+    let flake = cx.flake;
+    // Clusters: same output and same builder function.
+    let mut clusters: BTreeMap<(String, String), Vec<&Configuration>> = BTreeMap::new();
+    for c in direct {
+        let head = match &c.call.as_ref().map(|k| k.via.clone()) {
+            Some(Via::Direct(t)) => t.clone(),
+            _ => continue,
+        };
+        clusters.entry((c.output.clone(), head)).or_default().push(c);
+    }
+    let default_name = if builder == "darwinSystem" { "mkDarwin" } else { "mkSystem" };
+    let mut n = 0;
+    for ((_, head), mut hosts) in clusters {
+        if hosts.len() < 2 {
+            continue;
+        }
+        // Drop outliers until the rest reads well (or fewer than two remain).
+        let lifted = loop {
+            let base = hosts
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, c)| c.value.node.text_range().len())
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let nodes: Vec<SyntaxNode> = hosts.iter().map(|c| c.value.node.clone()).collect();
+            let r = lift(
+                &nodes[base],
+                &nodes,
+                &LiftOptions {
+                    formals: &[],
+                    defaults: false,
+                    taken: Default::default(),
+                    unit,
+                },
+            );
+            match r {
+                Ok(l) => break Some((base, l)),
+                Err(outliers) => {
+                    let mut drop: Vec<usize> = outliers.iter().map(|o| o.host).filter(|&h| h != base).collect();
+                    if drop.is_empty() {
+                        // The base itself, or a conflict between hosts: give up on this cluster.
+                        for c in &hosts {
+                            fix.notes.push(cx.note(
+                                c.value.node.text_range().start(),
+                                format!("{} is left as it is: {}", host_label(c), outliers.first().map(|o| o.why.as_str()).unwrap_or("")),
+                            ));
+                        }
+                        break None;
+                    }
+                    drop.sort_unstable();
+                    drop.dedup();
+                    for &d in drop.iter().rev() {
+                        let c = hosts.remove(d);
+                        let why = outliers.iter().find(|o| o.host == d).map(|o| o.why.clone()).unwrap_or_default();
+                        fix.notes.push(cx.note(
+                            c.value.node.text_range().start(),
+                            format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
+                        ));
+                    }
+                    if hosts.len() < 2 {
+                        break None;
+                    }
+                }
+            }
+        };
+        let Some((base, mut lifted)) = lifted else { continue };
+        // The base's own code becomes the helper: its comments stay there.
+        lifted.hosts[base].loose_comments.clear();
+        if lifted.params.is_empty() {
+            continue;
+        }
+        let name = match (&cx.options.name, n) {
+            (Some(name), 0) => name.clone(),
+            (_, 0) => default_name.to_string(),
+            (_, k) => format!("{default_name}{}", k + 1),
+        };
+        n += 1;
+        let text = &flake.file.text;
+        if names_read(&flake.file.root).contains(&name) || flake.scope.binders.iter().any(|b| b.name == name) {
+            return Err(cx.refuse(
+                NAME,
+                hosts[0].value.node.text_range().start(),
+                format!("the name `{name}` is already used in this file; choose another with --name"),
+            ));
+        }
+        // Where the helper goes: the outputs' innermost `let`, or a new one.
+        let outputs = flake.outputs.as_ref().ok_or_else(|| {
+            cx.refuse(NAME, 0.into(), "flake.nix has no outputs function to put a helper in")
+        })?;
+        let (at, indent) = match outputs.lets.last() {
+            Some(l) => {
+                let last = l
+                    .children()
+                    .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+                    .last();
+                match last {
+                    Some(e) => (e.text_range().end(), line_indent(text, usize::from(e.text_range().start())).to_string()),
+                    None => (outputs.body.text_range().start(), String::new()),
+                }
+            }
+            None => (outputs.body.text_range().start(), String::new()),
+        };
+        let formals: Vec<(String, Option<String>)> =
+            lifted.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+        let new_lambda = make::function_of_formals(&formals, false, lifted.body.trim_start(), &indent, unit);
+        // The proof, for every host, and the meaning of the names it reads.
+        for (i, c) in hosts.iter().enumerate() {
+            same_meaning(cx, &new_lambda, at, c)?;
+            prove_host(cx, &new_lambda, &lifted.hosts[i].args, c)?;
+        }
+        let binding = make::binding(&name, &new_lambda);
+        let insert = if outputs.lets.last().is_some() && !indent.is_empty() {
+            format!("\n\n{indent}{binding}")
+        } else {
+            let body_indent = line_indent(text, usize::from(outputs.body.text_range().start()));
+            make::let_before(&binding, body_indent, unit)
+        };
+        fix.edit(NAME, flake.path.clone(), Edit::insert(at, insert))?;
+        for (i, c) in hosts.iter().enumerate() {
+            let call = host_call(cx, &name, &lifted, i, c, unit);
+            fix.edit(NAME, flake.path.clone(), Edit::replace(c.value.node.text_range(), call))?;
+        }
+        fix.actions.push(format!(
+            "new helper `{name}` (from {}, built with `{head}`) for {} (each call proven the same)",
+            host_label(hosts[base]),
+            hosts.iter().map(|c| c.name.clone().unwrap_or_default()).collect::<Vec<_>>().join(", ")
+        ));
+        fix.actions.extend(param_actions(&name, &lifted, &hosts));
+    }
+    Ok(())
+}
