@@ -23,14 +23,14 @@ use std::collections::BTreeMap;
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
-use super::{Applicability, Codemod, Context, Fix};
+use super::{Applicability, Codemod, Context, Fix, Note};
 use crate::error::Error;
 use crate::flake::model::{Configuration, Via};
 use crate::flake::Flake;
 use crate::syntax::edit::Edit;
 use crate::syntax::{indent, line_indent, make, unparen};
 use crate::unify::helper::{free_names, names_read, pattern_of, prove_call, reduce};
-use crate::unify::lift::{lift, Lift, LiftOptions, Outlier};
+use crate::unify::lift::{lift, Lift, LiftOptions, Outlier, OutlierKind};
 use crate::unify::equal_modulo_trivia;
 
 const NAME: &str = "use-mksystem";
@@ -60,6 +60,11 @@ impl Codemod for UseMksystem {
         let configs = flake.configurations();
         let helpers = flake.builder_helpers();
         let unit = indent::indent_unit(&flake.file.text);
+        if std::env::var("UM_DEBUG").is_ok() {
+            for c in &configs {
+                eprintln!("CONFIG {:?} {:?} via={:?} gen={:?} unknown={:?}", c.output, c.name, c.call.as_ref().map(|k| k.via.clone()), c.generator, c.unknown.as_ref().map(|u| u.why.clone()));
+            }
+        }
 
         for builder in ["nixosSystem", "darwinSystem"] {
             let direct: Vec<&Configuration> = configs
@@ -76,7 +81,7 @@ impl Codemod for UseMksystem {
                     .iter()
                     .filter(|c| {
                         c.call.as_ref().is_some_and(|call| {
-                            matches!(&call.via, Via::Helper { lambda, .. } if lambda.0 == 0 && lambda.1 == h.lambda.node.text_range())
+                            matches!(&call.via, Via::Helper { lambda, binder, .. } if *binder == Some((h.file, h.binder)) || lambda.0 == h.file && lambda.1 == h.lambda.node.text_range())
                         })
                     })
                     .collect();
@@ -88,8 +93,22 @@ impl Codemod for UseMksystem {
                     used_one = true;
                     continue;
                 }
-                used_one = true;
-                generalise_helper(cx, &mut fix, h.binder, &h.name, &h.lambda.node, &direct, &unit)?;
+                used_one = generalise_helper(cx, &mut fix, h.binder, &h.name, &h.lambda.node, &direct, &unit)?;
+            }
+            let elsewhere = helpers
+                .iter()
+                .find(|h| h.file != 0 && h.builder == builder);
+            if let (true, Some(h)) = (own.is_empty(), elsewhere) {
+                if !direct.is_empty() {
+                    fix.notes.push(Note {
+                        location: Some(flake.location_of(&h.lambda)),
+                        message: format!(
+                            "`{}` is defined outside flake.nix; hosts that bypass it are left as they are",
+                            h.name
+                        ),
+                    });
+                }
+                continue;
             }
             if own.is_empty() && direct.len() >= 2 {
                 new_helper(cx, &mut fix, builder, &direct, &unit)?;
@@ -234,7 +253,7 @@ fn generalise_helper(
     lambda: &SyntaxNode,
     direct: &[&Configuration],
     unit: &str,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let flake = cx.flake;
     let lambda = unparen(lambda.clone());
     let Some(pattern) = pattern_of(&lambda) else {
@@ -242,29 +261,55 @@ fn generalise_helper(
             lambda.text_range().start(),
             format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
         ));
-        return Ok(());
+        return Ok(false);
     };
     if pattern.at.is_some() {
         fix.notes.push(cx.note(
             lambda.text_range().start(),
             format!("`{name}` names its whole argument (`@`); hosts that bypass it are left as they are"),
         ));
-        return Ok(());
+        return Ok(false);
     }
-    let Some(body) = lambda.last_child() else { return Ok(()) };
+    let Some(body) = lambda.last_child() else { return Ok(false) };
     let formals: Vec<String> = pattern.formals.iter().map(|(n, _)| n.clone()).collect();
-    let hosts: Vec<SyntaxNode> = direct.iter().map(|c| c.value.node.clone()).collect();
-    let lifted = lift(
-        &body,
-        &hosts,
-        &LiftOptions {
-            formals: &formals,
-            defaults: true,
-            taken: Default::default(),
-            unit,
-        },
-    )
-    .map_err(|o| outlier_refusal(cx, &format!("calling `{name}` from every host"), direct, &o))?;
+    let mut direct: Vec<&Configuration> = direct.to_vec();
+    let lifted = loop {
+        let hosts: Vec<SyntaxNode> = direct.iter().map(|c| c.value.node.clone()).collect();
+        let r = lift(
+            &body,
+            &hosts,
+            &LiftOptions {
+                formals: &formals,
+                defaults: true,
+                taken: Default::default(),
+                unit,
+            },
+        );
+        match r {
+            Ok(l) => break l,
+            Err(o) if o.iter().all(|o| o.kind == OutlierKind::Different) => {
+                // Another system: it stays as it is.
+                let mut drop: Vec<usize> = o.iter().map(|o| o.host).collect();
+                drop.sort_unstable();
+                drop.dedup();
+                for &d in drop.iter().rev() {
+                    let c = direct.remove(d);
+                    let why = o.iter().find(|o| o.host == d).map(|o| o.why.clone()).unwrap_or_default();
+                    fix.notes.push(cx.note(
+                        c.value.node.text_range().start(),
+                        format!("{} calls the builder directly and is left as it is: {why}", host_label(c)),
+                    ));
+                }
+                if direct.is_empty() {
+                    return Ok(true);
+                }
+            }
+            Err(o) => {
+                return Err(outlier_refusal(cx, &format!("calling `{name}` from every host"), &direct, &o))
+            }
+        }
+    };
+    let direct = &direct[..];
 
     // Formals without default that a host does not determine.
     for (i, c) in direct.iter().enumerate() {
@@ -343,14 +388,16 @@ fn generalise_helper(
         prove_host(cx, &new_lambda, &lifted.hosts[i].args, c)?;
     }
 
-    fix.edit(NAME, flake.path.clone(), Edit::replace(lambda.text_range(), new_lambda))?;
+    if !lifted.params.is_empty() {
+        fix.edit(NAME, flake.path.clone(), Edit::replace(lambda.text_range(), new_lambda))?;
+    }
     for (i, c) in direct.iter().enumerate() {
         let call = host_call(cx, name, &lifted, i, c, unit);
         fix.edit(NAME, flake.path.clone(), Edit::replace(c.value.node.text_range(), call))?;
         fix.actions.push(format!("{} now calls `{name}` (proven the same)", host_label(c)));
     }
     fix.actions.extend(param_actions(name, &lifted, direct));
-    Ok(())
+    Ok(true)
 }
 
 fn parse(text: &str) -> Option<SyntaxNode> {
@@ -462,13 +509,16 @@ fn new_helper(
 ) -> Result<(), Error> {
     let flake = cx.flake;
     // Clusters: same output and same builder function.
+    // Clusters: one per output (a host built with another nixpkgs input
+    // passes it as a parameter).
     let mut clusters: BTreeMap<(String, String), Vec<&Configuration>> = BTreeMap::new();
     for c in direct {
         let head = match &c.call.as_ref().map(|k| k.via.clone()) {
             Some(Via::Direct(t)) => t.clone(),
             _ => continue,
         };
-        clusters.entry((c.output.clone(), head)).or_default().push(c);
+        let _ = head;
+        clusters.entry((c.output.clone(), builder.to_string())).or_default().push(c);
     }
     let default_name = if builder == "darwinSystem" { "mkDarwin" } else { "mkSystem" };
     let mut n = 0;
@@ -497,6 +547,9 @@ fn new_helper(
             );
             match r {
                 Ok(l) => break Some((base, l)),
+                Err(outliers) if outliers.iter().any(|o| o.kind != OutlierKind::Different) => {
+                    return Err(outlier_refusal(cx, &format!("building `{head}` hosts through one helper"), &hosts, &outliers));
+                }
                 Err(outliers) => {
                     let mut drop: Vec<usize> = outliers.iter().map(|o| o.host).filter(|&h| h != base).collect();
                     if drop.is_empty() {
@@ -560,22 +613,37 @@ fn new_helper(
                     None => (outputs.body.text_range().start(), String::new()),
                 }
             }
-            None => (outputs.body.text_range().start(), String::new()),
+            None => (
+                outputs.body.text_range().start(),
+                format!("{}{unit}", line_indent(text, usize::from(outputs.body.text_range().start()))),
+            ),
         };
         let formals: Vec<(String, Option<String>)> =
             lifted.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
-        let new_lambda = make::function_of_formals(&formals, false, lifted.body.trim_start(), &indent, unit);
+        // The base's code, re-indented for its place in the `let`.
+        let body_indent = format!("{indent}{unit}");
+        let base_indent = line_indent(text, usize::from(hosts[base].value.node.text_range().start()));
+        let parsed = rnix::Root::parse(&lifted.body).syntax();
+        let body = indent::shift_range(
+            &parsed,
+            parsed.text_range(),
+            indent::Shift {
+                remove: base_indent,
+                add: &body_indent,
+            },
+        );
+        let new_lambda = make::function_of_formals(&formals, false, body.trim_start(), &indent, unit);
         // The proof, for every host, and the meaning of the names it reads.
         for (i, c) in hosts.iter().enumerate() {
             same_meaning(cx, &new_lambda, at, c)?;
             prove_host(cx, &new_lambda, &lifted.hosts[i].args, c)?;
         }
         let binding = make::binding(&name, &new_lambda);
-        let insert = if outputs.lets.last().is_some() && !indent.is_empty() {
+        let insert = if outputs.lets.last().is_some() {
             format!("\n\n{indent}{binding}")
         } else {
-            let body_indent = line_indent(text, usize::from(outputs.body.text_range().start()));
-            make::let_before(&binding, body_indent, unit)
+            let outer = line_indent(text, usize::from(outputs.body.text_range().start()));
+            make::let_before(&binding, outer, unit)
         };
         fix.edit(NAME, flake.path.clone(), Edit::insert(at, insert))?;
         for (i, c) in hosts.iter().enumerate() {

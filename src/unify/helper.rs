@@ -72,6 +72,9 @@ pub struct BodyMatch {
     pub pairs: HashMap<TextRange, SyntaxNode>,
     /// The whole body differs (a difference read a name bound at the top).
     pub whole: bool,
+    /// Some difference read a name bound inside the helper or the host and
+    /// was widened to the construct binding it.
+    pub captured: bool,
 }
 
 /// A difference read a name bound inside one side: widen it.
@@ -212,6 +215,7 @@ pub fn list_elems(list: &SyntaxNode) -> Vec<SyntaxNode> {
 impl Matcher<'_> {
     fn diff(&mut self, h: &SyntaxNode, x: &SyntaxNode) -> Result<(), Widen> {
         if reads_bound(h, &self.hb) || reads_bound(x, &self.xb) {
+            self.m.captured = true;
             return Err(Widen);
         }
         self.m.diffs.push(Diff::Value {
@@ -422,7 +426,9 @@ impl Matcher<'_> {
         let saved_args = self.m.args.clone();
         let mark = self.m.diffs.len();
         let saved_budget = self.budget;
+        let captured = self.m.captured;
         let ok = self.go(h, x).is_ok() && self.m.diffs.len() == mark;
+        self.m.captured = captured;
         self.m.diffs.truncate(mark);
         self.m.args = saved_args;
         self.budget = saved_budget.min(self.budget);

@@ -47,10 +47,22 @@ pub struct HostArgs {
     pub new_params: usize,
 }
 
+/// Why a host is an outlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutlierKind {
+    /// It shares (almost) nothing with the body: another system.
+    Different,
+    /// A difference reads a name bound inside the helper or the host.
+    Capture,
+    /// More parameters than [`MAX_NEW_PARAMS`], or sites that conflict.
+    Unreadable,
+}
+
 /// A host the lift cannot express readably, and why.
 #[derive(Debug, Clone)]
 pub struct Outlier {
     pub host: usize,
+    pub kind: OutlierKind,
     pub why: String,
     /// (helper range, host range) of the differing places.
     pub places: Vec<(TextRange, TextRange)>,
@@ -101,10 +113,19 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 ),
             })
             .collect::<Vec<_>>();
+        let capture = |why: &str| {
+            if m.captured {
+                (OutlierKind::Capture, format!("{why}: a difference reads a name bound inside (capture), so its parameter had to widen"))
+            } else {
+                (OutlierKind::Different, why.to_string())
+            }
+        };
         if m.whole {
+            let (kind, why) = capture("it shares no structure with the helper that a parameter could keep");
             outliers.push(Outlier {
                 host: i,
-                why: "it shares no structure with the helper that a parameter could keep".into(),
+                kind,
+                why,
                 places: vec![(body.text_range(), hosts[i].text_range())],
             });
             continue;
@@ -113,9 +134,11 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             Diff::Value { helper, .. } => usize::from(helper.text_range().len()) * 2 > body_len,
             _ => false,
         }) {
+            let (kind, why) = capture("a parameter would replace most of the body");
             outliers.push(Outlier {
                 host: i,
-                why: "a parameter would replace most of the body".into(),
+                kind,
+                why,
                 places,
             });
             continue;
@@ -169,6 +192,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             if l1 == l2 && f1.max(f2) < t1.min(t2) || l1 == l2 && f1 == f2 && t1 != t2 {
                 return Err(vec![Outlier {
                     host: 0,
+                    kind: OutlierKind::Unreadable,
                     why: "the hosts differ from the helper in overlapping runs of one list".into(),
                     places: vec![(l1.text_range(), l1.text_range())],
                 }]);
@@ -182,6 +206,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             {
                 return Err(vec![Outlier {
                     host: 0,
+                    kind: OutlierKind::Unreadable,
                     why: "a list element differs in one host and is missing in another".into(),
                     places: vec![(e.text_range(), e.text_range())],
                 }]);
@@ -201,7 +226,19 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     for v in &outer {
         let alt = if in_list(v) { "Module" } else { "Arg" };
         let name = fresh(&value_name(v), alt, &mut taken);
-        let default = o.defaults.then(|| reindented(&root, v, &param_indent));
+        // A new helper's parameter defaults to the base's code when most
+        // hosts have that code.
+        let differing = matches
+            .iter()
+            .filter(|m| {
+                m.diffs.iter().any(|d| match d {
+                    Diff::Value { helper, .. } => v.text_range().contains_range(helper.text_range()),
+                    Diff::Seq { list, .. } => v.text_range().contains_range(list.text_range()),
+                })
+            })
+            .count();
+        let default = (o.defaults || differing * 2 < matches.len())
+            .then(|| reindented(&root, v, &param_indent));
         params.push(Param {
             name,
             default,
@@ -312,6 +349,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         if lo < at || (lo == at && lo == hi && at > 0 && false) {
             return Err(vec![Outlier {
                 host: 0,
+                kind: OutlierKind::Unreadable,
                 why: "the differing places overlap".into(),
                 places: vec![(*range, *range)],
             }]);
@@ -349,6 +387,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                         let Some(node) = m.pairs.get(&p.range) else {
                             outliers.push(Outlier {
                                 host: i,
+                                kind: OutlierKind::Unreadable,
                                 why: format!("no code of the host stands where `{}` is", p.name),
                                 places: vec![(p.range, host.text_range())],
                             });
@@ -374,7 +413,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                         if run.is_empty() {
                             args.push((p.name.clone(), "[ ]".into()));
                         } else {
-                            let range = run[0].text_range().cover(run[run.len() - 1].text_range());
+                            let mut range = run[0].text_range().cover(run[run.len() - 1].text_range());
+                            if let Some(c) = trailing_comment(&run[run.len() - 1]) {
+                                range = range.cover(c);
+                            }
                             let (lead, lead_ranges) = leading_comments(&run[0]);
                             kept.extend(lead_ranges);
                             kept.push(range);
@@ -399,6 +441,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         if new_params > MAX_NEW_PARAMS {
             outliers.push(Outlier {
                 host: i,
+                kind: OutlierKind::Unreadable,
                 why: format!("it would pass {new_params} new parameters (more than {MAX_NEW_PARAMS}): the two are different systems"),
                 places: m
                     .diffs
@@ -433,6 +476,20 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         body: new_body,
         matches,
     })
+}
+
+/// A `# comment` on the same line right after `node`.
+fn trailing_comment(node: &SyntaxNode) -> Option<TextRange> {
+    let mut t = node.next_sibling_or_token();
+    while let Some(e) = t {
+        match e.kind() {
+            SyntaxKind::TOKEN_WHITESPACE if !e.to_string().contains('\n') => {}
+            SyntaxKind::TOKEN_COMMENT if e.to_string().starts_with('#') => return Some(e.text_range()),
+            _ => return None,
+        }
+        t = e.next_sibling_or_token();
+    }
+    None
 }
 
 /// `# comments` written right before `node` (after the previous sibling),
