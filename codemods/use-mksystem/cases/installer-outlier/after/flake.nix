@@ -33,7 +33,7 @@
       iso = nixpkgs.lib.nixosSystem {
         system = "x86_64-linux";
         modules = [
-          "${nixpkgs}/nixos/modules/installer/cd-dvd/installation-cd-minimal.nix"
+          "${nixpkgs}/nixos/modules/profiles/minimal.nix"
           ./modules/installer.nix
           { isoImage.squashfsCompression = "zstd -Xcompression-level 6"; }
           { users.users.root.openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAA" ]; }
