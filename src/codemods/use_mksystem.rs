@@ -527,6 +527,7 @@ fn new_helper(
             continue;
         }
         // Drop outliers until the rest reads well (or fewer than two remain).
+        let mut dropped: Vec<(&Configuration, String)> = Vec::new();
         let lifted = loop {
             let base = hosts
                 .iter()
@@ -567,12 +568,15 @@ fn new_helper(
                     for &d in drop.iter().rev() {
                         let c = hosts.remove(d);
                         let why = outliers.iter().find(|o| o.host == d).map(|o| o.why.clone()).unwrap_or_default();
-                        fix.notes.push(cx.note(
-                            c.value.node.text_range().start(),
-                            format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
-                        ));
+                        dropped.push((c, why));
                     }
                     if hosts.len() < 2 {
+                        for (c, why) in &dropped {
+                            fix.notes.push(cx.note(
+                                c.value.node.text_range().start(),
+                                format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
+                            ));
+                        }
                         break None;
                     }
                 }
@@ -632,7 +636,25 @@ fn new_helper(
                 add: &body_indent,
             },
         );
-        let new_lambda = make::function_of_formals(&formals, false, body.trim_start(), &indent, unit);
+        let mut new_lambda = make::function_of_formals(&formals, false, body.trim_start(), &indent, unit);
+        // The outliers get what a second run would give them: the new
+        // helper generalised to them, or nothing when they are other systems.
+        let mut hosts = hosts;
+        if !dropped.is_empty() {
+            let (chained, rest) = chain_outliers(cx, &new_lambda, &formals, &dropped, &indent, unit)?;
+            for (c, why) in rest {
+                fix.notes.push(cx.note(
+                    c.value.node.text_range().start(),
+                    format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
+                ));
+            }
+            if let Some((lambda, more_hosts, l2)) = chained {
+                new_lambda = lambda;
+                hosts.extend(more_hosts);
+                lifted.params.extend(l2.params);
+                lifted.hosts.extend(l2.hosts);
+            }
+        }
         // The proof, for every host, and the meaning of the names it reads.
         for (i, c) in hosts.iter().enumerate() {
             same_meaning(cx, &new_lambda, at, c)?;
@@ -658,4 +680,79 @@ fn new_helper(
         fix.actions.extend(param_actions(&name, &lifted, &hosts));
     }
     Ok(())
+}
+
+type Chained<'a> = Option<(String, Vec<&'a Configuration>, Lift)>;
+
+/// Generalise a new helper (`lambda`, whose parameters are `formals`) to
+/// the hosts left out of its cluster, as a second run would. Returns the
+/// new function, the hosts it now covers and their lift, and the hosts
+/// still left out (with why).
+#[allow(clippy::type_complexity)]
+fn chain_outliers<'a>(
+    cx: &Context,
+    lambda: &str,
+    formals: &[(String, Option<String>)],
+    dropped: &[(&'a Configuration, String)],
+    indent: &str,
+    unit: &str,
+) -> Result<(Chained<'a>, Vec<(&'a Configuration, String)>), Error> {
+    let root = rnix::Root::parse(lambda).syntax();
+    let Some(body) = root.first_child().and_then(|l| l.last_child()) else {
+        return Ok((None, dropped.to_vec()));
+    };
+    let names: Vec<String> = formals.iter().map(|(n, _)| n.clone()).collect();
+    let mut rest: Vec<(&Configuration, String)> = dropped.to_vec();
+    let mut left: Vec<(&Configuration, String)> = Vec::new();
+    loop {
+        if rest.is_empty() {
+            return Ok((None, left));
+        }
+        let nodes: Vec<SyntaxNode> = rest.iter().map(|(c, _)| c.value.node.clone()).collect();
+        let r = lift(
+            &body,
+            &nodes,
+            &LiftOptions {
+                formals: &names,
+                defaults: true,
+                taken: Default::default(),
+                unit,
+            },
+        );
+        match r {
+            Ok(l) => {
+                // A host that does not determine a required parameter stays.
+                let missing: Vec<usize> = (0..rest.len())
+                    .filter(|&i| {
+                        formals
+                            .iter()
+                            .any(|(f, d)| d.is_none() && !l.hosts[i].args.iter().any(|(n, _)| n == f))
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    for &i in missing.iter().rev() {
+                        let (c, why) = rest.remove(i);
+                        left.push((c, why));
+                    }
+                    continue;
+                }
+                let mut all: Vec<(String, Option<String>)> = formals.to_vec();
+                all.extend(l.params.iter().map(|p| (p.name.clone(), p.default.clone())));
+                let new_lambda = make::function_of_formals(&all, false, l.body.trim_start(), indent, unit);
+                return Ok((Some((new_lambda, rest.iter().map(|(c, _)| *c).collect(), l)), left));
+            }
+            Err(o) if o.iter().all(|o| o.kind == OutlierKind::Different) => {
+                let mut drop: Vec<usize> = o.iter().map(|o| o.host).collect();
+                drop.sort_unstable();
+                drop.dedup();
+                for &d in drop.iter().rev() {
+                    left.push(rest.remove(d));
+                }
+            }
+            Err(o) => {
+                let hosts: Vec<&Configuration> = rest.iter().map(|(c, _)| *c).collect();
+                return Err(outlier_refusal(cx, "building every host through one helper", &hosts, &o));
+            }
+        }
+    }
 }

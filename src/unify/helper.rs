@@ -41,6 +41,15 @@ pub enum Diff {
         helper: SyntaxNode,
         other: SyntaxNode,
     },
+    /// The helper's attribute set `set` and the expression's have different
+    /// keys: `only_helper` are the helper's keys the expression lacks, and
+    /// `entries` every entry of the expression by key (the keys only it
+    /// has are those the helper lacks).
+    Attrs {
+        set: SyntaxNode,
+        only_helper: Vec<String>,
+        entries: Vec<(String, SyntaxNode)>,
+    },
     /// In the helper's list `list`, its elements `from..to` (possibly none:
     /// an insertion point) stand where the expression has `run`.
     Seq {
@@ -58,6 +67,7 @@ impl Diff {
         match self {
             Diff::Value { helper, .. } => (helper.text_range(), usize::MAX, usize::MAX),
             Diff::Seq { list, from, to, .. } => (list.text_range(), *from, *to),
+            Diff::Attrs { set, .. } => (set.text_range(), usize::MAX - 1, usize::MAX - 1),
         }
     }
 }
@@ -75,6 +85,9 @@ pub struct BodyMatch {
     /// Some difference read a name bound inside the helper or the host and
     /// was widened to the construct binding it.
     pub captured: bool,
+    /// A list of two or more elements shares none with the expression's
+    /// (parameters aside): the expression is another kind of system.
+    pub disjoint_list: bool,
 }
 
 /// A difference read a name bound inside one side: widen it.
@@ -427,8 +440,10 @@ impl Matcher<'_> {
         let mark = self.m.diffs.len();
         let saved_budget = self.budget;
         let captured = self.m.captured;
+        let disjoint = self.m.disjoint_list;
         let ok = self.go(h, x).is_ok() && self.m.diffs.len() == mark;
         self.m.captured = captured;
+        self.m.disjoint_list = disjoint;
         self.m.diffs.truncate(mark);
         self.m.args = saved_args;
         self.budget = saved_budget.min(self.budget);
@@ -479,6 +494,9 @@ impl Matcher<'_> {
                 j += 1;
             }
         }
+        if n >= 2 && m > 0 && anchors.iter().all(|&(ai, _)| self.formal_ref(&unparen(a[ai].clone())).is_some()) {
+            self.m.disjoint_list = true;
+        }
         let mut out = Vec::new();
         let (mut pi, mut pj) = (0, 0);
         let last = anchors.len();
@@ -519,33 +537,77 @@ impl Matcher<'_> {
         }
         let (he, xe) = (entries(h).ok_or(Widen)?, entries(x).ok_or(Widen)?);
         if he.keys().collect::<Vec<_>>() != xe.keys().collect::<Vec<_>>() {
-            return Err(Widen);
+            // Keys some have: `{ shared } // { the others }`, for plain sets
+            // whose differing keys share no first name with any other key.
+            // Only where it reads better than replacing the set: the
+            // builder's argument, or a set sharing three keys or more.
+            let shared = he.keys().filter(|k| xe.contains_key(*k)).count();
+            let is_arg = h.parent().is_some_and(|p| p.kind() == SyntaxKind::NODE_APPLY);
+            if h.kind() != SyntaxKind::NODE_ATTR_SET || is_rec(h) || !(is_arg || shared >= 3) {
+                return Err(Widen);
+            }
+            let (hn, xn) = (entry_nodes(h).ok_or(Widen)?, entry_nodes(x).ok_or(Widen)?);
+            let head = |k: &str| k.split('.').next().unwrap_or_default().to_string();
+            let only_h: Vec<String> = he.keys().filter(|k| !xe.contains_key(*k)).cloned().collect();
+            let only_x: Vec<String> = xe.keys().filter(|k| !he.contains_key(*k)).cloned().collect();
+            for k in &only_h {
+                if xe.keys().chain(he.keys().filter(|o| *o != k)).any(|o| head(o) == head(k)) || !hn.contains_key(k) {
+                    return Err(Widen);
+                }
+                if reads_bound(&hn[k], &self.hb) {
+                    return Err(Widen);
+                }
+            }
+            for k in &only_x {
+                if he.keys().chain(xe.keys().filter(|o| *o != k)).any(|o| head(o) == head(k)) || !xn.contains_key(k) {
+                    return Err(Widen);
+                }
+                if reads_bound(&xn[k], &self.xb) {
+                    return Err(Widen);
+                }
+            }
+            for (k, hv) in &he {
+                let Some(xv) = xe.get(k) else { continue };
+                self.entry(k, hv, xv)?;
+            }
+            let mut entries: Vec<(String, SyntaxNode)> = xn.into_iter().collect();
+            entries.sort_by_key(|(_, n)| n.text_range().start());
+            self.m.diffs.push(Diff::Attrs {
+                set: h.clone(),
+                only_helper: only_h,
+                entries,
+            });
+            return Ok(());
         }
         for (k, hv) in &he {
-            let xv = &xe[k];
-            match (hv, xv) {
-                (EntryVal::Value(a), EntryVal::Value(b)) => self.go(a, b)?,
-                (EntryVal::Inherit(a), EntryVal::Inherit(b)) => {
-                    if a != b {
-                        return Err(Widen);
-                    }
-                }
-                (EntryVal::Inherit(None), EntryVal::Value(b)) => {
-                    let f = k.clone();
-                    if !self.formals.contains(&f) || self.hb.iter().any(|s| s.contains(&f)) {
-                        return Err(Widen);
-                    }
-                    let text = b.text().to_string();
-                    if !self.bind(&f, text, b) {
-                        return Err(Widen);
-                    }
-                }
-                _ => return Err(Widen),
-            }
+            self.entry(k, hv, &xe[k])?;
         }
         match (h.kind(), h.last_child(), x.last_child()) {
             (SyntaxKind::NODE_LET_IN, Some(a), Some(b)) => self.go(&a, &b),
             _ => Ok(()),
+        }
+    }
+}
+
+impl Matcher<'_> {
+    /// One entry of a set, by key. `inherit f;` of a formal matches
+    /// `f = value;`.
+    fn entry(&mut self, k: &str, hv: &EntryVal, xv: &EntryVal) -> Result<(), Widen> {
+        match (hv, xv) {
+            (EntryVal::Value(a), EntryVal::Value(b)) => self.go(a, b),
+            (EntryVal::Inherit(a), EntryVal::Inherit(b)) if a == b => Ok(()),
+            (EntryVal::Inherit(None), EntryVal::Value(b)) => {
+                if !self.formals.contains(k) || self.hb.iter().any(|s| s.contains(k)) {
+                    return Err(Widen);
+                }
+                let text = b.text().to_string();
+                if self.bind(k, text, b) {
+                    Ok(())
+                } else {
+                    Err(Widen)
+                }
+            }
+            _ => Err(Widen),
         }
     }
 }
@@ -555,6 +617,29 @@ enum EntryVal {
     Value(SyntaxNode),
     /// `inherit (from) name;`: the text of `from`.
     Inherit(Option<String>),
+}
+
+/// The entry node of each static key (dotted paths joined): the
+/// `NODE_ATTRPATH_VALUE`, or a `NODE_INHERIT` of that name alone; a key of
+/// an `inherit` of several names is left out. `None` when a key is dynamic.
+pub fn entry_nodes(set: &SyntaxNode) -> Option<BTreeMap<String, SyntaxNode>> {
+    let mut out = BTreeMap::new();
+    for c in set.children() {
+        match c.kind() {
+            SyntaxKind::NODE_ATTRPATH_VALUE => {
+                let names: Option<Vec<String>> = c.first_child()?.children().map(|a| static_attr_name(&a)).collect();
+                out.insert(names?.join("."), c.clone());
+            }
+            SyntaxKind::NODE_INHERIT => {
+                let names: Vec<SyntaxNode> = c.children().filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM).collect();
+                if names.len() == 1 {
+                    out.insert(static_attr_name(&names[0])?, c.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 /// Entries by static key (dotted paths joined); `None` when a key is dynamic.
@@ -947,11 +1032,47 @@ pub fn normalise(text: &str) -> String {
                 break;
             }
         }
+        if step.is_none() {
+            step = root.descendants().find_map(merge_update);
+        }
         let Some((range, new)) = step else { return text };
         let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
         text = format!("{}({}){}", &text[..lo], new, &text[hi..]);
     }
     text
+}
+
+/// `{ a = 1; } // { b = 2; }` as `{ a = 1; b = 2; }`: plain sets whose
+/// keys share no first name (so `//` replaces nothing).
+fn merge_update(op: SyntaxNode) -> Option<(TextRange, String)> {
+    if op.kind() != SyntaxKind::NODE_BIN_OP
+        || !op
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_UPDATE)
+    {
+        return None;
+    }
+    let (l, r) = (unparen(op.first_child()?), unparen(op.last_child()?));
+    let plain = |n: &SyntaxNode| n.kind() == SyntaxKind::NODE_ATTR_SET && !is_rec(n);
+    if !plain(&l) || !plain(&r) {
+        return None;
+    }
+    let (a, b) = (entries(&l)?, entries(&r)?);
+    let head = |k: &String| k.split('.').next().unwrap_or_default().to_string();
+    let heads: BTreeSet<String> = a.keys().map(head).collect();
+    if b.keys().any(|k| heads.contains(&head(k))) {
+        return None;
+    }
+    let texts = |n: &SyntaxNode| -> Vec<String> {
+        n.children()
+            .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+            .map(|c| c.text().to_string())
+            .collect()
+    };
+    let mut entries: Vec<String> = texts(&l);
+    entries.extend(texts(&r));
+    entries.sort();
+    Some((op.text_range(), format!("{{ {} }}", entries.join(" "))))
 }
 
 fn is_concat(n: &SyntaxNode) -> bool {

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
-use super::helper::{list_elems, match_body, names_read, BodyMatch, Diff};
+use super::helper::{entry_nodes, list_elems, match_body, names_read, BodyMatch, Diff};
 use crate::syntax::indent::{shift_range, Shift};
 use crate::syntax::{line_indent, static_attr_name};
 
@@ -32,6 +32,8 @@ pub struct Param {
     /// Where the body had the code this parameter replaces.
     pub range: TextRange,
     pub seq: Option<(usize, usize)>,
+    /// For a set whose keys differ: the keys moved into the parameter.
+    pub attrs: Option<Vec<String>>,
 }
 
 /// What one host passes.
@@ -111,6 +113,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                         .map(|f| f.text_range().cover(run.last().unwrap().text_range()))
                         .unwrap_or_else(|| hosts[i].text_range()),
                 ),
+                Diff::Attrs { set, .. } => (
+                    set.text_range(),
+                    m.pairs.get(&set.text_range()).map(|n| n.text_range()).unwrap_or_else(|| hosts[i].text_range()),
+                ),
             })
             .collect::<Vec<_>>();
         let capture = |why: &str| {
@@ -168,13 +174,34 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         }
         outer.push(v);
     }
+    // Sets whose keys differ: the keys some hosts lack move to a parameter
+    // merged with `//`; differences inside those entries go with them.
+    let mut attrs: BTreeMap<u32, (SyntaxNode, BTreeSet<String>)> = BTreeMap::new();
+    for m in &matches {
+        for d in &m.diffs {
+            if let Diff::Attrs { set, only_helper, .. } = d {
+                if outer.iter().any(|o| o.text_range().contains_range(set.text_range())) {
+                    continue;
+                }
+                let e = attrs
+                    .entry(u32::from(set.text_range().start()))
+                    .or_insert_with(|| (set.clone(), BTreeSet::new()));
+                e.1.extend(only_helper.iter().cloned());
+            }
+        }
+    }
+    let mut moved: Vec<TextRange> = Vec::new();
+    for (set, keys) in attrs.values() {
+        let nodes = entry_nodes(set).unwrap_or_default();
+        moved.extend(keys.iter().filter_map(|k| nodes.get(k)).map(|n| n.text_range()));
+    }
+    outer.retain(|v| !moved.iter().any(|m| m.contains_range(v.text_range())));
     let mut seqs: BTreeMap<(u32, usize, usize), SyntaxNode> = BTreeMap::new();
     for m in &matches {
         for d in &m.diffs {
             if let Diff::Seq { list, from, to, .. } = d {
-                if outer
-                    .iter()
-                    .any(|o| o.text_range().contains_range(list.text_range()))
+                if outer.iter().any(|o| o.text_range().contains_range(list.text_range()))
+                    || moved.iter().any(|m| m.contains_range(list.text_range()))
                 {
                     continue;
                 }
@@ -187,15 +214,35 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         .iter()
         .map(|((_, f, t), l)| ((*f, *t), l.clone()))
         .collect();
+    // A host whose run conflicts with other hosts' differences is another
+    // system: the hosts with the run are outliers.
+    let with_run = |l: &SyntaxNode, f: usize, t: usize| -> Vec<usize> {
+        matches
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.diffs.iter().any(|d| matches!(d, Diff::Seq { list, from, to, .. } if list == l && *from == f && *to == t))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let conflict = |hosts_with: Vec<usize>, why: &str, r: TextRange| -> Vec<Outlier> {
+        hosts_with
+            .into_iter()
+            .map(|h| Outlier {
+                host: h,
+                kind: OutlierKind::Different,
+                why: why.to_string(),
+                places: vec![(r, hosts[h].text_range())],
+            })
+            .collect()
+    };
     for (i, ((f1, t1), l1)) in seq_list.iter().enumerate() {
         for ((f2, t2), l2) in seq_list.iter().skip(i + 1) {
             if l1 == l2 && f1.max(f2) < t1.min(t2) || l1 == l2 && f1 == f2 && t1 != t2 {
-                return Err(vec![Outlier {
-                    host: 0,
-                    kind: OutlierKind::Unreadable,
-                    why: "the hosts differ from the helper in overlapping runs of one list".into(),
-                    places: vec![(l1.text_range(), l1.text_range())],
-                }]);
+                let (a, b) = (with_run(l1, *f1, *t1), with_run(l2, *f2, *t2));
+                let fewer = if a.len() <= b.len() { a } else { b };
+                return Err(conflict(fewer, "its modules differ from the others' in a run that overlaps theirs", l1.text_range()));
             }
         }
         let elems = list_elems(l1);
@@ -204,12 +251,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 .iter()
                 .any(|o| e.text_range().contains_range(o.text_range()))
             {
-                return Err(vec![Outlier {
-                    host: 0,
-                    kind: OutlierKind::Unreadable,
-                    why: "a list element differs in one host and is missing in another".into(),
-                    places: vec![(e.text_range(), e.text_range())],
-                }]);
+                return Err(conflict(with_run(l1, *f1, *t1), "its modules replace a run of modules that other hosts change", e.text_range()));
             }
         }
     }
@@ -231,10 +273,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         let differing = matches
             .iter()
             .filter(|m| {
-                m.diffs.iter().any(|d| match d {
-                    Diff::Value { helper, .. } => v.text_range().contains_range(helper.text_range()),
-                    Diff::Seq { list, .. } => v.text_range().contains_range(list.text_range()),
-                })
+                m.diffs.iter().any(|d| v.text_range().contains_range(site_of(d)))
             })
             .count();
         let default = (o.defaults || differing * 2 < matches.len())
@@ -244,6 +283,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             default,
             range: v.text_range(),
             seq: None,
+            attrs: None,
         });
     }
     for ((f, t), list) in &seq_list {
@@ -280,13 +320,63 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             default: Some(default),
             range: list.text_range(),
             seq: Some((*f, *t)),
+            attrs: None,
+        });
+    }
+    for (set, keys) in attrs.values() {
+        if keys.is_empty() && !matches.iter().any(|m| m.diffs.iter().any(|d| matches!(d, Diff::Attrs { set: s, .. } if s == set))) {
+            continue;
+        }
+        let key = entry_key(set).map(|k| capitalise(&camel(&k))).unwrap_or_else(|| "Args".into());
+        let name = fresh(&format!("more{key}"), "Attrs", &mut taken);
+        let nodes = entry_nodes(set).unwrap_or_default();
+        let inner = format!("{param_indent}{}", o.unit);
+        let mut entries: Vec<&SyntaxNode> = keys.iter().filter_map(|k| nodes.get(k)).collect();
+        entries.sort_by_key(|n| n.text_range().start());
+        let default = if entries.is_empty() {
+            "{ }".to_string()
+        } else {
+            let lines: Vec<String> = entries
+                .iter()
+                .map(|e| format!("{inner}{}", reindented(&root, e, &inner)))
+                .collect();
+            format!("{{\n{}\n{param_indent}}}", lines.join("\n"))
+        };
+        params.push(Param {
+            name,
+            default: Some(default),
+            range: set.text_range(),
+            seq: None,
+            attrs: Some(keys.iter().cloned().collect()),
         });
     }
     params.sort_by_key(|p| (p.range.start(), p.seq.map(|s| s.0)));
 
     // The new body.
     let mut edits: Vec<(TextRange, String)> = Vec::new();
-    for p in &params {
+    for p in params.iter().filter(|p| p.attrs.is_some()) {
+        let Some(set) = body.descendants().find(|n| n.text_range() == p.range && n.kind() == SyntaxKind::NODE_ATTR_SET) else {
+            return Err(Vec::new());
+        };
+        let nodes = entry_nodes(&set).unwrap_or_default();
+        for k in p.attrs.iter().flatten() {
+            if let Some(n) = nodes.get(k) {
+                edits.push((whole_lines(&text, usize::from(base), n.text_range()), String::new()));
+            }
+        }
+        let bare = set.parent().is_some_and(|q| {
+            q.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
+                || q.kind() == SyntaxKind::NODE_LET_IN
+                || q.kind() == SyntaxKind::NODE_LAMBDA
+        });
+        if bare {
+            edits.push((TextRange::empty(set.text_range().end()), format!(" // {}", p.name)));
+        } else {
+            edits.push((TextRange::empty(set.text_range().start()), "(".into()));
+            edits.push((TextRange::empty(set.text_range().end()), format!(" // {})", p.name)));
+        }
+    }
+    for p in params.iter().filter(|p| p.attrs.is_none()) {
         match p.seq {
             None => {
                 // `key = <code>;` with a parameter named `key`: `inherit key;`.
@@ -346,7 +436,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     for (range, new) in &edits {
         let lo = usize::from(range.start() - base);
         let hi = usize::from(range.end() - base);
-        if lo < at || (lo == at && lo == hi && at > 0 && false) {
+        if std::env::var("UM_DEBUG").is_ok() {
+            eprintln!("EDIT {range:?} {new:?} (at {at}, lo {lo})");
+        }
+        if lo < at {
             return Err(vec![Outlier {
                 host: 0,
                 kind: OutlierKind::Unreadable,
@@ -377,12 +470,60 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         let mut new_params = 0;
         let mut leads = BTreeMap::new();
         for p in &params {
+            if let Some(keys) = &p.attrs {
+                let moved_ranges: Vec<TextRange> = {
+                    let set = body.descendants().find(|n| n.text_range() == p.range);
+                    let nodes = set.as_ref().and_then(entry_nodes).unwrap_or_default();
+                    keys.iter().filter_map(|k| nodes.get(k)).map(|n| n.text_range()).collect()
+                };
+                let differs = m.diffs.iter().any(|d| match d {
+                    Diff::Attrs { set, .. } => set.text_range() == p.range,
+                    _ => moved_ranges.iter().any(|r| r.contains_range(site_of(d))),
+                });
+                if !differs {
+                    continue;
+                }
+                let Some(xset) = m.pairs.get(&p.range) else {
+                    outliers.push(Outlier {
+                        host: i,
+                        kind: OutlierKind::Unreadable,
+                        why: format!("no code of the host stands where `{}` is", p.name),
+                        places: vec![(p.range, host.text_range())],
+                    });
+                    continue;
+                };
+                let hset = body.descendants().find(|n| n.text_range() == p.range);
+                let hkeys: BTreeSet<String> = hset.as_ref().and_then(entry_nodes).unwrap_or_default().into_keys().collect();
+                let xnodes = entry_nodes(xset).unwrap_or_default();
+                let mut pass: Vec<&SyntaxNode> = xnodes
+                    .iter()
+                    .filter(|(k, _)| !hkeys.contains(*k) || keys.contains(k))
+                    .map(|(_, n)| n)
+                    .collect();
+                pass.sort_by_key(|n| n.text_range().start());
+                let inner = format!("{arg_indent}{}", o.unit);
+                let value = if pass.is_empty() {
+                    "{ }".to_string()
+                } else {
+                    let lines: Vec<String> = pass
+                        .iter()
+                        .map(|e| {
+                            let (lead, lr) = leading_comments(e);
+                            kept.extend(lr);
+                            kept.push(e.text_range());
+                            let lead: String = lead.lines().map(|l| format!("{inner}{l}\n")).collect();
+                            format!("{lead}{inner}{}", reindented(&hroot, e, &inner))
+                        })
+                        .collect();
+                    format!("{{\n{}\n{arg_indent}}}", lines.join("\n"))
+                };
+                args.push((p.name.clone(), value));
+                new_params += 1;
+                continue;
+            }
             match p.seq {
                 None => {
-                    let differs = m.diffs.iter().any(|d| match d {
-                        Diff::Value { helper, .. } => p.range.contains_range(helper.text_range()),
-                        Diff::Seq { list, .. } => p.range.contains_range(list.text_range()),
-                    });
+                    let differs = m.diffs.iter().any(|d| p.range.contains_range(site_of(d)));
                     if differs || p.default.is_none() {
                         let Some(node) = m.pairs.get(&p.range) else {
                             outliers.push(Outlier {
@@ -438,7 +579,14 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 }
             }
         }
-        if new_params > MAX_NEW_PARAMS {
+        if m.disjoint_list {
+            outliers.push(Outlier {
+                host: i,
+                kind: OutlierKind::Different,
+                why: "its modules share none with the helper's: another system".into(),
+                places: vec![(body.text_range(), host.text_range())],
+            });
+        } else if new_params > MAX_NEW_PARAMS {
             outliers.push(Outlier {
                 host: i,
                 kind: OutlierKind::Unreadable,
@@ -448,7 +596,7 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                     .iter()
                     .map(|d| match d {
                         Diff::Value { helper, other } => (helper.text_range(), other.text_range()),
-                        Diff::Seq { list, .. } => (list.text_range(), host.text_range()),
+                        _ => (site_of(d), host.text_range()),
                     })
                     .collect(),
             });
@@ -646,4 +794,26 @@ fn in_list(node: &SyntaxNode) -> bool {
         .skip(1)
         .find(|a| a.kind() != SyntaxKind::NODE_PAREN)
         .is_some_and(|p| p.kind() == SyntaxKind::NODE_LIST)
+}
+
+/// The helper range a difference is about.
+fn site_of(d: &Diff) -> TextRange {
+    match d {
+        Diff::Value { helper, .. } => helper.text_range(),
+        Diff::Seq { list, .. } => list.text_range(),
+        Diff::Attrs { set, .. } => set.text_range(),
+    }
+}
+
+/// The whole lines of `range` when nothing else is on them (for deleting
+/// an entry), else the range itself.
+fn whole_lines(text: &str, base: usize, range: TextRange) -> TextRange {
+    let (lo, hi) = (usize::from(range.start()) - base, usize::from(range.end()) - base);
+    let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i + 1);
+    if text[line_start..lo].trim().is_empty() && text[hi..line_end].trim().is_empty() && line_end <= text.len() {
+        TextRange::new(((line_start + base) as u32).into(), ((line_end + base) as u32).into())
+    } else {
+        range
+    }
 }
