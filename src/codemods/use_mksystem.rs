@@ -29,7 +29,7 @@ use crate::flake::model::{Configuration, Via};
 use crate::flake::Flake;
 use crate::syntax::edit::Edit;
 use crate::syntax::{indent, line_indent, make, unparen};
-use crate::unify::helper::{free_names, names_read, pattern_of, prove_call, reduce};
+use crate::unify::helper::{free_names, names_read, pattern_of, reduce, Prepared};
 use crate::unify::lift::{lift, Lift, LiftOptions, Outlier, OutlierKind};
 use crate::unify::equal_modulo_trivia;
 
@@ -55,10 +55,25 @@ impl Codemod for UseMksystem {
     }
 
     fn apply(&self, cx: &Context) -> Result<Fix, Error> {
+        let t0 = std::time::Instant::now();
+        let r = self.apply_timed(cx);
+        if std::env::var("UM_DEBUG").is_ok() {
+            eprintln!("TIME apply {:?}", t0.elapsed());
+        }
+        r
+    }
+}
+
+impl UseMksystem {
+    fn apply_timed(&self, cx: &Context) -> Result<Fix, Error> {
         let flake = cx.flake;
         let mut fix = Fix::default();
+        let t = std::time::Instant::now();
         let configs = flake.configurations();
         let helpers = flake.builder_helpers();
+        if std::env::var("UM_DEBUG").is_ok() {
+            eprintln!("TIME model {:?}", t.elapsed());
+        }
         let unit = indent::indent_unit(&flake.file.text);
         if std::env::var("UM_DEBUG").is_ok() {
             for c in &configs {
@@ -168,16 +183,17 @@ fn outlier_refusal(
 /// it resolves to at `helper_at`.
 fn same_meaning(
     cx: &Context,
-    helper_text: &str,
+    free: &std::collections::BTreeSet<String>,
     helper_at: rnix::TextSize,
     host: &Configuration,
 ) -> Result<(), Error> {
     let flake = cx.flake;
     let at = host.value.node.text_range().start();
-    for n in free_names(helper_text) {
-        let a = flake.scope.resolve_at(&n, helper_at);
-        let b = flake.scope.resolve_at(&n, at);
-        if a != b || a.is_none() && !crate::scope::is_builtin(&n) {
+    for n in free {
+        let n = n.as_str();
+        let a = flake.scope.resolve_at(n, helper_at);
+        let b = flake.scope.resolve_at(n, at);
+        if a != b || a.is_none() && !crate::scope::is_builtin(n) {
             return Err(cx.refuse(
                 NAME,
                 at,
@@ -192,12 +208,9 @@ fn same_meaning(
 }
 
 /// The proof for one host: the call reduces to the host.
-fn prove_host(cx: &Context, lambda_text: &str, args: &[(String, String)], host: &Configuration) -> Result<(), Error> {
+fn prove_host(cx: &Context, helper: &Prepared, args: &[(String, String)], host: &Configuration) -> Result<(), Error> {
     let map: BTreeMap<String, String> = args.iter().cloned().collect();
-    if std::env::var("UM_DEBUG").is_ok() {
-        eprintln!("REDUCED {:?}:\n{}\n", host.name, reduce(lambda_text, &map).map(|t| crate::unify::helper::normalise(&t)).unwrap_or_else(|e| e.0));
-    }
-    prove_call(lambda_text, &map, &host.value.node).map_err(|e| {
+    helper.prove(&map, &host.value.node).map_err(|e| {
         cx.refuse(
             NAME,
             host.value.node.text_range().start(),
@@ -376,8 +389,10 @@ fn generalise_helper(
         ));
     }
     // ... and every bypassing host.
+    let prepared = Prepared::new(&new_lambda).map_err(|e| cx.refuse(NAME, lambda.text_range().start(), format!("the proof failed: {}", e.0)))?;
+    let free = free_names(&new_lambda);
     for (i, c) in direct.iter().enumerate() {
-        same_meaning(cx, &new_lambda, lambda.text_range().start(), c)?;
+        same_meaning(cx, &free, lambda.text_range().start(), c)?;
         if flake.scope.resolve_at(name, c.value.node.text_range().start()) != Some(binder) {
             return Err(cx.refuse(
                 NAME,
@@ -385,7 +400,7 @@ fn generalise_helper(
                 format!("{}: `{name}` does not name the helper here", host_label(c)),
             ));
         }
-        prove_host(cx, &new_lambda, &lifted.hosts[i].args, c)?;
+        prove_host(cx, &prepared, &lifted.hosts[i].args, c)?;
     }
 
     if !lifted.params.is_empty() {
@@ -527,6 +542,7 @@ fn new_helper(
             continue;
         }
         // Drop outliers until the rest reads well (or fewer than two remain).
+        let t = std::time::Instant::now();
         let mut dropped: Vec<(&Configuration, String)> = Vec::new();
         let lifted = loop {
             let base = hosts
@@ -582,6 +598,9 @@ fn new_helper(
                 }
             }
         };
+        if std::env::var("UM_DEBUG").is_ok() {
+            eprintln!("TIME lift {:?}", t.elapsed());
+        }
         let Some((base, mut lifted)) = lifted else { continue };
         // The base's own code becomes the helper: its comments stay there.
         lifted.hosts[base].loose_comments.clear();
@@ -656,9 +675,15 @@ fn new_helper(
             }
         }
         // The proof, for every host, and the meaning of the names it reads.
+        let t = std::time::Instant::now();
+        let prepared = Prepared::new(&new_lambda).map_err(|e| cx.refuse(NAME, at, format!("the proof failed: {}", e.0)))?;
+        let free = free_names(&new_lambda);
         for (i, c) in hosts.iter().enumerate() {
-            same_meaning(cx, &new_lambda, at, c)?;
-            prove_host(cx, &new_lambda, &lifted.hosts[i].args, c)?;
+            same_meaning(cx, &free, at, c)?;
+            prove_host(cx, &prepared, &lifted.hosts[i].args, c)?;
+        }
+        if std::env::var("UM_DEBUG").is_ok() {
+            eprintln!("TIME proofs {:?}", t.elapsed());
         }
         let binding = make::binding(&name, &new_lambda);
         let insert = if outputs.lets.last().is_some() {

@@ -21,7 +21,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
 use super::helper::{entry_nodes, list_elems, match_body, names_read, BodyMatch, Diff};
 use crate::syntax::indent::{shift_range, Shift};
-use crate::syntax::{line_indent, static_attr_name};
+use crate::syntax::static_attr_name;
 
 /// A parameter the lift adds.
 #[derive(Debug, Clone)]
@@ -305,10 +305,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             let range = elems[*f].text_range().cover(elems[*t - 1].text_range());
             let inner = format!("{param_indent}{}", o.unit);
             let run = shift_range(
-                &root,
+                list,
                 range,
                 Shift {
-                    remove: line_indent(&root.text().to_string(), usize::from(range.start())),
+                    remove: &indent_of(&elems[*f]),
                     add: &inner,
                 },
             );
@@ -563,10 +563,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                             kept.push(range);
                             let inner = format!("{arg_indent}{}", o.unit);
                             let text = shift_range(
-                                &hroot,
+                                &run[0].parent().unwrap_or_else(|| hroot.clone()),
                                 range,
                                 Shift {
-                                    remove: line_indent(&hroot.text().to_string(), usize::from(range.start())),
+                                    remove: &indent_of(&run[0]),
                                     add: &inner,
                                 },
                             );
@@ -660,10 +660,10 @@ fn leading_comments(node: &SyntaxNode) -> (String, Vec<TextRange>) {
 
 /// The text of `node`, its lines after the first re-indented to `add`.
 fn reindented(root: &SyntaxNode, node: &SyntaxNode, add: &str) -> String {
-    let text = root.text().to_string();
-    let from = line_indent(&text, usize::from(node.text_range().start()));
+    let from = &indent_of(node);
+    let _ = root;
     shift_range(
-        root,
+        node,
         node.text_range(),
         Shift { remove: from, add },
     )
@@ -671,8 +671,20 @@ fn reindented(root: &SyntaxNode, node: &SyntaxNode, add: &str) -> String {
 
 /// The indentation of the line `node` starts on.
 fn indent_of(node: &SyntaxNode) -> String {
-    let root = node.ancestors().last().unwrap_or_else(|| node.clone());
-    line_indent(&root.text().to_string(), usize::from(node.text_range().start())).to_string()
+    // Read the tokens before the node back to the line start (the line
+    // only: no copy of the file's text, no search from the root).
+    let mut t = node.first_token().and_then(|t| t.prev_token());
+    let mut line = String::new();
+    while let Some(x) = t {
+        let text = x.text();
+        if let Some(i) = text.rfind('\n') {
+            line.insert_str(0, &text[i + 1..]);
+            break;
+        }
+        line.insert_str(0, text);
+        t = x.prev_token();
+    }
+    line.chars().take_while(|c| *c == ' ' || *c == '\t').collect()
 }
 
 fn capitalise(s: &str) -> String {
