@@ -267,7 +267,10 @@ fn hybrid_overview_and_practices() {
         .iter()
         .find(|x| x.rule == Rule::HelperBypassed)
         .unwrap();
-    assert_eq!(helper.trial, Some(flake_refactor::review::Trial::Changes(1)));
+    assert_eq!(
+        helper.trial,
+        Some(flake_refactor::review::Trial::Changes(1))
+    );
     assert_eq!(
         r.combined_command().as_deref(),
         Some("flake-refactor apply split-outputs use-mksystem --flake examples/hybrid")

@@ -49,16 +49,18 @@ fn host() -> impl Strategy<Value = Host> {
         (any::<bool>(), any::<bool>(), 0..COMMENTS.len()),
     )
         .prop_map(
-            |((system, path, disk), (front, middle, back), (special_args, time_zone, comment))| Host {
-                system,
-                path,
-                disk,
-                front,
-                middle,
-                back,
-                special_args,
-                time_zone,
-                comment,
+            |((system, path, disk), (front, middle, back), (special_args, time_zone, comment))| {
+                Host {
+                    system,
+                    path,
+                    disk,
+                    front,
+                    middle,
+                    back,
+                    special_args,
+                    time_zone,
+                    comment,
+                }
             },
         )
 }
@@ -106,10 +108,7 @@ fn parse_all(texts: &[String]) -> (SyntaxNode, Vec<SyntaxNode>) {
     assert!(root.errors().is_empty(), "{file}");
     let root = root.syntax();
     let set = root.first_child().unwrap();
-    let values = set
-        .children()
-        .filter_map(|e| e.children().nth(1))
-        .collect();
+    let values = set.children().filter_map(|e| e.children().nth(1)).collect();
     (root, values)
 }
 

@@ -212,7 +212,10 @@ fn every_use_mksystem_case_verifies_identical() {
         assert_all_identical(&report, &name);
         seen += 1;
     }
-    assert!(seen >= 10, "only {seen} use-mksystem cases with an after/ tree");
+    assert!(
+        seen >= 10,
+        "only {seen} use-mksystem cases with an after/ tree"
+    );
 }
 
 /// The main example: split-outputs changes no host, home, package, check

@@ -29,9 +29,9 @@ use crate::flake::model::{Configuration, Via};
 use crate::flake::Flake;
 use crate::syntax::edit::Edit;
 use crate::syntax::{indent, line_indent, make, unparen};
+use crate::unify::equal_modulo_trivia;
 use crate::unify::helper::{free_names, names_read, pattern_of, reduce, Prepared};
 use crate::unify::lift::{lift, Lift, LiftOptions, Outlier, OutlierKind};
-use crate::unify::equal_modulo_trivia;
 
 const NAME: &str = "use-mksystem";
 
@@ -55,31 +55,11 @@ impl Codemod for UseMksystem {
     }
 
     fn apply(&self, cx: &Context) -> Result<Fix, Error> {
-        let t0 = std::time::Instant::now();
-        let r = self.apply_timed(cx);
-        if std::env::var("UM_DEBUG").is_ok() {
-            eprintln!("TIME apply {:?}", t0.elapsed());
-        }
-        r
-    }
-}
-
-impl UseMksystem {
-    fn apply_timed(&self, cx: &Context) -> Result<Fix, Error> {
         let flake = cx.flake;
         let mut fix = Fix::default();
-        let t = std::time::Instant::now();
         let configs = flake.configurations();
         let helpers = flake.builder_helpers();
-        if std::env::var("UM_DEBUG").is_ok() {
-            eprintln!("TIME model {:?}", t.elapsed());
-        }
         let unit = indent::indent_unit(&flake.file.text);
-        if std::env::var("UM_DEBUG").is_ok() {
-            for c in &configs {
-                eprintln!("CONFIG {:?} {:?} via={:?} gen={:?} unknown={:?}", c.output, c.name, c.call.as_ref().map(|k| k.via.clone()), c.generator, c.unknown.as_ref().map(|u| u.why.clone()));
-            }
-        }
 
         for builder in ["nixosSystem", "darwinSystem"] {
             let direct: Vec<&Configuration> = configs
@@ -108,11 +88,17 @@ impl UseMksystem {
                     used_one = true;
                     continue;
                 }
-                used_one = generalise_helper(cx, &mut fix, h.binder, &h.name, &h.lambda.node, &direct, &unit)?;
+                used_one = generalise_helper(
+                    cx,
+                    &mut fix,
+                    h.binder,
+                    &h.name,
+                    &h.lambda.node,
+                    &direct,
+                    &unit,
+                )?;
             }
-            let elsewhere = helpers
-                .iter()
-                .find(|h| h.file != 0 && h.builder == builder);
+            let elsewhere = helpers.iter().find(|h| h.file != 0 && h.builder == builder);
             if let (true, Some(h)) = (own.is_empty(), elsewhere) {
                 if !direct.is_empty() {
                     fix.notes.push(Note {
@@ -143,8 +129,14 @@ fn is_direct_host(flake: &Flake, c: &Configuration, builder: &str) -> bool {
         && c.file == 0
         && c.value.file == 0
         && c.generator.is_none()
-        && c.entry.text_range().contains_range(c.value.node.text_range())
-        && flake.file.root.text_range().contains_range(c.value.node.text_range())
+        && c.entry
+            .text_range()
+            .contains_range(c.value.node.text_range())
+        && flake
+            .file
+            .root
+            .text_range()
+            .contains_range(c.value.node.text_range())
 }
 
 fn host_label(c: &Configuration) -> String {
@@ -176,7 +168,11 @@ fn outlier_refusal(
         .and_then(|o| hosts.get(o.host))
         .map(|c| c.value.node.text_range().start())
         .unwrap_or_default();
-    cx.refuse(NAME, at, format!("{what} would not read better:\n{}", lines.join("\n")))
+    cx.refuse(
+        NAME,
+        at,
+        format!("{what} would not read better:\n{}", lines.join("\n")),
+    )
 }
 
 /// Every name the helper text reads freely must resolve at `host` to what
@@ -208,7 +204,12 @@ fn same_meaning(
 }
 
 /// The proof for one host: the call reduces to the host.
-fn prove_host(cx: &Context, helper: &Prepared, args: &[(String, String)], host: &Configuration) -> Result<(), Error> {
+fn prove_host(
+    cx: &Context,
+    helper: &Prepared,
+    args: &[(String, String)],
+    host: &Configuration,
+) -> Result<(), Error> {
     let map: BTreeMap<String, String> = args.iter().cloned().collect();
     helper.prove(&map, &host.value.node).map_err(|e| {
         cx.refuse(
@@ -224,13 +225,29 @@ fn prove_host(cx: &Context, helper: &Prepared, args: &[(String, String)], host: 
 }
 
 /// The call replacing a host, as written at the host's place.
-fn host_call(cx: &Context, function: &str, lift: &Lift, i: usize, host: &Configuration, unit: &str) -> String {
+fn host_call(
+    cx: &Context,
+    function: &str,
+    lift: &Lift,
+    i: usize,
+    host: &Configuration,
+    unit: &str,
+) -> String {
     let h = &lift.hosts[i];
-    let indent = line_indent(&cx.flake.file.text, usize::from(host.value.node.text_range().start()));
+    let indent = line_indent(
+        &cx.flake.file.text,
+        usize::from(host.value.node.text_range().start()),
+    );
     let args: Vec<(String, String, String)> = h
         .args
         .iter()
-        .map(|(n, v)| (h.leads.get(n).cloned().unwrap_or_default(), n.clone(), v.clone()))
+        .map(|(n, v)| {
+            (
+                h.leads.get(n).cloned().unwrap_or_default(),
+                n.clone(),
+                v.clone(),
+            )
+        })
         .collect();
     make::call_with_args(function, &h.loose_comments, &args, indent, unit)
 }
@@ -248,8 +265,16 @@ fn param_actions(helper: &str, lift: &Lift, hosts: &[&Configuration]) -> Vec<Str
         out.push(format!(
             "{helper}: new parameter `{}`{} (passed by {})",
             p.name,
-            if p.default.is_some() { " with the old code as default" } else { "" },
-            if users.is_empty() { "no host".to_string() } else { users.join(", ") }
+            if p.default.is_some() {
+                " with the old code as default"
+            } else {
+                ""
+            },
+            if users.is_empty() {
+                "no host".to_string()
+            } else {
+                users.join(", ")
+            }
         ));
     }
     out
@@ -283,7 +308,9 @@ fn generalise_helper(
         ));
         return Ok(false);
     }
-    let Some(body) = lambda.last_child() else { return Ok(false) };
+    let Some(body) = lambda.last_child() else {
+        return Ok(false);
+    };
     let formals: Vec<String> = pattern.formals.iter().map(|(n, _)| n.clone()).collect();
     let mut direct: Vec<&Configuration> = direct.to_vec();
     let lifted = loop {
@@ -307,10 +334,17 @@ fn generalise_helper(
                 drop.dedup();
                 for &d in drop.iter().rev() {
                     let c = direct.remove(d);
-                    let why = o.iter().find(|o| o.host == d).map(|o| o.why.clone()).unwrap_or_default();
+                    let why = o
+                        .iter()
+                        .find(|o| o.host == d)
+                        .map(|o| o.why.clone())
+                        .unwrap_or_default();
                     fix.notes.push(cx.note(
                         c.value.node.text_range().start(),
-                        format!("{} calls the builder directly and is left as it is: {why}", host_label(c)),
+                        format!(
+                            "{} calls the builder directly and is left as it is: {why}",
+                            host_label(c)
+                        ),
                     ));
                 }
                 if direct.is_empty() {
@@ -318,7 +352,12 @@ fn generalise_helper(
                 }
             }
             Err(o) => {
-                return Err(outlier_refusal(cx, &format!("calling `{name}` from every host"), &direct, &o))
+                return Err(outlier_refusal(
+                    cx,
+                    &format!("calling `{name}` from every host"),
+                    &direct,
+                    &o,
+                ))
             }
         }
     };
@@ -341,7 +380,8 @@ fn generalise_helper(
     }
 
     // The new function.
-    let indent = line_indent(&flake.file.text, usize::from(lambda.text_range().start())).to_string();
+    let indent =
+        line_indent(&flake.file.text, usize::from(lambda.text_range().start())).to_string();
     let mut new_formals: Vec<(String, Option<String>)> = pattern
         .formals
         .iter()
@@ -361,13 +401,22 @@ fn generalise_helper(
         return Err(cx.refuse(
             NAME,
             pattern_node.text_range().start(),
-            format!("`{name}`'s arguments carry comments, which adding parameters would have to move"),
+            format!(
+                "`{name}`'s arguments carry comments, which adding parameters would have to move"
+            ),
         ));
     }
-    let new_lambda = make::function_of_formals(&new_formals, pattern.ellipsis, lifted.body.trim_start(), &indent, unit);
+    let new_lambda = make::function_of_formals(
+        &new_formals,
+        pattern.ellipsis,
+        lifted.body.trim_start(),
+        &indent,
+        unit,
+    );
 
     // The proof: existing calls (the new function on the old formals is the old body) ...
-    let identity: BTreeMap<String, String> = formals.iter().map(|f| (f.clone(), f.clone())).collect();
+    let identity: BTreeMap<String, String> =
+        formals.iter().map(|f| (f.clone(), f.clone())).collect();
     let old = reduce(&lambda.text().to_string(), &identity);
     let new = reduce(&new_lambda, &identity);
     let same = match (&old, &new) {
@@ -377,7 +426,6 @@ fn generalise_helper(
         },
         _ => false,
     };
-    if !same && std::env::var("UM_DEBUG").is_ok() { eprintln!("OLD:\n{old:?}\nNEW:\n{new:?}\nLAMBDA:\n{new_lambda}"); }
     if !same {
         return Err(cx.refuse(
             NAME,
@@ -389,11 +437,21 @@ fn generalise_helper(
         ));
     }
     // ... and every bypassing host.
-    let prepared = Prepared::new(&new_lambda).map_err(|e| cx.refuse(NAME, lambda.text_range().start(), format!("the proof failed: {}", e.0)))?;
+    let prepared = Prepared::new(&new_lambda).map_err(|e| {
+        cx.refuse(
+            NAME,
+            lambda.text_range().start(),
+            format!("the proof failed: {}", e.0),
+        )
+    })?;
     let free = free_names(&new_lambda);
     for (i, c) in direct.iter().enumerate() {
         same_meaning(cx, &free, lambda.text_range().start(), c)?;
-        if flake.scope.resolve_at(name, c.value.node.text_range().start()) != Some(binder) {
+        if flake
+            .scope
+            .resolve_at(name, c.value.node.text_range().start())
+            != Some(binder)
+        {
             return Err(cx.refuse(
                 NAME,
                 c.value.node.text_range().start(),
@@ -404,12 +462,23 @@ fn generalise_helper(
     }
 
     if !lifted.params.is_empty() {
-        fix.edit(NAME, flake.path.clone(), Edit::replace(lambda.text_range(), new_lambda))?;
+        fix.edit(
+            NAME,
+            flake.path.clone(),
+            Edit::replace(lambda.text_range(), new_lambda),
+        )?;
     }
     for (i, c) in direct.iter().enumerate() {
         let call = host_call(cx, name, &lifted, i, c, unit);
-        fix.edit(NAME, flake.path.clone(), Edit::replace(c.value.node.text_range(), call))?;
-        fix.actions.push(format!("{} now calls `{name}` (proven the same)", host_label(c)));
+        fix.edit(
+            NAME,
+            flake.path.clone(),
+            Edit::replace(c.value.node.text_range(), call),
+        )?;
+        fix.actions.push(format!(
+            "{} now calls `{name}` (proven the same)",
+            host_label(c)
+        ));
     }
     fix.actions.extend(param_actions(name, &lifted, direct));
     Ok(true)
@@ -421,7 +490,13 @@ fn parse(text: &str) -> Option<SyntaxNode> {
 }
 
 /// A helper nothing calls: a note, or its deletion with `--remove-unused`.
-fn unused_helper(cx: &Context, fix: &mut Fix, binder: usize, name: &str, at: TextRange) -> Result<(), Error> {
+fn unused_helper(
+    cx: &Context,
+    fix: &mut Fix,
+    binder: usize,
+    name: &str,
+    at: TextRange,
+) -> Result<(), Error> {
     let flake = cx.flake;
     if !cx.options.remove_unused {
         fix.notes.push(cx.note(
@@ -460,7 +535,12 @@ fn unused_helper(cx: &Context, fix: &mut Fix, binder: usize, name: &str, at: Tex
     let all = b
         .scope
         .children()
-        .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
         .count();
     if entries.len() >= all {
         fix.notes.push(cx.note(
@@ -485,7 +565,8 @@ fn unused_helper(cx: &Context, fix: &mut Fix, binder: usize, name: &str, at: Tex
         fix.removed_comments.extend(removed);
         fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
     }
-    fix.actions.push(format!("removed the unused helper {}", names.join(", ")));
+    fix.actions
+        .push(format!("removed the unused helper {}", names.join(", ")));
     Ok(())
 }
 
@@ -533,16 +614,22 @@ fn new_helper(
             _ => continue,
         };
         let _ = head;
-        clusters.entry((c.output.clone(), builder.to_string())).or_default().push(c);
+        clusters
+            .entry((c.output.clone(), builder.to_string()))
+            .or_default()
+            .push(c);
     }
-    let default_name = if builder == "darwinSystem" { "mkDarwin" } else { "mkSystem" };
+    let default_name = if builder == "darwinSystem" {
+        "mkDarwin"
+    } else {
+        "mkSystem"
+    };
     let mut n = 0;
     for ((_, head), mut hosts) in clusters {
         if hosts.len() < 2 {
             continue;
         }
         // Drop outliers until the rest reads well (or fewer than two remain).
-        let t = std::time::Instant::now();
         let mut dropped: Vec<(&Configuration, String)> = Vec::new();
         let lifted = loop {
             let base = hosts
@@ -565,16 +652,29 @@ fn new_helper(
             match r {
                 Ok(l) => break Some((base, l)),
                 Err(outliers) if outliers.iter().any(|o| o.kind != OutlierKind::Different) => {
-                    return Err(outlier_refusal(cx, &format!("building `{head}` hosts through one helper"), &hosts, &outliers));
+                    return Err(outlier_refusal(
+                        cx,
+                        &format!("building `{head}` hosts through one helper"),
+                        &hosts,
+                        &outliers,
+                    ));
                 }
                 Err(outliers) => {
-                    let mut drop: Vec<usize> = outliers.iter().map(|o| o.host).filter(|&h| h != base).collect();
+                    let mut drop: Vec<usize> = outliers
+                        .iter()
+                        .map(|o| o.host)
+                        .filter(|&h| h != base)
+                        .collect();
                     if drop.is_empty() {
                         // The base itself, or a conflict between hosts: give up on this cluster.
                         for c in &hosts {
                             fix.notes.push(cx.note(
                                 c.value.node.text_range().start(),
-                                format!("{} is left as it is: {}", host_label(c), outliers.first().map(|o| o.why.as_str()).unwrap_or("")),
+                                format!(
+                                    "{} is left as it is: {}",
+                                    host_label(c),
+                                    outliers.first().map(|o| o.why.as_str()).unwrap_or("")
+                                ),
                             ));
                         }
                         break None;
@@ -583,7 +683,11 @@ fn new_helper(
                     drop.dedup();
                     for &d in drop.iter().rev() {
                         let c = hosts.remove(d);
-                        let why = outliers.iter().find(|o| o.host == d).map(|o| o.why.clone()).unwrap_or_default();
+                        let why = outliers
+                            .iter()
+                            .find(|o| o.host == d)
+                            .map(|o| o.why.clone())
+                            .unwrap_or_default();
                         dropped.push((c, why));
                     }
                     if hosts.len() < 2 {
@@ -598,10 +702,9 @@ fn new_helper(
                 }
             }
         };
-        if std::env::var("UM_DEBUG").is_ok() {
-            eprintln!("TIME lift {:?}", t.elapsed());
-        }
-        let Some((base, mut lifted)) = lifted else { continue };
+        let Some((base, mut lifted)) = lifted else {
+            continue;
+        };
         // The base's own code becomes the helper: its comments stay there.
         lifted.hosts[base].loose_comments.clear();
         if lifted.params.is_empty() {
@@ -614,38 +717,63 @@ fn new_helper(
         };
         n += 1;
         let text = &flake.file.text;
-        if names_read(&flake.file.root).contains(&name) || flake.scope.binders.iter().any(|b| b.name == name) {
+        if names_read(&flake.file.root).contains(&name)
+            || flake.scope.binders.iter().any(|b| b.name == name)
+        {
             return Err(cx.refuse(
                 NAME,
                 hosts[0].value.node.text_range().start(),
-                format!("the name `{name}` is already used in this file; choose another with --name"),
+                format!(
+                    "the name `{name}` is already used in this file; choose another with --name"
+                ),
             ));
         }
         // Where the helper goes: the outputs' innermost `let`, or a new one.
         let outputs = flake.outputs.as_ref().ok_or_else(|| {
-            cx.refuse(NAME, 0.into(), "flake.nix has no outputs function to put a helper in")
+            cx.refuse(
+                NAME,
+                0.into(),
+                "flake.nix has no outputs function to put a helper in",
+            )
         })?;
         let (at, indent) = match outputs.lets.last() {
             Some(l) => {
                 let last = l
                     .children()
-                    .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+                    .filter(|c| {
+                        matches!(
+                            c.kind(),
+                            SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                        )
+                    })
                     .last();
                 match last {
-                    Some(e) => (e.text_range().end(), line_indent(text, usize::from(e.text_range().start())).to_string()),
+                    Some(e) => (
+                        e.text_range().end(),
+                        line_indent(text, usize::from(e.text_range().start())).to_string(),
+                    ),
                     None => (outputs.body.text_range().start(), String::new()),
                 }
             }
             None => (
                 outputs.body.text_range().start(),
-                format!("{}{unit}", line_indent(text, usize::from(outputs.body.text_range().start()))),
+                format!(
+                    "{}{unit}",
+                    line_indent(text, usize::from(outputs.body.text_range().start()))
+                ),
             ),
         };
-        let formals: Vec<(String, Option<String>)> =
-            lifted.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+        let formals: Vec<(String, Option<String>)> = lifted
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.default.clone()))
+            .collect();
         // The base's code, re-indented for its place in the `let`.
         let body_indent = format!("{indent}{unit}");
-        let base_indent = line_indent(text, usize::from(hosts[base].value.node.text_range().start()));
+        let base_indent = line_indent(
+            text,
+            usize::from(hosts[base].value.node.text_range().start()),
+        );
         let parsed = rnix::Root::parse(&lifted.body).syntax();
         let body = indent::shift_range(
             &parsed,
@@ -655,16 +783,21 @@ fn new_helper(
                 add: &body_indent,
             },
         );
-        let mut new_lambda = make::function_of_formals(&formals, false, body.trim_start(), &indent, unit);
+        let mut new_lambda =
+            make::function_of_formals(&formals, false, body.trim_start(), &indent, unit);
         // The outliers get what a second run would give them: the new
         // helper generalised to them, or nothing when they are other systems.
         let mut hosts = hosts;
         if !dropped.is_empty() {
-            let (chained, rest) = chain_outliers(cx, &new_lambda, &formals, &dropped, &indent, unit)?;
+            let (chained, rest) =
+                chain_outliers(cx, &new_lambda, &formals, &dropped, &indent, unit)?;
             for (c, why) in rest {
                 fix.notes.push(cx.note(
                     c.value.node.text_range().start(),
-                    format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
+                    format!(
+                        "{} shares too little with the other hosts and is left as it is ({why})",
+                        host_label(c)
+                    ),
                 ));
             }
             if let Some((lambda, more_hosts, l2)) = chained {
@@ -675,15 +808,12 @@ fn new_helper(
             }
         }
         // The proof, for every host, and the meaning of the names it reads.
-        let t = std::time::Instant::now();
-        let prepared = Prepared::new(&new_lambda).map_err(|e| cx.refuse(NAME, at, format!("the proof failed: {}", e.0)))?;
+        let prepared = Prepared::new(&new_lambda)
+            .map_err(|e| cx.refuse(NAME, at, format!("the proof failed: {}", e.0)))?;
         let free = free_names(&new_lambda);
         for (i, c) in hosts.iter().enumerate() {
             same_meaning(cx, &free, at, c)?;
             prove_host(cx, &prepared, &lifted.hosts[i].args, c)?;
-        }
-        if std::env::var("UM_DEBUG").is_ok() {
-            eprintln!("TIME proofs {:?}", t.elapsed());
         }
         let binding = make::binding(&name, &new_lambda);
         let insert = if outputs.lets.last().is_some() {
@@ -695,12 +825,20 @@ fn new_helper(
         fix.edit(NAME, flake.path.clone(), Edit::insert(at, insert))?;
         for (i, c) in hosts.iter().enumerate() {
             let call = host_call(cx, &name, &lifted, i, c, unit);
-            fix.edit(NAME, flake.path.clone(), Edit::replace(c.value.node.text_range(), call))?;
+            fix.edit(
+                NAME,
+                flake.path.clone(),
+                Edit::replace(c.value.node.text_range(), call),
+            )?;
         }
         fix.actions.push(format!(
             "new helper `{name}` (from {}, built with `{head}`) for {} (each call proven the same)",
             host_label(hosts[base]),
-            hosts.iter().map(|c| c.name.clone().unwrap_or_default()).collect::<Vec<_>>().join(", ")
+            hosts
+                .iter()
+                .map(|c| c.name.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         fix.actions.extend(param_actions(&name, &lifted, &hosts));
     }
@@ -749,9 +887,9 @@ fn chain_outliers<'a>(
                 // A host that does not determine a required parameter stays.
                 let missing: Vec<usize> = (0..rest.len())
                     .filter(|&i| {
-                        formals
-                            .iter()
-                            .any(|(f, d)| d.is_none() && !l.hosts[i].args.iter().any(|(n, _)| n == f))
+                        formals.iter().any(|(f, d)| {
+                            d.is_none() && !l.hosts[i].args.iter().any(|(n, _)| n == f)
+                        })
                     })
                     .collect();
                 if !missing.is_empty() {
@@ -763,8 +901,12 @@ fn chain_outliers<'a>(
                 }
                 let mut all: Vec<(String, Option<String>)> = formals.to_vec();
                 all.extend(l.params.iter().map(|p| (p.name.clone(), p.default.clone())));
-                let new_lambda = make::function_of_formals(&all, false, l.body.trim_start(), indent, unit);
-                return Ok((Some((new_lambda, rest.iter().map(|(c, _)| *c).collect(), l)), left));
+                let new_lambda =
+                    make::function_of_formals(&all, false, l.body.trim_start(), indent, unit);
+                return Ok((
+                    Some((new_lambda, rest.iter().map(|(c, _)| *c).collect(), l)),
+                    left,
+                ));
             }
             Err(o) if o.iter().all(|o| o.kind == OutlierKind::Different) => {
                 let mut drop: Vec<usize> = o.iter().map(|o| o.host).collect();
@@ -776,7 +918,12 @@ fn chain_outliers<'a>(
             }
             Err(o) => {
                 let hosts: Vec<&Configuration> = rest.iter().map(|(c, _)| *c).collect();
-                return Err(outlier_refusal(cx, "building every host through one helper", &hosts, &o));
+                return Err(outlier_refusal(
+                    cx,
+                    "building every host through one helper",
+                    &hosts,
+                    &o,
+                ));
             }
         }
     }

@@ -179,7 +179,10 @@ fn entry_names(node: &SyntaxNode, out: &mut BTreeSet<String>) {
                 }
             }
             SyntaxKind::NODE_INHERIT => {
-                for a in c.children().filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM) {
+                for a in c
+                    .children()
+                    .filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM)
+                {
                     if let Some(n) = static_attr_name(&a) {
                         out.insert(n);
                     }
@@ -243,8 +246,7 @@ impl Matcher<'_> {
             return None;
         }
         let name = h.text().to_string();
-        (self.formals.contains(&name) && !self.hb.iter().any(|b| b.contains(&name)))
-            .then_some(name)
+        (self.formals.contains(&name) && !self.hb.iter().any(|b| b.contains(&name))).then_some(name)
     }
 
     /// Bind formal `f` to `text` (from `x`), or check it is bound to it.
@@ -369,7 +371,8 @@ impl Matcher<'_> {
         if !(path || h.kind() == NODE_STRING) || h.kind() != x.kind() {
             return None;
         }
-        let interpols: Vec<SyntaxNode> = h.children().filter(|c| c.kind() == NODE_INTERPOL).collect();
+        let interpols: Vec<SyntaxNode> =
+            h.children().filter(|c| c.kind() == NODE_INTERPOL).collect();
         if interpols.len() != 1 || x.children().any(|c| c.kind() == NODE_INTERPOL) {
             return None;
         }
@@ -494,7 +497,12 @@ impl Matcher<'_> {
                 j += 1;
             }
         }
-        if n >= 2 && m > 0 && anchors.iter().all(|&(ai, _)| self.formal_ref(&unparen(a[ai].clone())).is_some()) {
+        if n >= 2
+            && m > 0
+            && anchors
+                .iter()
+                .all(|&(ai, _)| self.formal_ref(&unparen(a[ai].clone())).is_some())
+        {
             self.m.disjoint_list = true;
         }
         let mut out = Vec::new();
@@ -542,16 +550,31 @@ impl Matcher<'_> {
             // Only where it reads better than replacing the set: the
             // builder's argument, or a set sharing three keys or more.
             let shared = he.keys().filter(|k| xe.contains_key(*k)).count();
-            let is_arg = h.parent().is_some_and(|p| p.kind() == SyntaxKind::NODE_APPLY);
+            let is_arg = h
+                .parent()
+                .is_some_and(|p| p.kind() == SyntaxKind::NODE_APPLY);
             if h.kind() != SyntaxKind::NODE_ATTR_SET || is_rec(h) || !(is_arg || shared >= 3) {
                 return Err(Widen);
             }
             let (hn, xn) = (entry_nodes(h).ok_or(Widen)?, entry_nodes(x).ok_or(Widen)?);
             let head = |k: &str| k.split('.').next().unwrap_or_default().to_string();
-            let only_h: Vec<String> = he.keys().filter(|k| !xe.contains_key(*k)).cloned().collect();
-            let only_x: Vec<String> = xe.keys().filter(|k| !he.contains_key(*k)).cloned().collect();
+            let only_h: Vec<String> = he
+                .keys()
+                .filter(|k| !xe.contains_key(*k))
+                .cloned()
+                .collect();
+            let only_x: Vec<String> = xe
+                .keys()
+                .filter(|k| !he.contains_key(*k))
+                .cloned()
+                .collect();
             for k in &only_h {
-                if xe.keys().chain(he.keys().filter(|o| *o != k)).any(|o| head(o) == head(k)) || !hn.contains_key(k) {
+                if xe
+                    .keys()
+                    .chain(he.keys().filter(|o| *o != k))
+                    .any(|o| head(o) == head(k))
+                    || !hn.contains_key(k)
+                {
                     return Err(Widen);
                 }
                 if reads_bound(&hn[k], &self.hb) {
@@ -559,7 +582,12 @@ impl Matcher<'_> {
                 }
             }
             for k in &only_x {
-                if he.keys().chain(xe.keys().filter(|o| *o != k)).any(|o| head(o) == head(k)) || !xn.contains_key(k) {
+                if he
+                    .keys()
+                    .chain(xe.keys().filter(|o| *o != k))
+                    .any(|o| head(o) == head(k))
+                    || !xn.contains_key(k)
+                {
                     return Err(Widen);
                 }
                 if reads_bound(&xn[k], &self.xb) {
@@ -627,11 +655,18 @@ pub fn entry_nodes(set: &SyntaxNode) -> Option<BTreeMap<String, SyntaxNode>> {
     for c in set.children() {
         match c.kind() {
             SyntaxKind::NODE_ATTRPATH_VALUE => {
-                let names: Option<Vec<String>> = c.first_child()?.children().map(|a| static_attr_name(&a)).collect();
+                let names: Option<Vec<String>> = c
+                    .first_child()?
+                    .children()
+                    .map(|a| static_attr_name(&a))
+                    .collect();
                 out.insert(names?.join("."), c.clone());
             }
             SyntaxKind::NODE_INHERIT => {
-                let names: Vec<SyntaxNode> = c.children().filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM).collect();
+                let names: Vec<SyntaxNode> = c
+                    .children()
+                    .filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM)
+                    .collect();
                 if names.len() == 1 {
                     out.insert(static_attr_name(&names[0])?, c.clone());
                 }
@@ -649,7 +684,8 @@ fn entries(set: &SyntaxNode) -> Option<BTreeMap<String, EntryVal>> {
         match c.kind() {
             SyntaxKind::NODE_ATTRPATH_VALUE => {
                 let path = c.first_child()?;
-                let names: Option<Vec<String>> = path.children().map(|a| static_attr_name(&a)).collect();
+                let names: Option<Vec<String>> =
+                    path.children().map(|a| static_attr_name(&a)).collect();
                 let key = names?.join(".");
                 let value = c.children().nth(1)?;
                 if out.insert(key, EntryVal::Value(value)).is_some() {
@@ -667,7 +703,10 @@ fn entries(set: &SyntaxNode) -> Option<BTreeMap<String, EntryVal>> {
                             .collect::<Vec<_>>()
                             .join(" ")
                     });
-                for a in c.children().filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM) {
+                for a in c
+                    .children()
+                    .filter(|a| a.kind() != SyntaxKind::NODE_INHERIT_FROM)
+                {
                     let name = static_attr_name(&a)?;
                     if out.insert(name, EntryVal::Inherit(from.clone())).is_some() {
                         return None;
@@ -781,7 +820,9 @@ impl Prepared {
         let pattern = pattern_of(&lambda)
             .ok_or_else(|| NotProven("the helper takes no attribute set".into()))?;
         if pattern.at.is_some() {
-            return Err(NotProven("the helper names its whole argument (`@`)".into()));
+            return Err(NotProven(
+                "the helper names its whole argument (`@`)".into(),
+            ));
         }
         let index = ScopeIndex::build(&root);
         Ok(Prepared {
@@ -793,7 +834,12 @@ impl Prepared {
 
     /// Beta-reduce the call with `args` (see [`reduce`]).
     pub fn reduce(&self, args: &BTreeMap<String, String>) -> Result<String, NotProven> {
-        let names: BTreeSet<&str> = self.pattern.formals.iter().map(|(n, _)| n.as_str()).collect();
+        let names: BTreeSet<&str> = self
+            .pattern
+            .formals
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         if !self.pattern.ellipsis {
             if let Some(extra) = args.keys().find(|k| !names.contains(k.as_str())) {
                 return Err(NotProven(format!("the helper takes no argument `{extra}`")));
@@ -816,7 +862,11 @@ impl Prepared {
     }
 
     /// The proof for one call (see [`prove_call`]).
-    pub fn prove(&self, args: &BTreeMap<String, String>, original: &SyntaxNode) -> Result<(), NotProven> {
+    pub fn prove(
+        &self,
+        args: &BTreeMap<String, String>,
+        original: &SyntaxNode,
+    ) -> Result<(), NotProven> {
         let reduced = self.reduce(args)?;
         compare(&reduced, original)
     }
@@ -849,7 +899,11 @@ impl Reducer<'_> {
             .iter()
             .find(|(n, _)| n == f)
             .and_then(|(_, d)| d.clone())
-            .ok_or_else(|| NotProven(format!("the call does not pass `{f}`, which has no default")))?;
+            .ok_or_else(|| {
+                NotProven(format!(
+                    "the call does not pass `{f}`, which has no default"
+                ))
+            })?;
         self.stack.push(f.to_string());
         let v = self.reduce_node(&default);
         self.stack.pop();
@@ -864,7 +918,10 @@ impl Reducer<'_> {
         let mut names = BTreeSet::new();
         for b in &self.index.binders {
             if b.scope != *self.lambda
-                && self.lambda.text_range().contains_range(b.scope.text_range())
+                && self
+                    .lambda
+                    .text_range()
+                    .contains_range(b.scope.text_range())
                 && b.scope.text_range().contains_range(at)
             {
                 names.insert(b.name.clone());
@@ -967,7 +1024,11 @@ impl Reducer<'_> {
                 let host = interp.parent().map(|p| p.kind());
                 let path = matches!(
                     host,
-                    Some(SyntaxKind::NODE_PATH_REL | SyntaxKind::NODE_PATH_ABS | SyntaxKind::NODE_PATH_HOME)
+                    Some(
+                        SyntaxKind::NODE_PATH_REL
+                            | SyntaxKind::NODE_PATH_ABS
+                            | SyntaxKind::NODE_PATH_HOME
+                    )
                 );
                 if let Some(lit) = plain_string(&v) {
                     let fits = if path {
@@ -1032,7 +1093,7 @@ pub fn normalise(text: &str) -> String {
         }
         let root = root.syntax();
         let mut step = None;
-        for op in root.descendants().filter(|n| is_concat(n)) {
+        for op in root.descendants().filter(is_concat) {
             let (Some(l), Some(r)) = (op.first_child().map(unparen), op.last_child().map(unparen))
             else {
                 continue;
@@ -1068,7 +1129,9 @@ pub fn normalise(text: &str) -> String {
         if step.is_none() {
             step = root.descendants().find_map(merge_update);
         }
-        let Some((range, new)) = step else { return text };
+        let Some((range, new)) = step else {
+            return text;
+        };
         let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
         text = format!("{}({}){}", &text[..lo], new, &text[hi..]);
     }
@@ -1098,7 +1161,12 @@ fn merge_update(op: SyntaxNode) -> Option<(TextRange, String)> {
     }
     let texts = |n: &SyntaxNode| -> Vec<String> {
         n.children()
-            .filter(|c| matches!(c.kind(), SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT))
+            .filter(|c| {
+                matches!(
+                    c.kind(),
+                    SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                )
+            })
             .map(|c| c.text().to_string())
             .collect()
     };
@@ -1151,7 +1219,9 @@ pub fn canonical_strings(text: &str) -> String {
                 })
         });
         let Some(node) = found else { return text };
-        let Some(s) = Str::cast(node.clone()) else { return text };
+        let Some(s) = Str::cast(node.clone()) else {
+            return text;
+        };
         let mut out = String::from("\"");
         for part in s.normalized_parts() {
             match part {

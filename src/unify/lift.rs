@@ -96,9 +96,16 @@ pub struct LiftOptions<'a> {
 pub const MAX_NEW_PARAMS: usize = 5;
 
 /// Lift the differences between `body` and each of `hosts`.
-pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<Lift, Vec<Outlier>> {
+pub fn lift(
+    body: &SyntaxNode,
+    hosts: &[SyntaxNode],
+    o: &LiftOptions,
+) -> Result<Lift, Vec<Outlier>> {
     let formals: BTreeSet<String> = o.formals.iter().cloned().collect();
-    let matches: Vec<BodyMatch> = hosts.iter().map(|h| match_body(body, &formals, h)).collect();
+    let matches: Vec<BodyMatch> = hosts
+        .iter()
+        .map(|h| match_body(body, &formals, h))
+        .collect();
     let mut outliers = Vec::new();
     let body_len = usize::from(body.text_range().len()).max(1);
     for (i, m) in matches.iter().enumerate() {
@@ -115,7 +122,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 ),
                 Diff::Attrs { set, .. } => (
                     set.text_range(),
-                    m.pairs.get(&set.text_range()).map(|n| n.text_range()).unwrap_or_else(|| hosts[i].text_range()),
+                    m.pairs
+                        .get(&set.text_range())
+                        .map(|n| n.text_range())
+                        .unwrap_or_else(|| hosts[i].text_range()),
                 ),
             })
             .collect::<Vec<_>>();
@@ -127,7 +137,8 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             }
         };
         if m.whole {
-            let (kind, why) = capture("it shares no structure with the helper that a parameter could keep");
+            let (kind, why) =
+                capture("it shares no structure with the helper that a parameter could keep");
             outliers.push(Outlier {
                 host: i,
                 kind,
@@ -163,7 +174,12 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             }
         }
     }
-    values.sort_by_key(|n| (n.text_range().start(), std::cmp::Reverse(n.text_range().end())));
+    values.sort_by_key(|n| {
+        (
+            n.text_range().start(),
+            std::cmp::Reverse(n.text_range().end()),
+        )
+    });
     let mut outer: Vec<SyntaxNode> = Vec::new();
     for v in values {
         if outer
@@ -179,8 +195,14 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     let mut attrs: BTreeMap<u32, (SyntaxNode, BTreeSet<String>)> = BTreeMap::new();
     for m in &matches {
         for d in &m.diffs {
-            if let Diff::Attrs { set, only_helper, .. } = d {
-                if outer.iter().any(|o| o.text_range().contains_range(set.text_range())) {
+            if let Diff::Attrs {
+                set, only_helper, ..
+            } = d
+            {
+                if outer
+                    .iter()
+                    .any(|o| o.text_range().contains_range(set.text_range()))
+                {
                     continue;
                 }
                 let e = attrs
@@ -193,19 +215,28 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     let mut moved: Vec<TextRange> = Vec::new();
     for (set, keys) in attrs.values() {
         let nodes = entry_nodes(set).unwrap_or_default();
-        moved.extend(keys.iter().filter_map(|k| nodes.get(k)).map(|n| n.text_range()));
+        moved.extend(
+            keys.iter()
+                .filter_map(|k| nodes.get(k))
+                .map(|n| n.text_range()),
+        );
     }
     outer.retain(|v| !moved.iter().any(|m| m.contains_range(v.text_range())));
     let mut seqs: BTreeMap<(u32, usize, usize), SyntaxNode> = BTreeMap::new();
     for m in &matches {
         for d in &m.diffs {
             if let Diff::Seq { list, from, to, .. } = d {
-                if outer.iter().any(|o| o.text_range().contains_range(list.text_range()))
+                if outer
+                    .iter()
+                    .any(|o| o.text_range().contains_range(list.text_range()))
                     || moved.iter().any(|m| m.contains_range(list.text_range()))
                 {
                     continue;
                 }
-                seqs.insert((u32::from(list.text_range().start()), *from, *to), list.clone());
+                seqs.insert(
+                    (u32::from(list.text_range().start()), *from, *to),
+                    list.clone(),
+                );
             }
         }
     }
@@ -242,7 +273,11 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
             if l1 == l2 && f1.max(f2) < t1.min(t2) || l1 == l2 && f1 == f2 && t1 != t2 {
                 let (a, b) = (with_run(l1, *f1, *t1), with_run(l2, *f2, *t2));
                 let fewer = if a.len() <= b.len() { a } else { b };
-                return Err(conflict(fewer, "its modules differ from the others' in a run that overlaps theirs", l1.text_range()));
+                return Err(conflict(
+                    fewer,
+                    "its modules differ from the others' in a run that overlaps theirs",
+                    l1.text_range(),
+                ));
             }
         }
         let elems = list_elems(l1);
@@ -251,7 +286,11 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 .iter()
                 .any(|o| e.text_range().contains_range(o.text_range()))
             {
-                return Err(conflict(with_run(l1, *f1, *t1), "its modules replace a run of modules that other hosts change", e.text_range()));
+                return Err(conflict(
+                    with_run(l1, *f1, *t1),
+                    "its modules replace a run of modules that other hosts change",
+                    e.text_range(),
+                ));
             }
         }
     }
@@ -273,7 +312,9 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         let differing = matches
             .iter()
             .filter(|m| {
-                m.diffs.iter().any(|d| v.text_range().contains_range(site_of(d)))
+                m.diffs
+                    .iter()
+                    .any(|d| v.text_range().contains_range(site_of(d)))
             })
             .count();
         let default = (o.defaults || differing * 2 < matches.len())
@@ -288,12 +329,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     }
     for ((f, t), list) in &seq_list {
         let elems = list_elems(list);
-        let at = if *f == 0 && !elems.is_empty() && *t < elems.len() {
+        let at = if *t == elems.len() {
+            "extra"
+        } else if *f == 0 {
             "prepend"
-        } else if *t == elems.len() && *f > 0 || elems.is_empty() {
-            "extra"
-        } else if *f == 0 && *t == elems.len() {
-            "extra"
         } else {
             "more"
         };
@@ -324,10 +363,18 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
         });
     }
     for (set, keys) in attrs.values() {
-        if keys.is_empty() && !matches.iter().any(|m| m.diffs.iter().any(|d| matches!(d, Diff::Attrs { set: s, .. } if s == set))) {
+        if keys.is_empty()
+            && !matches.iter().any(|m| {
+                m.diffs
+                    .iter()
+                    .any(|d| matches!(d, Diff::Attrs { set: s, .. } if s == set))
+            })
+        {
             continue;
         }
-        let key = entry_key(set).map(|k| capitalise(&camel(&k))).unwrap_or_else(|| "Args".into());
+        let key = entry_key(set)
+            .map(|k| capitalise(&camel(&k)))
+            .unwrap_or_else(|| "Args".into());
         let name = fresh(&format!("more{key}"), "Attrs", &mut taken);
         let nodes = entry_nodes(set).unwrap_or_default();
         let inner = format!("{param_indent}{}", o.unit);
@@ -355,13 +402,19 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     // The new body.
     let mut edits: Vec<(TextRange, String)> = Vec::new();
     for p in params.iter().filter(|p| p.attrs.is_some()) {
-        let Some(set) = body.descendants().find(|n| n.text_range() == p.range && n.kind() == SyntaxKind::NODE_ATTR_SET) else {
+        let Some(set) = body
+            .descendants()
+            .find(|n| n.text_range() == p.range && n.kind() == SyntaxKind::NODE_ATTR_SET)
+        else {
             return Err(Vec::new());
         };
         let nodes = entry_nodes(&set).unwrap_or_default();
         for k in p.attrs.iter().flatten() {
             if let Some(n) = nodes.get(k) {
-                edits.push((whole_lines(&text, usize::from(base), n.text_range()), String::new()));
+                edits.push((
+                    whole_lines(&text, usize::from(base), n.text_range()),
+                    String::new(),
+                ));
             }
         }
         let bare = set.parent().is_some_and(|q| {
@@ -370,10 +423,16 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 || q.kind() == SyntaxKind::NODE_LAMBDA
         });
         if bare {
-            edits.push((TextRange::empty(set.text_range().end()), format!(" // {}", p.name)));
+            edits.push((
+                TextRange::empty(set.text_range().end()),
+                format!(" // {}", p.name),
+            ));
         } else {
             edits.push((TextRange::empty(set.text_range().start()), "(".into()));
-            edits.push((TextRange::empty(set.text_range().end()), format!(" // {})", p.name)));
+            edits.push((
+                TextRange::empty(set.text_range().end()),
+                format!(" // {})", p.name),
+            ));
         }
     }
     for p in params.iter().filter(|p| p.attrs.is_none()) {
@@ -395,7 +454,14 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                                     == Some(p.name.as_str())
                         })
                     })
-                    .filter(|e| e.parent().is_some_and(|s| s.kind() == SyntaxKind::NODE_ATTR_SET && !s.children_with_tokens().any(|t| t.kind() == SyntaxKind::TOKEN_REC)));
+                    .filter(|e| {
+                        e.parent().is_some_and(|s| {
+                            s.kind() == SyntaxKind::NODE_ATTR_SET
+                                && !s
+                                    .children_with_tokens()
+                                    .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
+                        })
+                    });
                 match entry {
                     Some(e) => edits.push((e.text_range(), format!("inherit {};", p.name))),
                     None => edits.push((p.range, p.name.clone())),
@@ -415,12 +481,19 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 }
                 if f < t {
                     let run = elems[f].text_range().cover(elems[t - 1].text_range());
-                    let new = if f > 0 && t < n { format!("] ++ {} ++ [", p.name) } else { String::new() };
+                    let new = if f > 0 && t < n {
+                        format!("] ++ {} ++ [", p.name)
+                    } else {
+                        String::new()
+                    };
                     edits.push((run, new));
                 } else if f > 0 && t < n {
                     let at = elems[f].text_range().start();
                     let indent = indent_of(&elems[f]);
-                    edits.push((TextRange::empty(at), format!("] ++ {} ++ [\n{indent}", p.name)));
+                    edits.push((
+                        TextRange::empty(at),
+                        format!("] ++ {} ++ [\n{indent}", p.name),
+                    ));
                 }
                 if f == 0 {
                     edits.push((TextRange::empty(lr.start()), format!("{} ++ ", p.name)));
@@ -436,9 +509,6 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
     for (range, new) in &edits {
         let lo = usize::from(range.start() - base);
         let hi = usize::from(range.end() - base);
-        if std::env::var("UM_DEBUG").is_ok() {
-            eprintln!("EDIT {range:?} {new:?} (at {at}, lo {lo})");
-        }
         if lo < at {
             return Err(vec![Outlier {
                 host: 0,
@@ -474,7 +544,10 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 let moved_ranges: Vec<TextRange> = {
                     let set = body.descendants().find(|n| n.text_range() == p.range);
                     let nodes = set.as_ref().and_then(entry_nodes).unwrap_or_default();
-                    keys.iter().filter_map(|k| nodes.get(k)).map(|n| n.text_range()).collect()
+                    keys.iter()
+                        .filter_map(|k| nodes.get(k))
+                        .map(|n| n.text_range())
+                        .collect()
                 };
                 let differs = m.diffs.iter().any(|d| match d {
                     Diff::Attrs { set, .. } => set.text_range() == p.range,
@@ -493,7 +566,12 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                     continue;
                 };
                 let hset = body.descendants().find(|n| n.text_range() == p.range);
-                let hkeys: BTreeSet<String> = hset.as_ref().and_then(entry_nodes).unwrap_or_default().into_keys().collect();
+                let hkeys: BTreeSet<String> = hset
+                    .as_ref()
+                    .and_then(entry_nodes)
+                    .unwrap_or_default()
+                    .into_keys()
+                    .collect();
                 let xnodes = entry_nodes(xset).unwrap_or_default();
                 let mut pass: Vec<&SyntaxNode> = xnodes
                     .iter()
@@ -511,7 +589,8 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                             let (lead, lr) = leading_comments(e);
                             kept.extend(lr);
                             kept.push(e.text_range());
-                            let lead: String = lead.lines().map(|l| format!("{inner}{l}\n")).collect();
+                            let lead: String =
+                                lead.lines().map(|l| format!("{inner}{l}\n")).collect();
                             format!("{lead}{inner}{}", reindented(&hroot, e, &inner))
                         })
                         .collect();
@@ -546,7 +625,14 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                 }
                 Some((f, t)) => {
                     let run = m.diffs.iter().find_map(|d| match d {
-                        Diff::Seq { list, from, to, run } if list.text_range() == p.range && *from == f && *to == t => Some(run.clone()),
+                        Diff::Seq {
+                            list,
+                            from,
+                            to,
+                            run,
+                        } if list.text_range() == p.range && *from == f && *to == t => {
+                            Some(run.clone())
+                        }
                         _ => None,
                     });
                     if let Some(run) = run {
@@ -554,7 +640,8 @@ pub fn lift(body: &SyntaxNode, hosts: &[SyntaxNode], o: &LiftOptions) -> Result<
                         if run.is_empty() {
                             args.push((p.name.clone(), "[ ]".into()));
                         } else {
-                            let mut range = run[0].text_range().cover(run[run.len() - 1].text_range());
+                            let mut range =
+                                run[0].text_range().cover(run[run.len() - 1].text_range());
                             if let Some(c) = trailing_comment(&run[run.len() - 1]) {
                                 range = range.cover(c);
                             }
@@ -632,7 +719,9 @@ fn trailing_comment(node: &SyntaxNode) -> Option<TextRange> {
     while let Some(e) = t {
         match e.kind() {
             SyntaxKind::TOKEN_WHITESPACE if !e.to_string().contains('\n') => {}
-            SyntaxKind::TOKEN_COMMENT if e.to_string().starts_with('#') => return Some(e.text_range()),
+            SyntaxKind::TOKEN_COMMENT if e.to_string().starts_with('#') => {
+                return Some(e.text_range())
+            }
             _ => return None,
         }
         t = e.next_sibling_or_token();
@@ -654,7 +743,10 @@ fn leading_comments(node: &SyntaxNode) -> (String, Vec<TextRange>) {
         t = e.prev_sibling_or_token();
     }
     out.reverse();
-    let text = out.iter().map(|e| format!("{}\n", e.to_string().trim_end())).collect();
+    let text = out
+        .iter()
+        .map(|e| format!("{}\n", e.to_string().trim_end()))
+        .collect();
     (text, out.iter().map(|e| e.text_range()).collect())
 }
 
@@ -662,11 +754,7 @@ fn leading_comments(node: &SyntaxNode) -> (String, Vec<TextRange>) {
 fn reindented(root: &SyntaxNode, node: &SyntaxNode, add: &str) -> String {
     let from = &indent_of(node);
     let _ = root;
-    shift_range(
-        node,
-        node.text_range(),
-        Shift { remove: from, add },
-    )
+    shift_range(node, node.text_range(), Shift { remove: from, add })
 }
 
 /// The indentation of the line `node` starts on.
@@ -684,7 +772,9 @@ fn indent_of(node: &SyntaxNode) -> String {
         line.insert_str(0, text);
         t = x.prev_token();
     }
-    line.chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+    line.chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
 }
 
 fn capitalise(s: &str) -> String {
@@ -820,11 +910,20 @@ fn site_of(d: &Diff) -> TextRange {
 /// The whole lines of `range` when nothing else is on them (for deleting
 /// an entry), else the range itself.
 fn whole_lines(text: &str, base: usize, range: TextRange) -> TextRange {
-    let (lo, hi) = (usize::from(range.start()) - base, usize::from(range.end()) - base);
+    let (lo, hi) = (
+        usize::from(range.start()) - base,
+        usize::from(range.end()) - base,
+    );
     let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i + 1);
-    if text[line_start..lo].trim().is_empty() && text[hi..line_end].trim().is_empty() && line_end <= text.len() {
-        TextRange::new(((line_start + base) as u32).into(), ((line_end + base) as u32).into())
+    if text[line_start..lo].trim().is_empty()
+        && text[hi..line_end].trim().is_empty()
+        && line_end <= text.len()
+    {
+        TextRange::new(
+            ((line_start + base) as u32).into(),
+            ((line_end + base) as u32).into(),
+        )
     } else {
         range
     }
