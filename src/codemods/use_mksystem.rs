@@ -26,7 +26,8 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange};
 use super::{Applicability, Codemod, Context, Fix, Note};
 use crate::error::Error;
 use crate::flake::model::{Configuration, Via};
-use crate::flake::Flake;
+use crate::error::Location;
+use crate::flake::eval::{FileId, SrcRef};
 use crate::syntax::edit::Edit;
 use crate::syntax::{indent, line_indent, make, unparen};
 use crate::unify::equal_modulo_trivia;
@@ -59,16 +60,80 @@ impl Codemod for UseMksystem {
         let mut fix = Fix::default();
         let configs = flake.configurations();
         let helpers = flake.builder_helpers();
-        let unit = indent::indent_unit(&flake.file.text);
+        // Each program file on its own: a helper and the hosts that bypass
+        // it are in one file (flake.nix, or `hosts/default.nix` after
+        // split-outputs).
+        for file in flake.program_files() {
+            if !configs.iter().any(|c| c.file == file) && !helpers.iter().any(|h| h.file == file) {
+                continue;
+            }
+            let here = Here {
+                cx,
+                file,
+                src: flake.src(file),
+            };
+            in_file(&here, &mut fix, &configs, &helpers)?;
+        }
+        Ok(fix)
+    }
+}
 
+/// The file a run works in: its text, scope and place.
+struct Here<'a> {
+    cx: &'a Context<'a>,
+    file: FileId,
+    src: SrcRef<'a>,
+}
+
+impl Here<'_> {
+    fn text(&self) -> &str {
+        &self.src.file().text
+    }
+    fn root(&self) -> &SyntaxNode {
+        &self.src.file().root
+    }
+    fn scope(&self) -> &crate::scope::ScopeIndex {
+        self.src.scope()
+    }
+    fn path(&self) -> std::path::PathBuf {
+        self.src.path().to_path_buf()
+    }
+    fn loc(&self, offset: rnix::TextSize) -> Location {
+        self.src.location(TextRange::empty(offset))
+    }
+    fn refuse(&self, offset: rnix::TextSize, message: impl Into<String>) -> Error {
+        Error::Refused {
+            codemod: NAME.to_string(),
+            location: Some(self.loc(offset)),
+            message: message.into(),
+        }
+    }
+    fn note(&self, offset: rnix::TextSize, message: impl Into<String>) -> Note {
+        Note {
+            location: Some(self.loc(offset)),
+            message: message.into(),
+        }
+    }
+}
+
+fn in_file(
+    here: &Here,
+    fix: &mut Fix,
+    configs: &[Configuration],
+    helpers: &[crate::flake::model::Helper],
+) -> Result<(), Error> {
+    let flake = here.cx.flake;
+    let mut fix = fix;
+    let unit = indent::indent_unit(here.text());
+    {
         for builder in ["nixosSystem", "darwinSystem"] {
             let direct: Vec<&Configuration> = configs
                 .iter()
-                .filter(|c| is_direct_host(flake, c, builder))
+                .filter(|c| is_direct_host(here.file, c, builder))
                 .collect();
             let own: Vec<_> = helpers
                 .iter()
-                .filter(|h| h.file == 0 && h.builder == builder)
+                .filter(|h| h.file == here.file && h.builder == builder)
                 .collect();
             let mut used_one = false;
             for h in &own {
@@ -81,7 +146,7 @@ impl Codemod for UseMksystem {
                     })
                     .collect();
                 if calls.is_empty() {
-                    unused_helper(cx, &mut fix, h.binder, &h.name, h.lambda.node.text_range())?;
+                    unused_helper(here, fix, h.binder, &h.name, h.lambda.node.text_range())?;
                     continue;
                 }
                 if used_one || direct.is_empty() {
@@ -89,8 +154,8 @@ impl Codemod for UseMksystem {
                     continue;
                 }
                 used_one = generalise_helper(
-                    cx,
-                    &mut fix,
+                    here,
+                    fix,
                     h.binder,
                     &h.name,
                     &h.lambda.node,
@@ -98,45 +163,40 @@ impl Codemod for UseMksystem {
                     &unit,
                 )?;
             }
-            let elsewhere = helpers.iter().find(|h| h.file != 0 && h.builder == builder);
+            let elsewhere = helpers.iter().find(|h| h.file != here.file && h.builder == builder);
             if let (true, Some(h)) = (own.is_empty(), elsewhere) {
                 if !direct.is_empty() {
                     fix.notes.push(Note {
                         location: Some(flake.location_of(&h.lambda)),
                         message: format!(
-                            "`{}` is defined outside flake.nix; hosts that bypass it are left as they are",
-                            h.name
+                            "`{}` is defined in another file than the hosts that bypass it ({}); they are left as they are",
+                            h.name,
+                            here.path().display()
                         ),
                     });
                 }
                 continue;
             }
             if own.is_empty() && direct.len() >= 2 {
-                new_helper(cx, &mut fix, builder, &direct, &unit)?;
+                new_helper(here, fix, builder, &direct, &unit)?;
             }
         }
-        Ok(fix)
     }
+    let _ = &mut fix;
+    Ok(())
 }
 
-/// A host that calls `builder` directly, written in flake.nix where its
+/// A host that calls `builder` directly, written in `file` where its
 /// entry is.
-fn is_direct_host(flake: &Flake, c: &Configuration, builder: &str) -> bool {
+fn is_direct_host(file: FileId, c: &Configuration, builder: &str) -> bool {
     let Some(call) = &c.call else { return false };
     c.output != "homeConfigurations"
         && call.builder == builder
         && matches!(call.via, Via::Direct(_))
-        && c.file == 0
-        && c.value.file == 0
+        && c.file == file
+        && c.value.file == file
         && c.generator.is_none()
-        && c.entry
-            .text_range()
-            .contains_range(c.value.node.text_range())
-        && flake
-            .file
-            .root
-            .text_range()
-            .contains_range(c.value.node.text_range())
+        && c.entry.text_range().contains_range(c.value.node.text_range())
 }
 
 fn host_label(c: &Configuration) -> String {
@@ -145,12 +205,12 @@ fn host_label(c: &Configuration) -> String {
 
 /// The refusal for hosts the lift cannot express, naming both sides.
 fn outlier_refusal(
-    cx: &Context,
+    here: &Here,
     what: &str,
     hosts: &[&Configuration],
     outliers: &[Outlier],
 ) -> Error {
-    let flake = cx.flake;
+    
     let mut lines = Vec::new();
     for o in outliers {
         let label = hosts.get(o.host).map(|c| host_label(c)).unwrap_or_default();
@@ -158,8 +218,8 @@ fn outlier_refusal(
         for (h, x) in o.places.iter().take(6) {
             lines.push(format!(
                 "    {} (helper) differs from {} (host)",
-                flake.location(h.start()),
-                flake.location(x.start())
+                here.loc(h.start()),
+                here.loc(x.start())
             ));
         }
     }
@@ -168,9 +228,7 @@ fn outlier_refusal(
         .and_then(|o| hosts.get(o.host))
         .map(|c| c.value.node.text_range().start())
         .unwrap_or_default();
-    cx.refuse(
-        NAME,
-        at,
+    here.refuse(at,
         format!("{what} would not read better:\n{}", lines.join("\n")),
     )
 }
@@ -178,20 +236,19 @@ fn outlier_refusal(
 /// Every name the helper text reads freely must resolve at `host` to what
 /// it resolves to at `helper_at`.
 fn same_meaning(
-    cx: &Context,
+    here: &Here,
     free: &std::collections::BTreeSet<String>,
     helper_at: rnix::TextSize,
     host: &Configuration,
 ) -> Result<(), Error> {
-    let flake = cx.flake;
+    
     let at = host.value.node.text_range().start();
     for n in free {
         let n = n.as_str();
-        let a = flake.scope.resolve_at(n, helper_at);
-        let b = flake.scope.resolve_at(n, at);
+        let a = here.scope().resolve_at(n, helper_at);
+        let b = here.scope().resolve_at(n, at);
         if a != b || a.is_none() && !crate::scope::is_builtin(n) {
-            return Err(cx.refuse(
-                NAME,
+            return Err(here.refuse(
                 at,
                 format!(
                     "{}: the helper reads `{n}`, which does not mean the same here as where the helper is defined",
@@ -205,16 +262,14 @@ fn same_meaning(
 
 /// The proof for one host: the call reduces to the host.
 fn prove_host(
-    cx: &Context,
+    here: &Here,
     helper: &Prepared,
     args: &[(String, String)],
     host: &Configuration,
 ) -> Result<(), Error> {
     let map: BTreeMap<String, String> = args.iter().cloned().collect();
     helper.prove(&map, &host.value.node).map_err(|e| {
-        cx.refuse(
-            NAME,
-            host.value.node.text_range().start(),
+        here.refuse(host.value.node.text_range().start(),
             format!(
                 "the proof failed for {}: {} (nothing is changed)",
                 host_label(host),
@@ -226,7 +281,7 @@ fn prove_host(
 
 /// The call replacing a host, as written at the host's place.
 fn host_call(
-    cx: &Context,
+    here: &Here,
     function: &str,
     lift: &Lift,
     i: usize,
@@ -235,7 +290,7 @@ fn host_call(
 ) -> String {
     let h = &lift.hosts[i];
     let indent = line_indent(
-        &cx.flake.file.text,
+        here.text(),
         usize::from(host.value.node.text_range().start()),
     );
     let args: Vec<(String, String, String)> = h
@@ -284,7 +339,7 @@ fn param_actions(helper: &str, lift: &Lift, hosts: &[&Configuration]) -> Vec<Str
 /// the hosts in `direct` become calls of it.
 #[allow(clippy::too_many_arguments)]
 fn generalise_helper(
-    cx: &Context,
+    here: &Here,
     fix: &mut Fix,
     binder: usize,
     name: &str,
@@ -292,17 +347,17 @@ fn generalise_helper(
     direct: &[&Configuration],
     unit: &str,
 ) -> Result<bool, Error> {
-    let flake = cx.flake;
+    
     let lambda = unparen(lambda.clone());
     let Some(pattern) = pattern_of(&lambda) else {
-        fix.notes.push(cx.note(
+        fix.notes.push(here.note(
             lambda.text_range().start(),
             format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
         ));
         return Ok(false);
     };
     if pattern.at.is_some() {
-        fix.notes.push(cx.note(
+        fix.notes.push(here.note(
             lambda.text_range().start(),
             format!("`{name}` names its whole argument (`@`); hosts that bypass it are left as they are"),
         ));
@@ -339,7 +394,7 @@ fn generalise_helper(
                         .find(|o| o.host == d)
                         .map(|o| o.why.clone())
                         .unwrap_or_default();
-                    fix.notes.push(cx.note(
+                    fix.notes.push(here.note(
                         c.value.node.text_range().start(),
                         format!(
                             "{} calls the builder directly and is left as it is: {why}",
@@ -352,8 +407,7 @@ fn generalise_helper(
                 }
             }
             Err(o) => {
-                return Err(outlier_refusal(
-                    cx,
+                return Err(outlier_refusal(here,
                     &format!("calling `{name}` from every host"),
                     &direct,
                     &o,
@@ -367,9 +421,7 @@ fn generalise_helper(
     for (i, c) in direct.iter().enumerate() {
         for (f, d) in &pattern.formals {
             if d.is_none() && !lifted.hosts[i].args.iter().any(|(n, _)| n == f) {
-                return Err(cx.refuse(
-                    NAME,
-                    c.value.node.text_range().start(),
+                return Err(here.refuse(c.value.node.text_range().start(),
                     format!(
                         "{}: cannot tell what `{name}`'s argument `{f}` would be: the helper uses it only where this host differs",
                         host_label(c)
@@ -381,7 +433,7 @@ fn generalise_helper(
 
     // The new function.
     let indent =
-        line_indent(&flake.file.text, usize::from(lambda.text_range().start())).to_string();
+        line_indent(here.text(), usize::from(lambda.text_range().start())).to_string();
     let mut new_formals: Vec<(String, Option<String>)> = pattern
         .formals
         .iter()
@@ -398,9 +450,7 @@ fn generalise_helper(
         .descendants_with_tokens()
         .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
     {
-        return Err(cx.refuse(
-            NAME,
-            pattern_node.text_range().start(),
+        return Err(here.refuse(pattern_node.text_range().start(),
             format!(
                 "`{name}`'s arguments carry comments, which adding parameters would have to move"
             ),
@@ -427,9 +477,7 @@ fn generalise_helper(
         _ => false,
     };
     if !same {
-        return Err(cx.refuse(
-            NAME,
-            lambda.text_range().start(),
+        return Err(here.refuse(lambda.text_range().start(),
             format!(
                 "the proof failed: `{name}` with its new parameters defaulted is not the old `{name}`{} (nothing is changed)",
                 new.err().map(|e| format!(": {}", e.0)).unwrap_or_default()
@@ -438,41 +486,38 @@ fn generalise_helper(
     }
     // ... and every bypassing host.
     let prepared = Prepared::new(&new_lambda).map_err(|e| {
-        cx.refuse(
-            NAME,
-            lambda.text_range().start(),
+        here.refuse(lambda.text_range().start(),
             format!("the proof failed: {}", e.0),
         )
     })?;
     let free = free_names(&new_lambda);
     for (i, c) in direct.iter().enumerate() {
-        same_meaning(cx, &free, lambda.text_range().start(), c)?;
-        if flake
-            .scope
+        same_meaning(here, &free, lambda.text_range().start(), c)?;
+        if here
+            .scope()
             .resolve_at(name, c.value.node.text_range().start())
             != Some(binder)
         {
-            return Err(cx.refuse(
-                NAME,
+            return Err(here.refuse(
                 c.value.node.text_range().start(),
                 format!("{}: `{name}` does not name the helper here", host_label(c)),
             ));
         }
-        prove_host(cx, &prepared, &lifted.hosts[i].args, c)?;
+        prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
     }
 
     if !lifted.params.is_empty() {
         fix.edit(
             NAME,
-            flake.path.clone(),
+            here.path(),
             Edit::replace(lambda.text_range(), new_lambda),
         )?;
     }
     for (i, c) in direct.iter().enumerate() {
-        let call = host_call(cx, name, &lifted, i, c, unit);
+        let call = host_call(here, name, &lifted, i, c, unit);
         fix.edit(
             NAME,
-            flake.path.clone(),
+            here.path(),
             Edit::replace(c.value.node.text_range(), call),
         )?;
         fix.actions.push(format!(
@@ -491,24 +536,24 @@ fn parse(text: &str) -> Option<SyntaxNode> {
 
 /// A helper nothing calls: a note, or its deletion with `--remove-unused`.
 fn unused_helper(
-    cx: &Context,
+    here: &Here,
     fix: &mut Fix,
     binder: usize,
     name: &str,
     at: TextRange,
 ) -> Result<(), Error> {
-    let flake = cx.flake;
-    if !cx.options.remove_unused {
-        fix.notes.push(cx.note(
+    
+    if !here.cx.options.remove_unused {
+        fix.notes.push(here.note(
             at.start(),
             format!("`{name}` builds a system but no configuration uses it (`--remove-unused` deletes it)"),
         ));
         return Ok(());
     }
-    let scope = &flake.scope;
+    let scope = here.scope();
     let b = &scope.binders[binder];
     if b.kind != crate::scope::BinderKind::Let || scope.uses_of(binder).next().is_some() {
-        fix.notes.push(cx.note(
+        fix.notes.push(here.note(
             at.start(),
             format!("`{name}` builds a system but no configuration uses it; it is read elsewhere, so it stays"),
         ));
@@ -543,7 +588,7 @@ fn unused_helper(
         })
         .count();
     if entries.len() >= all {
-        fix.notes.push(cx.note(
+        fix.notes.push(here.note(
             at.start(),
             format!("`{name}` is unused, but it is the only binding of its `let`; it stays"),
         ));
@@ -553,9 +598,9 @@ fn unused_helper(
         names.push(format!("`{}`", scope.binders[*g].name));
     }
     for e in entries {
-        let range = line_span(&flake.file.text, e.text_range());
+        let range = line_span(here.text(), e.text_range());
         // Comments of the deleted lines go with them.
-        let text = &flake.file.text[usize::from(range.start())..usize::from(range.end())];
+        let text = &here.text()[usize::from(range.start())..usize::from(range.end())];
         let removed = rnix::Root::parse(&format!("{{ {text} }}"))
             .syntax()
             .descendants_with_tokens()
@@ -563,7 +608,7 @@ fn unused_helper(
             .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
             .map(|t| t.text().to_string());
         fix.removed_comments.extend(removed);
-        fix.edit(NAME, flake.path.clone(), Edit::delete(range))?;
+        fix.edit(NAME, here.path(), Edit::delete(range))?;
     }
     fix.actions
         .push(format!("removed the unused helper {}", names.join(", ")));
@@ -597,13 +642,13 @@ fn line_span(text: &str, range: TextRange) -> TextRange {
 
 /// No helper: cluster the direct hosts of `builder` and build one.
 fn new_helper(
-    cx: &Context,
+    here: &Here,
     fix: &mut Fix,
     builder: &str,
     direct: &[&Configuration],
     unit: &str,
 ) -> Result<(), Error> {
-    let flake = cx.flake;
+    
     // Clusters: same output and same builder function.
     // Clusters: one per output (a host built with another nixpkgs input
     // passes it as a parameter).
@@ -652,8 +697,7 @@ fn new_helper(
             match r {
                 Ok(l) => break Some((base, l)),
                 Err(outliers) if outliers.iter().any(|o| o.kind != OutlierKind::Different) => {
-                    return Err(outlier_refusal(
-                        cx,
+                    return Err(outlier_refusal(here,
                         &format!("building `{head}` hosts through one helper"),
                         &hosts,
                         &outliers,
@@ -668,7 +712,7 @@ fn new_helper(
                     if drop.is_empty() {
                         // The base itself, or a conflict between hosts: give up on this cluster.
                         for c in &hosts {
-                            fix.notes.push(cx.note(
+                            fix.notes.push(here.note(
                                 c.value.node.text_range().start(),
                                 format!(
                                     "{} is left as it is: {}",
@@ -692,7 +736,7 @@ fn new_helper(
                     }
                     if hosts.len() < 2 {
                         for (c, why) in &dropped {
-                            fix.notes.push(cx.note(
+                            fix.notes.push(here.note(
                                 c.value.node.text_range().start(),
                                 format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
                             ));
@@ -710,32 +754,39 @@ fn new_helper(
         if lifted.params.is_empty() {
             continue;
         }
-        let name = match (&cx.options.name, n) {
+        let name = match (&here.cx.options.name, n) {
             (Some(name), 0) => name.clone(),
             (_, 0) => default_name.to_string(),
             (_, k) => format!("{default_name}{}", k + 1),
         };
         n += 1;
-        let text = &flake.file.text;
-        if names_read(&flake.file.root).contains(&name)
-            || flake.scope.binders.iter().any(|b| b.name == name)
+        let text = here.text();
+        if names_read(here.root()).contains(&name)
+            || here.scope().binders.iter().any(|b| b.name == name)
         {
-            return Err(cx.refuse(
-                NAME,
+            return Err(here.refuse(
                 hosts[0].value.node.text_range().start(),
                 format!(
                     "the name `{name}` is already used in this file; choose another with --name"
                 ),
             ));
         }
-        // Where the helper goes: the outputs' innermost `let`, or a new one.
-        let outputs = flake.outputs.as_ref().ok_or_else(|| {
-            cx.refuse(
-                NAME,
-                0.into(),
-                "flake.nix has no outputs function to put a helper in",
+        // Where the helper goes: the outputs' innermost `let` (the file's
+        // outermost one outside flake.nix), or a new one.
+        let (place_let, place_body) = helper_place(here).ok_or_else(|| {
+            here.refuse(
+                hosts[0].value.node.text_range().start(),
+                "no `let` or expression found to put a new helper in",
             )
         })?;
+        struct Place {
+            lets: Vec<SyntaxNode>,
+            body: SyntaxNode,
+        }
+        let outputs = Place {
+            lets: place_let.into_iter().collect(),
+            body: place_body,
+        };
         let (at, indent) = match outputs.lets.last() {
             Some(l) => {
                 let last = l
@@ -790,9 +841,9 @@ fn new_helper(
         let mut hosts = hosts;
         if !dropped.is_empty() {
             let (chained, rest) =
-                chain_outliers(cx, &new_lambda, &formals, &dropped, &indent, unit)?;
+                chain_outliers(here, &new_lambda, &formals, &dropped, &indent, unit)?;
             for (c, why) in rest {
-                fix.notes.push(cx.note(
+                fix.notes.push(here.note(
                     c.value.node.text_range().start(),
                     format!(
                         "{} shares too little with the other hosts and is left as it is ({why})",
@@ -809,11 +860,11 @@ fn new_helper(
         }
         // The proof, for every host, and the meaning of the names it reads.
         let prepared = Prepared::new(&new_lambda)
-            .map_err(|e| cx.refuse(NAME, at, format!("the proof failed: {}", e.0)))?;
+            .map_err(|e| here.refuse(at, format!("the proof failed: {}", e.0)))?;
         let free = free_names(&new_lambda);
         for (i, c) in hosts.iter().enumerate() {
-            same_meaning(cx, &free, at, c)?;
-            prove_host(cx, &prepared, &lifted.hosts[i].args, c)?;
+            same_meaning(here, &free, at, c)?;
+            prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
         }
         let binding = make::binding(&name, &new_lambda);
         let insert = if outputs.lets.last().is_some() {
@@ -822,12 +873,12 @@ fn new_helper(
             let outer = line_indent(text, usize::from(outputs.body.text_range().start()));
             make::let_before(&binding, outer, unit)
         };
-        fix.edit(NAME, flake.path.clone(), Edit::insert(at, insert))?;
+        fix.edit(NAME, here.path(), Edit::insert(at, insert))?;
         for (i, c) in hosts.iter().enumerate() {
-            let call = host_call(cx, &name, &lifted, i, c, unit);
+            let call = host_call(here, &name, &lifted, i, c, unit);
             fix.edit(
                 NAME,
-                flake.path.clone(),
+                here.path(),
                 Edit::replace(c.value.node.text_range(), call),
             )?;
         }
@@ -853,7 +904,7 @@ type Chained<'a> = Option<(String, Vec<&'a Configuration>, Lift)>;
 /// still left out (with why).
 #[allow(clippy::type_complexity)]
 fn chain_outliers<'a>(
-    cx: &Context,
+    here: &Here,
     lambda: &str,
     formals: &[(String, Option<String>)],
     dropped: &[(&'a Configuration, String)],
@@ -918,8 +969,7 @@ fn chain_outliers<'a>(
             }
             Err(o) => {
                 let hosts: Vec<&Configuration> = rest.iter().map(|(c, _)| *c).collect();
-                return Err(outlier_refusal(
-                    cx,
+                return Err(outlier_refusal(here,
                     "building every host through one helper",
                     &hosts,
                     &o,
@@ -927,4 +977,23 @@ fn chain_outliers<'a>(
             }
         }
     }
+}
+
+/// Where a new helper goes in the file: its `let` (the outputs' innermost
+/// one in flake.nix, the file's own otherwise) and the expression a new
+/// `let` would go before.
+fn helper_place(here: &Here) -> Option<(Option<SyntaxNode>, SyntaxNode)> {
+    if here.file == 0 {
+        let outputs = here.cx.flake.outputs.as_ref()?;
+        return Some((outputs.lets.last().cloned(), outputs.body.clone()));
+    }
+    let mut expr = unparen(here.root().first_child()?);
+    if expr.kind() == SyntaxKind::NODE_LAMBDA {
+        expr = unparen(expr.last_child()?);
+    }
+    if expr.kind() == SyntaxKind::NODE_LET_IN {
+        let body = expr.last_child()?;
+        return Some((Some(expr), body));
+    }
+    Some((None, expr))
 }

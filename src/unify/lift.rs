@@ -107,7 +107,13 @@ pub fn lift(
         .map(|h| match_body(body, &formals, h))
         .collect();
     let mut outliers = Vec::new();
-    let body_len = usize::from(body.text_range().len()).max(1);
+    // Sizes in tokens (trivia aside), so that indentation does not count.
+    let size = |n: &SyntaxNode| {
+        n.descendants_with_tokens()
+            .filter(|e| e.as_token().is_some_and(|t| !matches!(t.kind(), SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT)))
+            .count()
+    };
+    let body_len = size(body).max(1);
     for (i, m) in matches.iter().enumerate() {
         let places = m
             .diffs
@@ -148,7 +154,7 @@ pub fn lift(
             continue;
         }
         if m.diffs.iter().any(|d| match d {
-            Diff::Value { helper, .. } => usize::from(helper.text_range().len()) * 2 > body_len,
+            Diff::Value { helper, .. } => size(helper) * 2 > body_len,
             _ => false,
         }) {
             let (kind, why) = capture("a parameter would replace most of the body");
