@@ -754,6 +754,12 @@ fn new_helper(
         if lifted.params.is_empty() {
             continue;
         }
+        if here.cx.options.helper_file.is_some() {
+            return Err(here.refuse(
+                hosts[0].value.node.text_range().start(),
+                "--helper-file is not supported yet: the new helper can only go in the outputs' `let`",
+            ));
+        }
         let name = match (&here.cx.options.name, n) {
             (Some(name), 0) => name.clone(),
             (_, 0) => default_name.to_string(),
