@@ -25,9 +25,9 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange};
 
 use super::{Applicability, Codemod, Context, Fix, Note};
 use crate::error::Error;
-use crate::flake::model::{Configuration, Via};
 use crate::error::Location;
 use crate::flake::eval::{FileId, SrcRef};
+use crate::flake::model::{Configuration, Via};
 use crate::syntax::edit::Edit;
 use crate::syntax::{indent, line_indent, make, unparen};
 use crate::unify::equal_modulo_trivia;
@@ -163,7 +163,9 @@ fn in_file(
                     &unit,
                 )?;
             }
-            let elsewhere = helpers.iter().find(|h| h.file != here.file && h.builder == builder);
+            let elsewhere = helpers
+                .iter()
+                .find(|h| h.file != here.file && h.builder == builder);
             if let (true, Some(h)) = (own.is_empty(), elsewhere) {
                 if !direct.is_empty() {
                     fix.notes.push(Note {
@@ -196,7 +198,9 @@ fn is_direct_host(file: FileId, c: &Configuration, builder: &str) -> bool {
         && c.file == file
         && c.value.file == file
         && c.generator.is_none()
-        && c.entry.text_range().contains_range(c.value.node.text_range())
+        && c.entry
+            .text_range()
+            .contains_range(c.value.node.text_range())
 }
 
 fn host_label(c: &Configuration) -> String {
@@ -210,7 +214,6 @@ fn outlier_refusal(
     hosts: &[&Configuration],
     outliers: &[Outlier],
 ) -> Error {
-    
     let mut lines = Vec::new();
     for o in outliers {
         let label = hosts.get(o.host).map(|c| host_label(c)).unwrap_or_default();
@@ -228,7 +231,8 @@ fn outlier_refusal(
         .and_then(|o| hosts.get(o.host))
         .map(|c| c.value.node.text_range().start())
         .unwrap_or_default();
-    here.refuse(at,
+    here.refuse(
+        at,
         format!("{what} would not read better:\n{}", lines.join("\n")),
     )
 }
@@ -241,7 +245,6 @@ fn same_meaning(
     helper_at: rnix::TextSize,
     host: &Configuration,
 ) -> Result<(), Error> {
-    
     let at = host.value.node.text_range().start();
     for n in free {
         let n = n.as_str();
@@ -269,7 +272,8 @@ fn prove_host(
 ) -> Result<(), Error> {
     let map: BTreeMap<String, String> = args.iter().cloned().collect();
     helper.prove(&map, &host.value.node).map_err(|e| {
-        here.refuse(host.value.node.text_range().start(),
+        here.refuse(
+            host.value.node.text_range().start(),
             format!(
                 "the proof failed for {}: {} (nothing is changed)",
                 host_label(host),
@@ -347,7 +351,6 @@ fn generalise_helper(
     direct: &[&Configuration],
     unit: &str,
 ) -> Result<bool, Error> {
-    
     let lambda = unparen(lambda.clone());
     let Some(pattern) = pattern_of(&lambda) else {
         fix.notes.push(here.note(
@@ -407,7 +410,8 @@ fn generalise_helper(
                 }
             }
             Err(o) => {
-                return Err(outlier_refusal(here,
+                return Err(outlier_refusal(
+                    here,
                     &format!("calling `{name}` from every host"),
                     &direct,
                     &o,
@@ -432,8 +436,7 @@ fn generalise_helper(
     }
 
     // The new function.
-    let indent =
-        line_indent(here.text(), usize::from(lambda.text_range().start())).to_string();
+    let indent = line_indent(here.text(), usize::from(lambda.text_range().start())).to_string();
     let mut new_formals: Vec<(String, Option<String>)> = pattern
         .formals
         .iter()
@@ -450,7 +453,8 @@ fn generalise_helper(
         .descendants_with_tokens()
         .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
     {
-        return Err(here.refuse(pattern_node.text_range().start(),
+        return Err(here.refuse(
+            pattern_node.text_range().start(),
             format!(
                 "`{name}`'s arguments carry comments, which adding parameters would have to move"
             ),
@@ -486,7 +490,8 @@ fn generalise_helper(
     }
     // ... and every bypassing host.
     let prepared = Prepared::new(&new_lambda).map_err(|e| {
-        here.refuse(lambda.text_range().start(),
+        here.refuse(
+            lambda.text_range().start(),
             format!("the proof failed: {}", e.0),
         )
     })?;
@@ -542,7 +547,6 @@ fn unused_helper(
     name: &str,
     at: TextRange,
 ) -> Result<(), Error> {
-    
     if !here.cx.options.remove_unused {
         fix.notes.push(here.note(
             at.start(),
@@ -648,7 +652,6 @@ fn new_helper(
     direct: &[&Configuration],
     unit: &str,
 ) -> Result<(), Error> {
-    
     // Clusters: same output and same builder function.
     // Clusters: one per output (a host built with another nixpkgs input
     // passes it as a parameter).
@@ -697,7 +700,8 @@ fn new_helper(
             match r {
                 Ok(l) => break Some((base, l)),
                 Err(outliers) if outliers.iter().any(|o| o.kind != OutlierKind::Different) => {
-                    return Err(outlier_refusal(here,
+                    return Err(outlier_refusal(
+                        here,
                         &format!("building `{head}` hosts through one helper"),
                         &hosts,
                         &outliers,
@@ -975,7 +979,8 @@ fn chain_outliers<'a>(
             }
             Err(o) => {
                 let hosts: Vec<&Configuration> = rest.iter().map(|(c, _)| *c).collect();
-                return Err(outlier_refusal(here,
+                return Err(outlier_refusal(
+                    here,
                     "building every host through one helper",
                     &hosts,
                     &o,

@@ -1275,3 +1275,174 @@ fn compare(reduced: &str, original: &SyntaxNode) -> Result<(), NotProven> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(text: &str) -> SyntaxNode {
+        parse_expr(text).expect("parses")
+    }
+
+    fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn same(a: &str, b: &str) -> bool {
+        equal_modulo_trivia(&expr(a), &expr(b))
+    }
+
+    #[test]
+    fn reduce_substitutes_arguments_and_defaults() {
+        let lambda = "{ hostname, system ? \"x86_64-linux\", extra ? [ hostname ] }: f { inherit system; n = hostname; m = [ 1 ] ++ extra; }";
+        let out = reduce(lambda, &args(&[("hostname", "\"a\"")])).unwrap();
+        assert!(
+            same(
+                &out,
+                "f { system = \"x86_64-linux\"; n = \"a\"; m = [ 1 \"a\" ]; }"
+            ),
+            "{out}"
+        );
+        let out = reduce(lambda, &args(&[("hostname", "\"a\""), ("extra", "[ ]")])).unwrap();
+        assert!(
+            same(
+                &out,
+                "f { system = \"x86_64-linux\"; n = \"a\"; m = [ 1 ]; }"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn reduce_writes_string_arguments_into_paths() {
+        let out = reduce("{ h }: ./hosts/${h}.nix", &args(&[("h", "\"m1\"")])).unwrap();
+        assert!(same(&out, "./hosts/m1.nix"), "{out}");
+        // Not a path-safe string: stays interpolated.
+        let out = reduce("{ h }: ./hosts/${h}.nix", &args(&[("h", "\"a b\"")])).unwrap();
+        assert!(out.contains("${"), "{out}");
+    }
+
+    #[test]
+    fn reduce_refuses_capture() {
+        // The argument reads `pkgs`, which the helper binds where `x` is used.
+        let e = reduce("{ x }: let pkgs = 1; in [ x ]", &args(&[("x", "pkgs.git")])).unwrap_err();
+        assert!(e.0.contains("capture"), "{}", e.0);
+        // Under an inner `with`, any free name could be captured.
+        let e = reduce("{ x }: with lib; [ x ]", &args(&[("x", "git")])).unwrap_err();
+        assert!(e.0.contains("with"), "{}", e.0);
+        // A closed argument is fine under both.
+        assert!(reduce(
+            "{ x }: let pkgs = 1; in with lib; [ x ]",
+            &args(&[("x", "\"a\"")])
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn reduce_refuses_missing_and_unknown_arguments() {
+        assert!(reduce("{ a }: a", &args(&[])).is_err());
+        assert!(reduce("{ a }: a", &args(&[("a", "1"), ("b", "2")])).is_err());
+        assert!(reduce("{ a, ... }: a", &args(&[("a", "1"), ("b", "2")])).is_ok());
+        assert!(reduce("{ a ? b, b ? a }: a", &args(&[])).is_err());
+        assert!(reduce("args@{ a }: a", &args(&[("a", "1")])).is_err());
+    }
+
+    #[test]
+    fn normalise_folds_lists_and_disjoint_sets_only() {
+        assert!(same(
+            &normalise("[ a ] ++ [ b ] ++ rest"),
+            "[ a b ] ++ rest"
+        ));
+        assert!(same(&normalise("x: [ ] ++ ([ a ] ++ [ ])"), "x: [ a ]"));
+        assert!(same(
+            &normalise("{ a = 1; } // { b.c = 2; }"),
+            "{ a = 1; b.c = 2; }"
+        ));
+        // `//` replaces `a`: not folded.
+        let kept = normalise("{ a.b = 1; } // { a = 2; }");
+        assert!(kept.contains("//"), "{kept}");
+        // Not both lists: not folded.
+        assert!(normalise("xs ++ [ ]").contains("++"));
+    }
+
+    #[test]
+    fn indented_strings_compare_by_value() {
+        let a = canonical_strings("{ t = ''\n    a ${b}\n      c\n  ''; }");
+        let b = canonical_strings("{ t = ''\n  a ${b}\n    c\n''; }");
+        assert!(same(&a, &b), "{a}\n{b}");
+        let c = canonical_strings("{ t = ''\n  a ${b}\n  c\n''; }");
+        assert!(!same(&a, &c));
+    }
+
+    #[test]
+    fn match_body_binds_formals_consistently() {
+        let formals: BTreeSet<String> = ["hostname", "system", "modules"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let body = expr(
+            "f { inherit system; modules = [ ./c/${hostname}.nix { x = system; } ] ++ modules; }",
+        );
+        let host =
+            expr("f { system = \"a\"; modules = [ ./c/m1.nix { x = \"a\"; } ./extra.nix ]; }");
+        let m = match_body(&body, &formals, &host);
+        assert!(m.diffs.is_empty(), "{:?}", m.diffs);
+        assert_eq!(m.args["system"], "\"a\"");
+        assert_eq!(m.args["hostname"], "\"m1\"");
+        assert!(same(&m.args["modules"], "[ ./extra.nix ]"));
+        // An inconsistent use of a formal is a difference.
+        let host = expr("f { system = \"a\"; modules = [ ./c/m1.nix { x = \"b\"; } ]; }");
+        let m = match_body(&body, &formals, &host);
+        assert_eq!(m.diffs.len(), 1);
+    }
+
+    #[test]
+    fn a_difference_reading_a_helper_binding_widens() {
+        let formals = BTreeSet::new();
+        let body = expr("let p = 1; in f { a = p.x; b = 2; }");
+        let host = expr("let p = 1; in f { a = p.y; b = 2; }");
+        let m = match_body(&body, &formals, &host);
+        assert!(m.captured);
+        assert!(
+            matches!(&m.diffs[..], [Diff::Value { helper, .. }] if helper.kind() == SyntaxKind::NODE_LET_IN)
+        );
+    }
+
+    #[test]
+    fn prove_call_rejects_another_host() {
+        let lambda = "{ h, extraModules ? [ ] }: f { modules = [ ./${h}.nix ] ++ extraModules; }";
+        let host = expr("f { modules = [ ./a.nix ./b.nix ]; }");
+        assert!(prove_call(
+            lambda,
+            &args(&[("h", "\"a\""), ("extraModules", "[ ./b.nix ]")]),
+            &host
+        )
+        .is_ok());
+        assert!(prove_call(lambda, &args(&[("h", "\"a\"")]), &host).is_err());
+        // Order matters: list merge order is part of the meaning.
+        let swapped = expr("f { modules = [ ./b.nix ./a.nix ]; }");
+        assert!(prove_call(
+            lambda,
+            &args(&[("h", "\"a\""), ("extraModules", "[ ./b.nix ]")]),
+            &swapped
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn resolve_at_finds_the_innermost_binder() {
+        let text = "let a = 1; f = x: let a = 2; in a; in [ a f ]";
+        let root = rnix::Root::parse(text).syntax();
+        let index = ScopeIndex::build(&root);
+        let inner = text.find("in a;").unwrap() + 3;
+        let outer = text.rfind("a f").unwrap();
+        let bi = index.resolve_at("a", (inner as u32).into()).unwrap();
+        let bo = index.resolve_at("a", (outer as u32).into()).unwrap();
+        assert_ne!(bi, bo);
+        assert!(index.resolve_at("x", (outer as u32).into()).is_none());
+        assert!(index.resolve_at("x", (inner as u32).into()).is_some());
+    }
+}

@@ -110,7 +110,14 @@ pub fn lift(
     // Sizes in tokens (trivia aside), so that indentation does not count.
     let size = |n: &SyntaxNode| {
         n.descendants_with_tokens()
-            .filter(|e| e.as_token().is_some_and(|t| !matches!(t.kind(), SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT)))
+            .filter(|e| {
+                e.as_token().is_some_and(|t| {
+                    !matches!(
+                        t.kind(),
+                        SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+                    )
+                })
+            })
             .count()
     };
     let body_len = size(body).max(1);
