@@ -31,7 +31,7 @@ use crate::flake::model::{Configuration, Via};
 use crate::syntax::edit::Edit;
 use crate::syntax::{indent, line_indent, make, unparen};
 use crate::unify::equal_modulo_trivia;
-use crate::unify::helper::{free_names, names_read, pattern_of, reduce, Prepared};
+use crate::unify::helper::{free_names, names_read, pattern_of, peel_positional, reduce, Prepared};
 use crate::unify::lift::{lift, Lift, LiftOptions, Outlier, OutlierKind};
 
 const NAME: &str = "use-mksystem";
@@ -283,10 +283,12 @@ fn prove_host(
     })
 }
 
-/// The call replacing a host, as written at the host's place.
+/// The call replacing a host, as written at the host's place: positional
+/// arguments first (a curried helper's), then the attribute set.
 fn host_call(
     here: &Here,
     function: &str,
+    positional: &[String],
     lift: &Lift,
     i: usize,
     host: &Configuration,
@@ -297,9 +299,15 @@ fn host_call(
         here.text(),
         usize::from(host.value.node.text_range().start()),
     );
+    let values: Vec<String> = positional
+        .iter()
+        .filter_map(|p| h.args.iter().find(|(n, _)| n == p).map(|(_, v)| v.clone()))
+        .collect();
+    let head = make::application(function, &values);
     let args: Vec<(String, String, String)> = h
         .args
         .iter()
+        .filter(|(n, _)| !positional.contains(n))
         .map(|(n, v)| {
             (
                 h.leads.get(n).cloned().unwrap_or_default(),
@@ -308,7 +316,7 @@ fn host_call(
             )
         })
         .collect();
-    make::call_with_args(function, &h.loose_comments, &args, indent, unit)
+    make::call_with_args(&head, &h.loose_comments, &args, indent, unit)
 }
 
 /// Summary lines: each new parameter and the hosts that pass it.
@@ -352,7 +360,9 @@ fn generalise_helper(
     unit: &str,
 ) -> Result<bool, Error> {
     let lambda = unparen(lambda.clone());
-    let Some(pattern) = pattern_of(&lambda) else {
+    // `name: { ... }: body`: positional parameters first.
+    let (positional, _, inner) = peel_positional(&lambda);
+    let Some(pattern) = pattern_of(&inner) else {
         fix.notes.push(here.note(
             lambda.text_range().start(),
             format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
@@ -366,10 +376,14 @@ fn generalise_helper(
         ));
         return Ok(false);
     }
-    let Some(body) = lambda.last_child() else {
+    let Some(body) = inner.last_child() else {
         return Ok(false);
     };
-    let formals: Vec<String> = pattern.formals.iter().map(|(n, _)| n.clone()).collect();
+    let formals: Vec<String> = positional
+        .iter()
+        .cloned()
+        .chain(pattern.formals.iter().map(|(n, _)| n.clone()))
+        .collect();
     let mut direct: Vec<&Configuration> = direct.to_vec();
     let lifted = loop {
         let hosts: Vec<SyntaxNode> = direct.iter().map(|c| c.value.node.clone()).collect();
@@ -420,11 +434,32 @@ fn generalise_helper(
         }
     };
     let direct = &direct[..];
+    let mut lifted = lifted;
+    // A host need not pass a formal's value that is its default, written out.
+    for h in &mut lifted.hosts {
+        h.args.retain(|(n, v)| {
+            !pattern.formals.iter().any(|(f, d)| {
+                f == n
+                    && d.as_ref().is_some_and(|d| {
+                        d.children().next().is_none()
+                            && parse(v).is_some_and(|v| equal_modulo_trivia(&v, d))
+                    })
+            })
+        });
+    }
 
     // Formals without default that a host does not determine.
+    let required = positional.iter().chain(
+        pattern
+            .formals
+            .iter()
+            .filter(|(_, d)| d.is_none())
+            .map(|(n, _)| n),
+    );
+    let required: Vec<&String> = required.collect();
     for (i, c) in direct.iter().enumerate() {
-        for (f, d) in &pattern.formals {
-            if d.is_none() && !lifted.hosts[i].args.iter().any(|(n, _)| n == f) {
+        for f in &required {
+            if !lifted.hosts[i].args.iter().any(|(n, _)| n == *f) {
                 return Err(here.refuse(c.value.node.text_range().start(),
                     format!(
                         "{}: cannot tell what `{name}`'s argument `{f}` would be: the helper uses it only where this host differs",
@@ -445,7 +480,7 @@ fn generalise_helper(
     for p in &lifted.params {
         new_formals.push((p.name.clone(), p.default.clone()));
     }
-    let pattern_node = lambda
+    let pattern_node = inner
         .children()
         .find(|c| c.kind() == SyntaxKind::NODE_PATTERN)
         .expect("a pattern");
@@ -460,12 +495,18 @@ fn generalise_helper(
             ),
         ));
     }
-    let new_lambda = make::function_of_formals(
-        &new_formals,
-        pattern.ellipsis,
-        lifted.body.trim_start(),
-        &indent,
-        unit,
+    // The positional parameters (`name: `) are kept as written.
+    let prefix = &here.text()
+        [usize::from(lambda.text_range().start())..usize::from(inner.text_range().start())];
+    let new_lambda = format!(
+        "{prefix}{}",
+        make::function_of_formals(
+            &new_formals,
+            pattern.ellipsis,
+            lifted.body.trim_start(),
+            &indent,
+            unit,
+        )
     );
 
     // The proof: existing calls (the new function on the old formals is the old body) ...
@@ -519,7 +560,7 @@ fn generalise_helper(
         )?;
     }
     for (i, c) in direct.iter().enumerate() {
-        let call = host_call(here, name, &lifted, i, c, unit);
+        let call = host_call(here, name, &positional, &lifted, i, c, unit);
         fix.edit(
             NAME,
             here.path(),
@@ -885,7 +926,7 @@ fn new_helper(
         };
         fix.edit(NAME, here.path(), Edit::insert(at, insert))?;
         for (i, c) in hosts.iter().enumerate() {
-            let call = host_call(here, &name, &lifted, i, c, unit);
+            let call = host_call(here, &name, &[], &lifted, i, c, unit);
             fix.edit(
                 NAME,
                 here.path(),

@@ -453,3 +453,36 @@ pub fn function_of_formals(
 pub fn let_before(binding: &str, indent: &str, unit: &str) -> String {
     format!("let\n{indent}{unit}{binding}\n{indent}in\n{indent}")
 }
+
+/// `function a b`: positional arguments, parenthesised unless they are
+/// atoms (identifiers, literals, strings, paths, lists, sets).
+pub fn application(function: &str, args: &[String]) -> String {
+    let mut out = function.to_string();
+    for a in args {
+        let atom = rnix::Root::parse(a)
+            .syntax()
+            .first_child()
+            .is_some_and(|n| {
+                use rnix::SyntaxKind::*;
+                matches!(
+                    n.kind(),
+                    NODE_IDENT
+                        | NODE_LITERAL
+                        | NODE_STRING
+                        | NODE_PATH_REL
+                        | NODE_PATH_ABS
+                        | NODE_PATH_HOME
+                        | NODE_PATH_SEARCH
+                        | NODE_LIST
+                        | NODE_ATTR_SET
+                        | NODE_PAREN
+                )
+            });
+        if atom {
+            out.push_str(&format!(" {a}"));
+        } else {
+            out.push_str(&format!(" ({a})"));
+        }
+    }
+    out
+}

@@ -799,9 +799,37 @@ pub fn reduce(lambda_text: &str, args: &BTreeMap<String, String>) -> Result<Stri
 
 /// A helper parsed and analysed once, to reduce many calls of it.
 pub struct Prepared {
+    /// The function taking the attribute set.
     lambda: SyntaxNode,
+    /// The functions of the positional parameters before it (`name: { ... }:`),
+    /// outermost first.
+    outer: Vec<SyntaxNode>,
     pattern: Pattern,
     index: ScopeIndex,
+}
+
+/// A curried helper's positional parameters (`name: system: { ... }: body`)
+/// and the function taking the attribute set, when there is one.
+pub fn peel_positional(lambda: &SyntaxNode) -> (Vec<String>, Vec<SyntaxNode>, SyntaxNode) {
+    let mut names = Vec::new();
+    let mut outer = Vec::new();
+    let mut l = unparen(lambda.clone());
+    while l.kind() == SyntaxKind::NODE_LAMBDA {
+        let Some(param) = l.first_child() else { break };
+        if param.kind() != SyntaxKind::NODE_IDENT_PARAM {
+            break;
+        }
+        let Some(next) = l.last_child().map(unparen) else {
+            break;
+        };
+        if next.kind() != SyntaxKind::NODE_LAMBDA {
+            break;
+        }
+        names.push(param.text().to_string().trim().to_string());
+        outer.push(l.clone());
+        l = next;
+    }
+    (names, outer, l)
 }
 
 impl Prepared {
@@ -817,6 +845,7 @@ impl Prepared {
             .map(unparen)
             .filter(|l| l.kind() == SyntaxKind::NODE_LAMBDA)
             .ok_or_else(|| NotProven("the helper is not a function".into()))?;
+        let (_, outer, lambda) = peel_positional(&lambda);
         let pattern = pattern_of(&lambda)
             .ok_or_else(|| NotProven("the helper takes no attribute set".into()))?;
         if pattern.at.is_some() {
@@ -827,6 +856,7 @@ impl Prepared {
         let index = ScopeIndex::build(&root);
         Ok(Prepared {
             lambda,
+            outer,
             pattern,
             index,
         })
@@ -840,8 +870,17 @@ impl Prepared {
             .iter()
             .map(|(n, _)| n.as_str())
             .collect();
+        let positional: Vec<String> = self
+            .outer
+            .iter()
+            .filter_map(|l| l.first_child())
+            .map(|p| p.text().to_string().trim().to_string())
+            .collect();
         if !self.pattern.ellipsis {
-            if let Some(extra) = args.keys().find(|k| !names.contains(k.as_str())) {
+            if let Some(extra) = args
+                .keys()
+                .find(|k| !names.contains(k.as_str()) && !positional.contains(k))
+            {
                 return Err(NotProven(format!("the helper takes no argument `{extra}`")));
             }
         }
@@ -849,9 +888,12 @@ impl Prepared {
             .lambda
             .last_child()
             .ok_or_else(|| NotProven("the helper has no body".into()))?;
+        let top = self.outer.first().unwrap_or(&self.lambda);
         let mut r = Reducer {
             index: &self.index,
             lambda: &self.lambda,
+            top,
+            outer: &self.outer,
             pattern: &self.pattern,
             args,
             values: HashMap::new(),
@@ -875,6 +917,9 @@ impl Prepared {
 struct Reducer<'a> {
     index: &'a ScopeIndex,
     lambda: &'a SyntaxNode,
+    /// The outermost function (the first positional parameter's, or `lambda`).
+    top: &'a SyntaxNode,
+    outer: &'a [SyntaxNode],
     pattern: &'a Pattern,
     args: &'a BTreeMap<String, String>,
     values: HashMap<String, String>,
@@ -914,22 +959,27 @@ impl Reducer<'_> {
 
     /// The names bound between the lambda and `at` (inside the lambda),
     /// and whether a `with` encloses it there.
+    /// Whether binder `b` is one of the helper's parameters.
+    fn is_param(&self, b: usize) -> bool {
+        let b = &self.index.binders[b];
+        (b.kind == BinderKind::Formal && b.scope == *self.lambda)
+            || (b.kind == BinderKind::Param && self.outer.contains(&b.scope))
+    }
+
     fn inner_binders(&self, at: TextRange) -> (BTreeSet<String>, bool) {
         let mut names = BTreeSet::new();
         for b in &self.index.binders {
             if b.scope != *self.lambda
-                && self
-                    .lambda
-                    .text_range()
-                    .contains_range(b.scope.text_range())
+                && !self.outer.contains(&b.scope)
+                && self.top.text_range().contains_range(b.scope.text_range())
                 && b.scope.text_range().contains_range(at)
             {
                 names.insert(b.name.clone());
             }
         }
         let mut with = false;
-        let mut n = crate::syntax::covering_node(self.lambda, at);
-        while n != *self.lambda {
+        let mut n = crate::syntax::covering_node(self.top, at);
+        while n != *self.top {
             if n.kind() == SyntaxKind::NODE_WITH && n.text_range() != at {
                 with = true;
             }
@@ -971,16 +1021,11 @@ impl Reducer<'_> {
             .refs
             .iter()
             .filter(|r| node.text_range().contains_range(r.range))
-            .filter(|r| {
-                r.binder.is_some_and(|b| {
-                    let b = &self.index.binders[b];
-                    b.kind == BinderKind::Formal && b.scope == *self.lambda
-                })
-            })
+            .filter(|r| r.binder.is_some_and(|b| self.is_param(b)))
             .cloned()
             .collect();
         for r in refs {
-            let ident = crate::syntax::covering_node(self.lambda, r.range);
+            let ident = crate::syntax::covering_node(self.top, r.range);
             let parent = ident.parent();
             // `inherit a f b;`: written `f = value;` next to the others.
             if let Some(inh) = parent
@@ -993,11 +1038,7 @@ impl Reducer<'_> {
                     for a in inh.children() {
                         let name = a.text().to_string();
                         let is_formal = self.index.refs.iter().any(|q| {
-                            q.range == a.text_range()
-                                && q.binder.is_some_and(|b| {
-                                    let b = &self.index.binders[b];
-                                    b.kind == BinderKind::Formal && b.scope == *self.lambda
-                                })
+                            q.range == a.text_range() && q.binder.is_some_and(|b| self.is_param(b))
                         });
                         if is_formal {
                             let v = self.value(&name)?;
