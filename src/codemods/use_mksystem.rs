@@ -470,12 +470,43 @@ fn generalise_helper(
         }
     }
 
+    // A list parameter without default that a host passes empty gets the
+    // default `[ ]` (calls that pass it are unchanged; none could omit it
+    // before), and hosts stop passing `[ ]`.
+    let empty = |v: &str| {
+        parse(v).is_some_and(|n| {
+            n.first_child()
+                .is_some_and(|l| l.kind() == SyntaxKind::NODE_LIST && l.children().next().is_none())
+        })
+    };
+    let mut empty_default: Vec<String> = Vec::new();
+    for (f, d) in &pattern.formals {
+        if d.is_none()
+            && lifted
+                .hosts
+                .iter()
+                .any(|h| h.args.iter().any(|(n, v)| n == f && empty(v)))
+        {
+            empty_default.push(f.clone());
+            for h in &mut lifted.hosts {
+                h.args.retain(|(n, v)| !(n == f && empty(v)));
+            }
+        }
+    }
+
     // The new function.
     let indent = line_indent(here.text(), usize::from(lambda.text_range().start())).to_string();
     let mut new_formals: Vec<(String, Option<String>)> = pattern
         .formals
         .iter()
-        .map(|(n, d)| (n.clone(), d.as_ref().map(|d| d.text().to_string())))
+        .map(|(n, d)| {
+            let default = match d {
+                Some(d) => Some(d.text().to_string()),
+                None if empty_default.contains(n) => Some("[ ]".to_string()),
+                None => None,
+            };
+            (n.clone(), default)
+        })
         .collect();
     for p in &lifted.params {
         new_formals.push((p.name.clone(), p.default.clone()));
@@ -552,7 +583,7 @@ fn generalise_helper(
         prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
     }
 
-    if !lifted.params.is_empty() {
+    if !lifted.params.is_empty() || !empty_default.is_empty() {
         fix.edit(
             NAME,
             here.path(),

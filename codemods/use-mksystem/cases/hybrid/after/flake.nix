@@ -96,7 +96,7 @@
       mkSystem = {
         hostname,
         system,
-        modules,
+        modules ? [ ],
         specialArgs ? {
           inherit inputs self;
           pkgs-unstable = unstableFor system;
@@ -136,7 +136,6 @@
         hetzner-sway = mkSystem {
           hostname = "hetzner-sway";
           system = "x86_64-linux";
-          modules = [ ];
           specialArgs = { inherit inputs self; };
           # Build metadata, read by the motd and by `nixos-version --json`
           # wrappers. Same block as in m1 below — keep them in sync.
@@ -155,7 +154,6 @@
         m1 = mkSystem {
           hostname = "m1";
           system = "aarch64-linux";
-          modules = [ ];
           specialArgs = { inherit inputs self; };
           prependModules = [
             inputs.apple-silicon.nixosModules.apple-silicon-support

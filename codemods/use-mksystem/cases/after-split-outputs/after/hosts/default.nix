@@ -12,7 +12,7 @@ let
   mkSystem = {
     hostname,
     system,
-    modules,
+    modules ? [ ],
     specialArgs ? {
       inherit inputs self;
       pkgs-unstable = unstableFor system;
@@ -51,7 +51,6 @@ in
   hetzner-sway = mkSystem {
     hostname = "hetzner-sway";
     system = "x86_64-linux";
-    modules = [ ];
     specialArgs = { inherit inputs self; };
     # Build metadata, read by the motd and by `nixos-version --json`
     # wrappers. Same block as in m1 below — keep them in sync.
@@ -70,7 +69,6 @@ in
   m1 = mkSystem {
     hostname = "m1";
     system = "aarch64-linux";
-    modules = [ ];
     specialArgs = { inherit inputs self; };
     prependModules = [
       inputs.apple-silicon.nixosModules.apple-silicon-support
