@@ -160,6 +160,7 @@ fn in_file(
                     &h.name,
                     &h.lambda.node,
                     &direct,
+                    &calls,
                     &unit,
                 )?;
             }
@@ -357,6 +358,7 @@ fn generalise_helper(
     name: &str,
     lambda: &SyntaxNode,
     direct: &[&Configuration],
+    calls: &[&Configuration],
     unit: &str,
 ) -> Result<bool, Error> {
     let lambda = unparen(lambda.clone());
@@ -490,6 +492,34 @@ fn generalise_helper(
             empty_default.push(f.clone());
             for h in &mut lifted.hosts {
                 h.args.retain(|(n, v)| !(n == f && empty(v)));
+            }
+        }
+    }
+
+    // With `...`, an existing call may already pass an attribute named like
+    // a new parameter (ignored until now): every call must be visible and
+    // pass none of them.
+    if pattern.ellipsis && !lifted.params.is_empty() {
+        let new: Vec<&str> = lifted.params.iter().map(|p| p.name.as_str()).collect();
+        for c in calls {
+            let arg = unparen(c.value.node.clone());
+            let set = (arg.kind() == SyntaxKind::NODE_APPLY)
+                .then(|| arg.last_child().map(unparen))
+                .flatten()
+                .filter(|s| s.kind() == SyntaxKind::NODE_ATTR_SET);
+            let keys = set.as_ref().and_then(crate::unify::helper::entry_nodes);
+            let clash = match &keys {
+                Some(k) => k.keys().find(|k| new.contains(&k.as_str())).cloned(),
+                None => Some(String::from("(arguments not visible)")),
+            };
+            if let Some(k) = clash {
+                return Err(here.refuse(
+                    c.value.node.text_range().start(),
+                    format!(
+                        "`{name}` takes `...` and {} may pass an attribute `{k}` it ignored so far, which a new parameter would read",
+                        host_label(c)
+                    ),
+                ));
             }
         }
     }
