@@ -246,6 +246,18 @@ impl ScopeIndex {
         }
     }
 
+    /// The binder `name` resolves to at `offset`: the innermost lexical
+    /// binder of that name whose scope contains it (`None`: a builtin, a
+    /// `with`, or nothing).
+    pub fn resolve_at(&self, name: &str, offset: rnix::TextSize) -> Option<usize> {
+        self.binders
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.name == name && b.scope.text_range().contains(offset))
+            .min_by_key(|(_, b)| b.scope.text_range().len())
+            .map(|(i, _)| i)
+    }
+
     /// References that nothing binds: Nix rejects them as undefined variables.
     pub fn unbound(&self) -> impl Iterator<Item = &Reference> {
         self.refs.iter().filter(|r| r.is_unbound())

@@ -262,6 +262,15 @@ fn hybrid_overview_and_practices() {
         .find(|x| x.rule == Rule::MonolithicFlake)
         .unwrap();
     assert_eq!(split.trial, Some(flake_refactor::review::Trial::Changes(6)));
+    // FR002 names use-mksystem, which is available and would rewrite flake.nix.
+    let helper = recs
+        .iter()
+        .find(|x| x.rule == Rule::HelperBypassed)
+        .unwrap();
+    assert_eq!(
+        helper.trial,
+        Some(flake_refactor::review::Trial::Changes(1))
+    );
     // extract-home-manager is available: FR003 names it and it joins the
     // combined command.
     let hm = recs
@@ -271,7 +280,7 @@ fn hybrid_overview_and_practices() {
     assert_eq!(hm.trial, Some(flake_refactor::review::Trial::Changes(1)));
     assert_eq!(
         r.combined_command().as_deref(),
-        Some("flake-refactor apply split-outputs extract-home-manager --flake examples/hybrid")
+        Some("flake-refactor apply split-outputs use-mksystem extract-home-manager --flake examples/hybrid")
     );
 }
 
@@ -1007,7 +1016,7 @@ fn json_follows_its_documented_schema() {
     assert_eq!(f["rule"], "helper-bypassed");
     assert_eq!(f["severity"], "warning");
     assert_eq!(f["codemod"], "use-mksystem");
-    assert_eq!(f["codemod_available"], false);
+    assert_eq!(f["codemod_available"], true);
     assert_eq!(f["locations"][0]["start"]["line"], 128);
     assert_eq!(f["locations"][0]["start"]["column"], 9);
     assert_eq!(f["locations"][0]["end"]["line"], 160);
@@ -1490,4 +1499,25 @@ fn fr003_and_extract_home_manager_agree() {
         seen += 1;
     }
     assert!(seen >= 10, "only {seen} cases");
+}
+
+/// FR002's recommendation runs use-mksystem and says when it would refuse.
+#[test]
+fn helper_bypassed_trial_says_use_mksystem_refuses() {
+    let r = review_tree(
+        &fixture("codemods/use-mksystem/cases/unreadable-refused/before"),
+        &Options::default(),
+    );
+    let f = find(&r, Rule::HelperBypassed);
+    assert_eq!(f.codemod, Some("use-mksystem"));
+    let recs = r.recommendations();
+    let rec = recs
+        .iter()
+        .find(|x| x.rule == Rule::HelperBypassed)
+        .unwrap();
+    assert!(
+        matches!(&rec.trial, Some(review::Trial::Refuses(why)) if why.contains("would not read better")),
+        "{:?}",
+        rec.trial
+    );
 }

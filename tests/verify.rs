@@ -221,6 +221,44 @@ fn every_extract_home_manager_case_verifies_identical() {
     assert!(seen >= 10, "only {seen} cases with an after/ tree");
 }
 
+// ---------------------------------------------------------------------------
+// Every use-mksystem case: the codemod is safe, so every output is identical
+
+#[test]
+fn every_use_mksystem_case_verifies_identical() {
+    if !common::nix_available() {
+        return;
+    }
+    let cases = manifest().join("codemods/use-mksystem/cases");
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for case in entries {
+        let after = case.path().join("after");
+        if !after.is_dir() {
+            continue;
+        }
+        let name = case.file_name().to_string_lossy().into_owned();
+        let before = case.path().join("before");
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&before, dir.path());
+        lock(dir.path());
+        let changes = changes_between(&before, &after);
+        assert!(!changes.is_empty(), "{name}: before and after are the same");
+        let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if std::env::var_os("SHOW_REPORTS").is_some() {
+            eprintln!("== {name}\n{}", report.render());
+        }
+        assert_all_identical(&report, &name);
+        seen += 1;
+    }
+    assert!(
+        seen >= 10,
+        "only {seen} use-mksystem cases with an after/ tree"
+    );
+}
+
 /// The main example: split-outputs changes no host, home, package, check
 /// or dev shell (its formatting check reads the source through `self`,
 /// which `--verify` holds fixed).

@@ -17,6 +17,7 @@ pub mod add_follows;
 pub mod drop_osconfigfor;
 pub mod extract_home_manager;
 pub mod split_outputs;
+pub mod use_mksystem;
 
 /// Every codemod, in alphabetical order.
 pub static ALL: &[&dyn Codemod] = &[
@@ -24,6 +25,7 @@ pub static ALL: &[&dyn Codemod] = &[
     &drop_osconfigfor::DropOsconfigfor,
     &extract_home_manager::ExtractHomeManager,
     &split_outputs::SplitOutputs,
+    &use_mksystem::UseMksystem,
 ];
 
 /// The codemod called `name` (kebab-case, as on the command line).

@@ -582,3 +582,97 @@ mod function_tests {
         assert_eq!(let_prefix("f = 1;", "", "  "), "let\n  f = 1;\nin\n");
     }
 }
+
+/// A call of `function` with an attribute set of named arguments, for a
+/// value written on a line indented by `indent`: `comments` (whole `#`
+/// lines) first, then one `name = value;` per line, each preceded by its
+/// leading comment lines (`(lead, name, value)`); `function { }` when empty.
+pub fn call_with_args(
+    function: &str,
+    comments: &[String],
+    args: &[(String, String, String)],
+    indent: &str,
+    unit: &str,
+) -> String {
+    if comments.is_empty() && args.is_empty() {
+        return checked(format!("{function} {}", empty_attrset()));
+    }
+    let inner = format!("{indent}{unit}");
+    let mut out = format!("{function} {{\n");
+    for c in comments {
+        out.push_str(&format!("{inner}{}\n", c.trim_end()));
+    }
+    for (lead, name, value) in args {
+        for l in lead.lines() {
+            out.push_str(&format!("{inner}{}\n", l.trim()));
+        }
+        out.push_str(&format!("{inner}{}{value};\n", binding_prefix(name)));
+    }
+    out.push_str(indent);
+    out.push('}');
+    out
+}
+
+/// A function of named arguments (`(name, default)`, defaults already
+/// indented for a formal at `indent` + `unit`), one formal per line, and
+/// its body on the next line: `{\n  a,\n  b ? [ ],\n}:\nbody`.
+pub fn function_of_formals(
+    formals: &[(String, Option<String>)],
+    ellipsis: bool,
+    body: &str,
+    indent: &str,
+    unit: &str,
+) -> String {
+    let mut out = String::from("{\n");
+    for (name, default) in formals {
+        out.push_str(&format!("{indent}{unit}{name}"));
+        if let Some(d) = default {
+            out.push_str(&format!(" ? {d}"));
+        }
+        out.push_str(",\n");
+    }
+    if ellipsis {
+        out.push_str(&format!("{indent}{unit}...\n"));
+    }
+    out.push_str(&format!("{indent}}}:\n{indent}{unit}{body}"));
+    out
+}
+
+/// `let name = value; in ` written before an expression at indentation
+/// `indent` (when the outputs have no `let` to put a helper in).
+pub fn let_before(binding: &str, indent: &str, unit: &str) -> String {
+    format!("let\n{indent}{unit}{binding}\n{indent}in\n{indent}")
+}
+
+/// `function a b`: positional arguments, parenthesised unless they are
+/// atoms (identifiers, literals, strings, paths, lists, sets).
+pub fn application(function: &str, args: &[String]) -> String {
+    let mut out = function.to_string();
+    for a in args {
+        let atom = rnix::Root::parse(a)
+            .syntax()
+            .first_child()
+            .is_some_and(|n| {
+                use rnix::SyntaxKind::*;
+                matches!(
+                    n.kind(),
+                    NODE_IDENT
+                        | NODE_LITERAL
+                        | NODE_STRING
+                        | NODE_PATH_REL
+                        | NODE_PATH_ABS
+                        | NODE_PATH_HOME
+                        | NODE_PATH_SEARCH
+                        | NODE_LIST
+                        | NODE_ATTR_SET
+                        | NODE_PAREN
+                )
+            });
+        if atom {
+            out.push_str(&format!(" {a}"));
+        } else {
+            out.push_str(&format!(" ({a})"));
+        }
+    }
+    out
+}

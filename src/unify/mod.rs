@@ -61,6 +61,8 @@ pub mod canon;
 mod eq;
 pub mod function;
 mod generalise;
+pub mod helper;
+pub mod lift;
 mod render;
 
 #[cfg(test)]

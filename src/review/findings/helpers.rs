@@ -26,7 +26,7 @@ pub(super) fn helper_bypassed(cx: &Cx) -> Vec<Finding> {
         if helpers.is_empty() {
             continue;
         }
-        let codemod = (*builder == "nixosSystem").then_some("use-mksystem");
+        let codemod = (*builder != "homeManagerConfiguration").then_some("use-mksystem");
         let mut direct = Vec::new();
         let mut users: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for c in cx.confs.iter().filter(|c| c.conf.output == *output) {

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  networking.domain = "desk.example";
+}

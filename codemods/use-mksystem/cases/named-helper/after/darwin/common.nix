@@ -1,0 +1,4 @@
+{ ... }:
+{
+  services.nix-daemon.enable = true;
+}

@@ -1,0 +1,38 @@
+{
+  description = "Three near-copies that differ in one path";
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    home-manager = {
+      url = "github:nix-community/home-manager/release-24.11";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs = { self, nixpkgs, home-manager, ... }@inputs: let
+    mkSystem = {
+      module,
+    }:
+      nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        specialArgs = { inherit inputs; };
+        modules = [
+          module
+          ./modules
+          home-manager.nixosModules.home-manager
+        ];
+      };
+  in
+  {
+    nixosConfigurations = {
+        h00 = mkSystem {
+          module = ./hosts/h00.nix;
+        };
+        h01 = mkSystem {
+          module = ./hosts/h01.nix;
+        };
+        h02 = mkSystem {
+          module = ./hosts/h02.nix;
+        };
+    };
+  };
+}

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  networking.domain = "h10.example";
+}

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  networking.domain = "alpha.example";
+}

@@ -1,0 +1,39 @@
+{
+  description = "One host passes no specialArgs, another passes more";
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    home-manager = {
+      url = "github:nix-community/home-manager/release-24.11";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      mkSystem = { hostname }:
+        nixpkgs.lib.nixosSystem {
+          system = "x86_64-linux";
+          specialArgs = { inherit inputs; };
+          modules = [ ./hosts/${hostname}.nix ./modules ];
+        };
+    in
+    {
+      nixosConfigurations = {
+        a = mkSystem { hostname = "a"; };
+        # Predates specialArgs.
+        b = nixpkgs.lib.nixosSystem {
+          system = "x86_64-linux";
+          modules = [ ./hosts/b.nix ./modules ];
+        };
+        c = nixpkgs.lib.nixosSystem {
+          system = "x86_64-linux";
+          specialArgs = {
+            inherit inputs;
+            # The secrets checkout, for agenix paths.
+            secrets = ./modules;
+          };
+          modules = [ ./hosts/c.nix ./modules ];
+        };
+      };
+    };
+}

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  networking.domain = "box.example";
+}

@@ -1,0 +1,1112 @@
+//! `use-mksystem`: every host through one helper, each call proven to be
+//! the host it replaces.
+//!
+//! The recipe:
+//! 1. Ask the model for the configurations and the builder helpers (found by
+//!    what they do, not by name).
+//! 2. A helper that some hosts bypass (they call the builder directly) is
+//!    generalised: its body is matched against each bypassing host
+//!    ([`unify::lift`]); every difference becomes a parameter whose default
+//!    is the helper's current code, so existing calls keep their meaning.
+//! 3. Without a helper, hosts of one builder are clustered: the hosts
+//!    sharing the most with the others become calls of a new helper built
+//!    from them (`mkSystem`, `mkDarwin`, or `--name`), placed in the
+//!    outputs' `let`. Outliers stay, with a note.
+//! 4. The proof, always: every rewritten host's call is beta-reduced with
+//!    the new helper ([`unify::helper::prove_call`]) and must be the host
+//!    structurally; the new helper applied to its own formals must reduce
+//!    to the old one's body (which covers every existing call); and every
+//!    name the helper reads must mean the same at each host. Any mismatch
+//!    refuses the whole run.
+
+use std::collections::BTreeMap;
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use super::{Applicability, Codemod, Context, Fix, Note};
+use crate::error::Error;
+use crate::error::Location;
+use crate::flake::eval::{FileId, SrcRef};
+use crate::flake::model::{Configuration, Via};
+use crate::syntax::edit::Edit;
+use crate::syntax::{indent, line_indent, make, unparen};
+use crate::unify::equal_modulo_trivia;
+use crate::unify::helper::{free_names, names_read, pattern_of, peel_positional, reduce, Prepared};
+use crate::unify::lift::{lift, Lift, LiftOptions, Outlier, OutlierKind};
+
+const NAME: &str = "use-mksystem";
+
+pub struct UseMksystem;
+
+impl Codemod for UseMksystem {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn summary(&self) -> &'static str {
+        "Build every host through one helper, each call proven to be the host it replaces"
+    }
+
+    fn applicability(&self) -> Applicability {
+        Applicability::Safe
+    }
+
+    fn docs(&self) -> &'static str {
+        include_str!("../../codemods/use-mksystem/README.md")
+    }
+
+    fn apply(&self, cx: &Context) -> Result<Fix, Error> {
+        let flake = cx.flake;
+        let mut fix = Fix::default();
+        let configs = flake.configurations();
+        let helpers = flake.builder_helpers();
+        // Each program file on its own: a helper and the hosts that bypass
+        // it are in one file (flake.nix, or `hosts/default.nix` after
+        // split-outputs).
+        for file in flake.program_files() {
+            if !configs.iter().any(|c| c.file == file) && !helpers.iter().any(|h| h.file == file) {
+                continue;
+            }
+            let here = Here {
+                cx,
+                file,
+                src: flake.src(file),
+            };
+            in_file(&here, &mut fix, &configs, &helpers)?;
+        }
+        Ok(fix)
+    }
+}
+
+/// The file a run works in: its text, scope and place.
+struct Here<'a> {
+    cx: &'a Context<'a>,
+    file: FileId,
+    src: SrcRef<'a>,
+}
+
+impl Here<'_> {
+    fn text(&self) -> &str {
+        &self.src.file().text
+    }
+    fn root(&self) -> &SyntaxNode {
+        &self.src.file().root
+    }
+    fn scope(&self) -> &crate::scope::ScopeIndex {
+        self.src.scope()
+    }
+    fn path(&self) -> std::path::PathBuf {
+        self.src.path().to_path_buf()
+    }
+    fn loc(&self, offset: rnix::TextSize) -> Location {
+        self.src.location(TextRange::empty(offset))
+    }
+    fn refuse(&self, offset: rnix::TextSize, message: impl Into<String>) -> Error {
+        Error::Refused {
+            codemod: NAME.to_string(),
+            location: Some(self.loc(offset)),
+            message: message.into(),
+        }
+    }
+    fn note(&self, offset: rnix::TextSize, message: impl Into<String>) -> Note {
+        Note {
+            location: Some(self.loc(offset)),
+            message: message.into(),
+        }
+    }
+}
+
+fn in_file(
+    here: &Here,
+    fix: &mut Fix,
+    configs: &[Configuration],
+    helpers: &[crate::flake::model::Helper],
+) -> Result<(), Error> {
+    let flake = here.cx.flake;
+    let mut fix = fix;
+    let unit = indent::indent_unit(here.text());
+    {
+        for builder in ["nixosSystem", "darwinSystem"] {
+            let direct: Vec<&Configuration> = configs
+                .iter()
+                .filter(|c| is_direct_host(here.file, c, builder))
+                .collect();
+            let own: Vec<_> = helpers
+                .iter()
+                .filter(|h| h.file == here.file && h.builder == builder)
+                .collect();
+            let mut used_one = false;
+            for h in &own {
+                let calls: Vec<&Configuration> = configs
+                    .iter()
+                    .filter(|c| {
+                        c.call.as_ref().is_some_and(|call| {
+                            matches!(&call.via, Via::Helper { lambda, binder, .. } if *binder == Some((h.file, h.binder)) || lambda.0 == h.file && lambda.1 == h.lambda.node.text_range())
+                        })
+                    })
+                    .collect();
+                if calls.is_empty() {
+                    unused_helper(here, fix, h.binder, &h.name, h.lambda.node.text_range())?;
+                    continue;
+                }
+                if used_one || direct.is_empty() {
+                    used_one = true;
+                    continue;
+                }
+                used_one = generalise_helper(
+                    here,
+                    fix,
+                    h.binder,
+                    &h.name,
+                    &h.lambda.node,
+                    &direct,
+                    &calls,
+                    &unit,
+                )?;
+            }
+            let elsewhere = helpers
+                .iter()
+                .find(|h| h.file != here.file && h.builder == builder);
+            if let (true, Some(h)) = (own.is_empty(), elsewhere) {
+                if !direct.is_empty() {
+                    fix.notes.push(Note {
+                        location: Some(flake.location_of(&h.lambda)),
+                        message: format!(
+                            "`{}` is defined in another file than the hosts that bypass it ({}); they are left as they are",
+                            h.name,
+                            here.path().display()
+                        ),
+                    });
+                }
+                continue;
+            }
+            if own.is_empty() && direct.len() >= 2 {
+                new_helper(here, fix, builder, &direct, &unit)?;
+            }
+        }
+    }
+    let _ = &mut fix;
+    Ok(())
+}
+
+/// A host that calls `builder` directly, written in `file` where its
+/// entry is.
+fn is_direct_host(file: FileId, c: &Configuration, builder: &str) -> bool {
+    let Some(call) = &c.call else { return false };
+    c.output != "homeConfigurations"
+        && call.builder == builder
+        && matches!(call.via, Via::Direct(_))
+        && c.file == file
+        && c.value.file == file
+        && c.generator.is_none()
+        && c.entry
+            .text_range()
+            .contains_range(c.value.node.text_range())
+}
+
+fn host_label(c: &Configuration) -> String {
+    format!("{}.{}", c.output, c.name.as_deref().unwrap_or("?"))
+}
+
+/// The refusal for hosts the lift cannot express, naming both sides.
+fn outlier_refusal(
+    here: &Here,
+    what: &str,
+    hosts: &[&Configuration],
+    outliers: &[Outlier],
+) -> Error {
+    let mut lines = Vec::new();
+    for o in outliers {
+        let label = hosts.get(o.host).map(|c| host_label(c)).unwrap_or_default();
+        lines.push(format!("  {label}: {}", o.why));
+        for (h, x) in o.places.iter().take(6) {
+            lines.push(format!(
+                "    {} (helper) differs from {} (host)",
+                here.loc(h.start()),
+                here.loc(x.start())
+            ));
+        }
+    }
+    let at = outliers
+        .first()
+        .and_then(|o| hosts.get(o.host))
+        .map(|c| c.value.node.text_range().start())
+        .unwrap_or_default();
+    here.refuse(
+        at,
+        format!("{what} would not read better:\n{}", lines.join("\n")),
+    )
+}
+
+/// Every name the helper text reads freely must resolve at `host` to what
+/// it resolves to at `helper_at`.
+fn same_meaning(
+    here: &Here,
+    free: &std::collections::BTreeSet<String>,
+    helper_at: rnix::TextSize,
+    host: &Configuration,
+) -> Result<(), Error> {
+    let at = host.value.node.text_range().start();
+    for n in free {
+        let n = n.as_str();
+        let a = here.scope().resolve_at(n, helper_at);
+        let b = here.scope().resolve_at(n, at);
+        if a != b || a.is_none() && !crate::scope::is_builtin(n) {
+            return Err(here.refuse(
+                at,
+                format!(
+                    "{}: the helper reads `{n}`, which does not mean the same here as where the helper is defined",
+                    host_label(host)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The proof for one host: the call reduces to the host.
+fn prove_host(
+    here: &Here,
+    helper: &Prepared,
+    args: &[(String, String)],
+    host: &Configuration,
+) -> Result<(), Error> {
+    let map: BTreeMap<String, String> = args.iter().cloned().collect();
+    helper.prove(&map, &host.value.node).map_err(|e| {
+        here.refuse(
+            host.value.node.text_range().start(),
+            format!(
+                "the proof failed for {}: {} (nothing is changed)",
+                host_label(host),
+                e.0
+            ),
+        )
+    })
+}
+
+/// The call replacing a host, as written at the host's place: positional
+/// arguments first (a curried helper's), then the attribute set.
+fn host_call(
+    here: &Here,
+    function: &str,
+    positional: &[String],
+    lift: &Lift,
+    i: usize,
+    host: &Configuration,
+    unit: &str,
+) -> String {
+    let h = &lift.hosts[i];
+    let indent = line_indent(
+        here.text(),
+        usize::from(host.value.node.text_range().start()),
+    );
+    let values: Vec<String> = positional
+        .iter()
+        .filter_map(|p| h.args.iter().find(|(n, _)| n == p).map(|(_, v)| v.clone()))
+        .collect();
+    let head = make::application(function, &values);
+    let args: Vec<(String, String, String)> = h
+        .args
+        .iter()
+        .filter(|(n, _)| !positional.contains(n))
+        .map(|(n, v)| {
+            (
+                h.leads.get(n).cloned().unwrap_or_default(),
+                n.clone(),
+                v.clone(),
+            )
+        })
+        .collect();
+    make::call_with_args(&head, &h.loose_comments, &args, indent, unit)
+}
+
+/// Summary lines: each new parameter and the hosts that pass it.
+fn param_actions(helper: &str, lift: &Lift, hosts: &[&Configuration]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &lift.params {
+        let users: Vec<String> = hosts
+            .iter()
+            .zip(&lift.hosts)
+            .filter(|(_, a)| a.args.iter().any(|(n, _)| n == &p.name))
+            .map(|(c, _)| c.name.clone().unwrap_or_default())
+            .collect();
+        out.push(format!(
+            "{helper}: new parameter `{}`{} (passed by {})",
+            p.name,
+            if p.default.is_some() {
+                " with the old code as default"
+            } else {
+                ""
+            },
+            if users.is_empty() {
+                "no host".to_string()
+            } else {
+                users.join(", ")
+            }
+        ));
+    }
+    out
+}
+
+/// Generalise helper `name` (its function `lambda` in flake.nix) so that
+/// the hosts in `direct` become calls of it.
+#[allow(clippy::too_many_arguments)]
+fn generalise_helper(
+    here: &Here,
+    fix: &mut Fix,
+    binder: usize,
+    name: &str,
+    lambda: &SyntaxNode,
+    direct: &[&Configuration],
+    calls: &[&Configuration],
+    unit: &str,
+) -> Result<bool, Error> {
+    let lambda = unparen(lambda.clone());
+    // `name: { ... }: body`: positional parameters first.
+    let (positional, _, inner) = peel_positional(&lambda);
+    let Some(pattern) = pattern_of(&inner) else {
+        fix.notes.push(here.note(
+            lambda.text_range().start(),
+            format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
+        ));
+        return Ok(false);
+    };
+    if pattern.at.is_some() {
+        fix.notes.push(here.note(
+            lambda.text_range().start(),
+            format!("`{name}` names its whole argument (`@`); hosts that bypass it are left as they are"),
+        ));
+        return Ok(false);
+    }
+    let Some(body) = inner.last_child() else {
+        return Ok(false);
+    };
+    let formals: Vec<String> = positional
+        .iter()
+        .cloned()
+        .chain(pattern.formals.iter().map(|(n, _)| n.clone()))
+        .collect();
+    let mut direct: Vec<&Configuration> = direct.to_vec();
+    let lifted = loop {
+        let hosts: Vec<SyntaxNode> = direct.iter().map(|c| c.value.node.clone()).collect();
+        let r = lift(
+            &body,
+            &hosts,
+            &LiftOptions {
+                formals: &formals,
+                defaults: true,
+                taken: Default::default(),
+                unit,
+            },
+        );
+        match r {
+            Ok(l) => break l,
+            Err(o) if o.iter().all(|o| o.kind == OutlierKind::Different) => {
+                // Another system: it stays as it is.
+                let mut drop: Vec<usize> = o.iter().map(|o| o.host).collect();
+                drop.sort_unstable();
+                drop.dedup();
+                for &d in drop.iter().rev() {
+                    let c = direct.remove(d);
+                    let why = o
+                        .iter()
+                        .find(|o| o.host == d)
+                        .map(|o| o.why.clone())
+                        .unwrap_or_default();
+                    fix.notes.push(here.note(
+                        c.value.node.text_range().start(),
+                        format!(
+                            "{} calls the builder directly and is left as it is: {why}",
+                            host_label(c)
+                        ),
+                    ));
+                }
+                if direct.is_empty() {
+                    return Ok(true);
+                }
+            }
+            Err(o) => {
+                return Err(outlier_refusal(
+                    here,
+                    &format!("calling `{name}` from every host"),
+                    &direct,
+                    &o,
+                ))
+            }
+        }
+    };
+    let direct = &direct[..];
+    let mut lifted = lifted;
+    // A host need not pass a formal's value that is its default, written out.
+    for h in &mut lifted.hosts {
+        h.args.retain(|(n, v)| {
+            !pattern.formals.iter().any(|(f, d)| {
+                f == n
+                    && d.as_ref().is_some_and(|d| {
+                        d.children().next().is_none()
+                            && parse(v).is_some_and(|v| equal_modulo_trivia(&v, d))
+                    })
+            })
+        });
+    }
+
+    // Formals without default that a host does not determine.
+    let required = positional.iter().chain(
+        pattern
+            .formals
+            .iter()
+            .filter(|(_, d)| d.is_none())
+            .map(|(n, _)| n),
+    );
+    let required: Vec<&String> = required.collect();
+    for (i, c) in direct.iter().enumerate() {
+        for f in &required {
+            if !lifted.hosts[i].args.iter().any(|(n, _)| n == *f) {
+                return Err(here.refuse(c.value.node.text_range().start(),
+                    format!(
+                        "{}: cannot tell what `{name}`'s argument `{f}` would be: the helper uses it only where this host differs",
+                        host_label(c)
+                    ),
+                ));
+            }
+        }
+    }
+
+    // A list parameter without default that a host passes empty gets the
+    // default `[ ]` (calls that pass it are unchanged; none could omit it
+    // before), and hosts stop passing `[ ]`.
+    let empty = |v: &str| {
+        parse(v).is_some_and(|n| {
+            n.first_child()
+                .is_some_and(|l| l.kind() == SyntaxKind::NODE_LIST && l.children().next().is_none())
+        })
+    };
+    let mut empty_default: Vec<String> = Vec::new();
+    for (f, d) in &pattern.formals {
+        if d.is_none()
+            && lifted
+                .hosts
+                .iter()
+                .any(|h| h.args.iter().any(|(n, v)| n == f && empty(v)))
+        {
+            empty_default.push(f.clone());
+            for h in &mut lifted.hosts {
+                h.args.retain(|(n, v)| !(n == f && empty(v)));
+            }
+        }
+    }
+
+    // With `...`, an existing call may already pass an attribute named like
+    // a new parameter (ignored until now): every call must be visible and
+    // pass none of them.
+    if pattern.ellipsis && !lifted.params.is_empty() {
+        let new: Vec<&str> = lifted.params.iter().map(|p| p.name.as_str()).collect();
+        for c in calls {
+            let arg = unparen(c.value.node.clone());
+            let set = (arg.kind() == SyntaxKind::NODE_APPLY)
+                .then(|| arg.last_child().map(unparen))
+                .flatten()
+                .filter(|s| s.kind() == SyntaxKind::NODE_ATTR_SET);
+            let keys = set.as_ref().and_then(crate::unify::helper::entry_nodes);
+            let clash = match &keys {
+                Some(k) => k.keys().find(|k| new.contains(&k.as_str())).cloned(),
+                None => Some(String::from("(arguments not visible)")),
+            };
+            if let Some(k) = clash {
+                return Err(here.refuse(
+                    c.value.node.text_range().start(),
+                    format!(
+                        "`{name}` takes `...` and {} may pass an attribute `{k}` it ignored so far, which a new parameter would read",
+                        host_label(c)
+                    ),
+                ));
+            }
+        }
+    }
+
+    // The new function.
+    let indent = line_indent(here.text(), usize::from(lambda.text_range().start())).to_string();
+    let mut new_formals: Vec<(String, Option<String>)> = pattern
+        .formals
+        .iter()
+        .map(|(n, d)| {
+            let default = match d {
+                Some(d) => Some(d.text().to_string()),
+                None if empty_default.contains(n) => Some("[ ]".to_string()),
+                None => None,
+            };
+            (n.clone(), default)
+        })
+        .collect();
+    for p in &lifted.params {
+        new_formals.push((p.name.clone(), p.default.clone()));
+    }
+    let pattern_node = inner
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_PATTERN)
+        .expect("a pattern");
+    if pattern_node
+        .descendants_with_tokens()
+        .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+    {
+        return Err(here.refuse(
+            pattern_node.text_range().start(),
+            format!(
+                "`{name}`'s arguments carry comments, which adding parameters would have to move"
+            ),
+        ));
+    }
+    // The positional parameters (`name: `) are kept as written.
+    let prefix = &here.text()
+        [usize::from(lambda.text_range().start())..usize::from(inner.text_range().start())];
+    let new_lambda = format!(
+        "{prefix}{}",
+        make::function_of_formals(
+            &new_formals,
+            pattern.ellipsis,
+            lifted.body.trim_start(),
+            &indent,
+            unit,
+        )
+    );
+
+    // The proof: existing calls (the new function on the old formals is the old body) ...
+    let identity: BTreeMap<String, String> =
+        formals.iter().map(|f| (f.clone(), f.clone())).collect();
+    let old = reduce(&lambda.text().to_string(), &identity);
+    let new = reduce(&new_lambda, &identity);
+    let same = match (&old, &new) {
+        (Ok(a), Ok(b)) => match (parse(a), parse(b)) {
+            (Some(a), Some(b)) => equal_modulo_trivia(&a, &b),
+            _ => false,
+        },
+        _ => false,
+    };
+    if !same {
+        return Err(here.refuse(lambda.text_range().start(),
+            format!(
+                "the proof failed: `{name}` with its new parameters defaulted is not the old `{name}`{} (nothing is changed)",
+                new.err().map(|e| format!(": {}", e.0)).unwrap_or_default()
+            ),
+        ));
+    }
+    // ... and every bypassing host.
+    let prepared = Prepared::new(&new_lambda).map_err(|e| {
+        here.refuse(
+            lambda.text_range().start(),
+            format!("the proof failed: {}", e.0),
+        )
+    })?;
+    let free = free_names(&new_lambda);
+    for (i, c) in direct.iter().enumerate() {
+        same_meaning(here, &free, lambda.text_range().start(), c)?;
+        if here
+            .scope()
+            .resolve_at(name, c.value.node.text_range().start())
+            != Some(binder)
+        {
+            return Err(here.refuse(
+                c.value.node.text_range().start(),
+                format!("{}: `{name}` does not name the helper here", host_label(c)),
+            ));
+        }
+        prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
+    }
+
+    if !lifted.params.is_empty() || !empty_default.is_empty() {
+        fix.edit(
+            NAME,
+            here.path(),
+            Edit::replace(lambda.text_range(), new_lambda),
+        )?;
+    }
+    for (i, c) in direct.iter().enumerate() {
+        let call = host_call(here, name, &positional, &lifted, i, c, unit);
+        fix.edit(
+            NAME,
+            here.path(),
+            Edit::replace(c.value.node.text_range(), call),
+        )?;
+        fix.actions.push(format!(
+            "{} now calls `{name}` (proven the same)",
+            host_label(c)
+        ));
+    }
+    fix.actions.extend(param_actions(name, &lifted, direct));
+    Ok(true)
+}
+
+fn parse(text: &str) -> Option<SyntaxNode> {
+    let root = rnix::Root::parse(text);
+    root.errors().is_empty().then(|| root.syntax())
+}
+
+/// A helper nothing calls: a note, or its deletion with `--remove-unused`.
+fn unused_helper(
+    here: &Here,
+    fix: &mut Fix,
+    binder: usize,
+    name: &str,
+    at: TextRange,
+) -> Result<(), Error> {
+    if !here.cx.options.remove_unused {
+        fix.notes.push(here.note(
+            at.start(),
+            format!("`{name}` builds a system but no configuration uses it (`--remove-unused` deletes it)"),
+        ));
+        return Ok(());
+    }
+    let scope = here.scope();
+    let b = &scope.binders[binder];
+    if b.kind != crate::scope::BinderKind::Let || scope.uses_of(binder).next().is_some() {
+        fix.notes.push(here.note(
+            at.start(),
+            format!("`{name}` builds a system but no configuration uses it; it is read elsewhere, so it stays"),
+        ));
+        return Ok(());
+    }
+    let roots: Vec<TextRange> = b.entries.iter().map(|e| e.text_range()).collect();
+    let mut gone: Vec<usize> = scope
+        .exclusively_used(&roots, |o| {
+            o != binder
+                && scope.binders[o].kind == crate::scope::BinderKind::Let
+                && scope.binders[o].scope == b.scope
+        })
+        .into_iter()
+        .collect();
+    gone.push(binder);
+    let mut names = Vec::new();
+    let mut entries: Vec<SyntaxNode> = gone
+        .iter()
+        .flat_map(|&g| scope.binders[g].entries.clone())
+        .collect();
+    entries.sort_by_key(|e| e.text_range().start());
+    entries.dedup();
+    // A `let` must keep one binding.
+    let all = b
+        .scope
+        .children()
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
+        .count();
+    if entries.len() >= all {
+        fix.notes.push(here.note(
+            at.start(),
+            format!("`{name}` is unused, but it is the only binding of its `let`; it stays"),
+        ));
+        return Ok(());
+    }
+    for g in &gone {
+        names.push(format!("`{}`", scope.binders[*g].name));
+    }
+    for e in entries {
+        let range = line_span(here.text(), e.text_range());
+        // Comments of the deleted lines go with them.
+        let text = &here.text()[usize::from(range.start())..usize::from(range.end())];
+        let removed = rnix::Root::parse(&format!("{{ {text} }}"))
+            .syntax()
+            .descendants_with_tokens()
+            .filter_map(|t| t.into_token())
+            .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+            .map(|t| t.text().to_string());
+        fix.removed_comments.extend(removed);
+        fix.edit(NAME, here.path(), Edit::delete(range))?;
+    }
+    fix.actions
+        .push(format!("removed the unused helper {}", names.join(", ")));
+    Ok(())
+}
+
+/// The lines of `range` with the comment lines right above it, when it
+/// starts and ends its lines; else the range itself.
+fn line_span(text: &str, range: TextRange) -> TextRange {
+    let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
+    let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..lo].trim().is_empty() {
+        return range;
+    }
+    let line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i + 1);
+    if !text[hi..line_end].trim().is_empty() {
+        return range;
+    }
+    // Comment lines directly above.
+    let mut start = line_start;
+    while start > 0 {
+        let prev = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if text[prev..start].trim_start().starts_with('#') {
+            start = prev;
+        } else {
+            break;
+        }
+    }
+    TextRange::new((start as u32).into(), (line_end as u32).into())
+}
+
+/// No helper: cluster the direct hosts of `builder` and build one.
+fn new_helper(
+    here: &Here,
+    fix: &mut Fix,
+    builder: &str,
+    direct: &[&Configuration],
+    unit: &str,
+) -> Result<(), Error> {
+    // Clusters: same output and same builder function.
+    // Clusters: one per output (a host built with another nixpkgs input
+    // passes it as a parameter).
+    let mut clusters: BTreeMap<(String, String), Vec<&Configuration>> = BTreeMap::new();
+    for c in direct {
+        let head = match &c.call.as_ref().map(|k| k.via.clone()) {
+            Some(Via::Direct(t)) => t.clone(),
+            _ => continue,
+        };
+        let _ = head;
+        clusters
+            .entry((c.output.clone(), builder.to_string()))
+            .or_default()
+            .push(c);
+    }
+    let default_name = if builder == "darwinSystem" {
+        "mkDarwin"
+    } else {
+        "mkSystem"
+    };
+    let mut n = 0;
+    for ((_, head), mut hosts) in clusters {
+        if hosts.len() < 2 {
+            continue;
+        }
+        // Drop outliers until the rest reads well (or fewer than two remain).
+        let mut dropped: Vec<(&Configuration, String)> = Vec::new();
+        let lifted = loop {
+            let base = hosts
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, c)| c.value.node.text_range().len())
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let nodes: Vec<SyntaxNode> = hosts.iter().map(|c| c.value.node.clone()).collect();
+            let r = lift(
+                &nodes[base],
+                &nodes,
+                &LiftOptions {
+                    formals: &[],
+                    defaults: false,
+                    taken: Default::default(),
+                    unit,
+                },
+            );
+            match r {
+                Ok(l) => break Some((base, l)),
+                Err(outliers) if outliers.iter().any(|o| o.kind != OutlierKind::Different) => {
+                    return Err(outlier_refusal(
+                        here,
+                        &format!("building `{head}` hosts through one helper"),
+                        &hosts,
+                        &outliers,
+                    ));
+                }
+                Err(outliers) => {
+                    let mut drop: Vec<usize> = outliers
+                        .iter()
+                        .map(|o| o.host)
+                        .filter(|&h| h != base)
+                        .collect();
+                    if drop.is_empty() {
+                        // The base itself, or a conflict between hosts: give up on this cluster.
+                        for c in &hosts {
+                            fix.notes.push(here.note(
+                                c.value.node.text_range().start(),
+                                format!(
+                                    "{} is left as it is: {}",
+                                    host_label(c),
+                                    outliers.first().map(|o| o.why.as_str()).unwrap_or("")
+                                ),
+                            ));
+                        }
+                        break None;
+                    }
+                    drop.sort_unstable();
+                    drop.dedup();
+                    for &d in drop.iter().rev() {
+                        let c = hosts.remove(d);
+                        let why = outliers
+                            .iter()
+                            .find(|o| o.host == d)
+                            .map(|o| o.why.clone())
+                            .unwrap_or_default();
+                        dropped.push((c, why));
+                    }
+                    if hosts.len() < 2 {
+                        for (c, why) in &dropped {
+                            fix.notes.push(here.note(
+                                c.value.node.text_range().start(),
+                                format!("{} shares too little with the other hosts and is left as it is ({why})", host_label(c)),
+                            ));
+                        }
+                        break None;
+                    }
+                }
+            }
+        };
+        let Some((base, mut lifted)) = lifted else {
+            continue;
+        };
+        // The base's own code becomes the helper: its comments stay there.
+        lifted.hosts[base].loose_comments.clear();
+        if lifted.params.is_empty() {
+            continue;
+        }
+        if here.cx.options.helper_file.is_some() {
+            return Err(here.refuse(
+                hosts[0].value.node.text_range().start(),
+                "--helper-file is not supported yet: the new helper can only go in the outputs' `let`",
+            ));
+        }
+        let name = match (&here.cx.options.name, n) {
+            (Some(name), 0) => name.clone(),
+            (_, 0) => default_name.to_string(),
+            (_, k) => format!("{default_name}{}", k + 1),
+        };
+        n += 1;
+        let text = here.text();
+        if names_read(here.root()).contains(&name)
+            || here.scope().binders.iter().any(|b| b.name == name)
+        {
+            return Err(here.refuse(
+                hosts[0].value.node.text_range().start(),
+                format!(
+                    "the name `{name}` is already used in this file; choose another with --name"
+                ),
+            ));
+        }
+        // Where the helper goes: the outputs' innermost `let` (the file's
+        // outermost one outside flake.nix), or a new one.
+        let (place_let, place_body) = helper_place(here).ok_or_else(|| {
+            here.refuse(
+                hosts[0].value.node.text_range().start(),
+                "no `let` or expression found to put a new helper in",
+            )
+        })?;
+        struct Place {
+            lets: Vec<SyntaxNode>,
+            body: SyntaxNode,
+        }
+        let outputs = Place {
+            lets: place_let.into_iter().collect(),
+            body: place_body,
+        };
+        let (at, indent) = match outputs.lets.last() {
+            Some(l) => {
+                let last = l
+                    .children()
+                    .filter(|c| {
+                        matches!(
+                            c.kind(),
+                            SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                        )
+                    })
+                    .last();
+                match last {
+                    Some(e) => (
+                        e.text_range().end(),
+                        line_indent(text, usize::from(e.text_range().start())).to_string(),
+                    ),
+                    None => (outputs.body.text_range().start(), String::new()),
+                }
+            }
+            None => (
+                outputs.body.text_range().start(),
+                format!(
+                    "{}{unit}",
+                    line_indent(text, usize::from(outputs.body.text_range().start()))
+                ),
+            ),
+        };
+        let formals: Vec<(String, Option<String>)> = lifted
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.default.clone()))
+            .collect();
+        // The base's code, re-indented for its place in the `let`.
+        let body_indent = format!("{indent}{unit}");
+        let base_indent = line_indent(
+            text,
+            usize::from(hosts[base].value.node.text_range().start()),
+        );
+        let parsed = rnix::Root::parse(&lifted.body).syntax();
+        let body = indent::shift_range(
+            &parsed,
+            parsed.text_range(),
+            indent::Shift {
+                remove: base_indent,
+                add: &body_indent,
+            },
+        );
+        let mut new_lambda =
+            make::function_of_formals(&formals, false, body.trim_start(), &indent, unit);
+        // The outliers get what a second run would give them: the new
+        // helper generalised to them, or nothing when they are other systems.
+        let mut hosts = hosts;
+        if !dropped.is_empty() {
+            let (chained, rest) =
+                chain_outliers(here, &new_lambda, &formals, &dropped, &indent, unit)?;
+            for (c, why) in rest {
+                fix.notes.push(here.note(
+                    c.value.node.text_range().start(),
+                    format!(
+                        "{} shares too little with the other hosts and is left as it is ({why})",
+                        host_label(c)
+                    ),
+                ));
+            }
+            if let Some((lambda, more_hosts, l2)) = chained {
+                new_lambda = lambda;
+                hosts.extend(more_hosts);
+                lifted.params.extend(l2.params);
+                lifted.hosts.extend(l2.hosts);
+            }
+        }
+        // The proof, for every host, and the meaning of the names it reads.
+        let prepared = Prepared::new(&new_lambda)
+            .map_err(|e| here.refuse(at, format!("the proof failed: {}", e.0)))?;
+        let free = free_names(&new_lambda);
+        for (i, c) in hosts.iter().enumerate() {
+            same_meaning(here, &free, at, c)?;
+            prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
+        }
+        let binding = make::binding(&name, &new_lambda);
+        let insert = if outputs.lets.last().is_some() {
+            format!("\n\n{indent}{binding}")
+        } else {
+            let outer = line_indent(text, usize::from(outputs.body.text_range().start()));
+            make::let_before(&binding, outer, unit)
+        };
+        fix.edit(NAME, here.path(), Edit::insert(at, insert))?;
+        for (i, c) in hosts.iter().enumerate() {
+            let call = host_call(here, &name, &[], &lifted, i, c, unit);
+            fix.edit(
+                NAME,
+                here.path(),
+                Edit::replace(c.value.node.text_range(), call),
+            )?;
+        }
+        fix.actions.push(format!(
+            "new helper `{name}` (from {}, built with `{head}`) for {} (each call proven the same)",
+            host_label(hosts[base]),
+            hosts
+                .iter()
+                .map(|c| c.name.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        fix.actions.extend(param_actions(&name, &lifted, &hosts));
+    }
+    Ok(())
+}
+
+type Chained<'a> = Option<(String, Vec<&'a Configuration>, Lift)>;
+
+/// Generalise a new helper (`lambda`, whose parameters are `formals`) to
+/// the hosts left out of its cluster, as a second run would. Returns the
+/// new function, the hosts it now covers and their lift, and the hosts
+/// still left out (with why).
+#[allow(clippy::type_complexity)]
+fn chain_outliers<'a>(
+    here: &Here,
+    lambda: &str,
+    formals: &[(String, Option<String>)],
+    dropped: &[(&'a Configuration, String)],
+    indent: &str,
+    unit: &str,
+) -> Result<(Chained<'a>, Vec<(&'a Configuration, String)>), Error> {
+    let root = rnix::Root::parse(lambda).syntax();
+    let Some(body) = root.first_child().and_then(|l| l.last_child()) else {
+        return Ok((None, dropped.to_vec()));
+    };
+    let names: Vec<String> = formals.iter().map(|(n, _)| n.clone()).collect();
+    let mut rest: Vec<(&Configuration, String)> = dropped.to_vec();
+    let mut left: Vec<(&Configuration, String)> = Vec::new();
+    loop {
+        if rest.is_empty() {
+            return Ok((None, left));
+        }
+        let nodes: Vec<SyntaxNode> = rest.iter().map(|(c, _)| c.value.node.clone()).collect();
+        let r = lift(
+            &body,
+            &nodes,
+            &LiftOptions {
+                formals: &names,
+                defaults: true,
+                taken: Default::default(),
+                unit,
+            },
+        );
+        match r {
+            Ok(l) => {
+                // A host that does not determine a required parameter stays.
+                let missing: Vec<usize> = (0..rest.len())
+                    .filter(|&i| {
+                        formals.iter().any(|(f, d)| {
+                            d.is_none() && !l.hosts[i].args.iter().any(|(n, _)| n == f)
+                        })
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    for &i in missing.iter().rev() {
+                        let (c, why) = rest.remove(i);
+                        left.push((c, why));
+                    }
+                    continue;
+                }
+                let mut all: Vec<(String, Option<String>)> = formals.to_vec();
+                all.extend(l.params.iter().map(|p| (p.name.clone(), p.default.clone())));
+                let new_lambda =
+                    make::function_of_formals(&all, false, l.body.trim_start(), indent, unit);
+                return Ok((
+                    Some((new_lambda, rest.iter().map(|(c, _)| *c).collect(), l)),
+                    left,
+                ));
+            }
+            Err(o) if o.iter().all(|o| o.kind == OutlierKind::Different) => {
+                let mut drop: Vec<usize> = o.iter().map(|o| o.host).collect();
+                drop.sort_unstable();
+                drop.dedup();
+                for &d in drop.iter().rev() {
+                    left.push(rest.remove(d));
+                }
+            }
+            Err(o) => {
+                let hosts: Vec<&Configuration> = rest.iter().map(|(c, _)| *c).collect();
+                return Err(outlier_refusal(
+                    here,
+                    "building every host through one helper",
+                    &hosts,
+                    &o,
+                ));
+            }
+        }
+    }
+}
+
+/// Where a new helper goes in the file: its `let` (the outputs' innermost
+/// one in flake.nix, the file's own otherwise) and the expression a new
+/// `let` would go before.
+fn helper_place(here: &Here) -> Option<(Option<SyntaxNode>, SyntaxNode)> {
+    if here.file == 0 {
+        let outputs = here.cx.flake.outputs.as_ref()?;
+        return Some((outputs.lets.last().cloned(), outputs.body.clone()));
+    }
+    let mut expr = unparen(here.root().first_child()?);
+    if expr.kind() == SyntaxKind::NODE_LAMBDA {
+        expr = unparen(expr.last_child()?);
+    }
+    if expr.kind() == SyntaxKind::NODE_LET_IN {
+        let body = expr.last_child()?;
+        return Some((Some(expr), body));
+    }
+    Some((None, expr))
+}

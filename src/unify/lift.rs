@@ -1,0 +1,943 @@
+//! Lifting differences into helper parameters: from a helper's body (or a
+//! host chosen as the base of a new helper) and the hosts that differ from
+//! it, the parameters to add, what each host passes, and the new function.
+//!
+//! Every place where some host differs ([`super::helper::Diff`], the
+//! outermost when they nest) becomes one parameter:
+//! - a value: the parameter stands where the body had the code; its
+//!   default is that code (so existing calls keep their meaning) or, for a
+//!   new helper, it has none and every host passes its own code;
+//! - a run of list elements: the list is split around the run
+//!   (`[ a ] ++ extraModules ++ [ b ]`, `prependModules ++ [ ... ]`), the
+//!   default being the body's run (`[ ]` when it has none).
+//!
+//! A host passes a parameter only where it differs (or always, for a
+//! parameter without default). The result is text; the caller proves each
+//! call with [`super::helper::prove_call`] before using it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange};
+
+use super::helper::{entry_nodes, list_elems, match_body, names_read, BodyMatch, Diff};
+use crate::syntax::indent::{shift_range, Shift};
+use crate::syntax::static_attr_name;
+
+/// A parameter the lift adds.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    /// Its default (the body's code), or `None` when every host passes it.
+    pub default: Option<String>,
+    /// Where the body had the code this parameter replaces.
+    pub range: TextRange,
+    pub seq: Option<(usize, usize)>,
+    /// For a set whose keys differ: the keys moved into the parameter.
+    pub attrs: Option<Vec<String>>,
+}
+
+/// What one host passes.
+#[derive(Debug, Clone, Default)]
+pub struct HostArgs {
+    /// Name -> text, the helper's own formals first, then new parameters.
+    pub args: Vec<(String, String)>,
+    /// Comments written before an argument's code, by argument name (lines).
+    pub leads: BTreeMap<String, String>,
+    /// Comments of the host that its arguments do not carry.
+    pub loose_comments: Vec<String>,
+    /// Number of new parameters it passes.
+    pub new_params: usize,
+}
+
+/// Why a host is an outlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutlierKind {
+    /// It shares (almost) nothing with the body: another system.
+    Different,
+    /// A difference reads a name bound inside the helper or the host.
+    Capture,
+    /// More parameters than [`MAX_NEW_PARAMS`], or sites that conflict.
+    Unreadable,
+}
+
+/// A host the lift cannot express readably, and why.
+#[derive(Debug, Clone)]
+pub struct Outlier {
+    pub host: usize,
+    pub kind: OutlierKind,
+    pub why: String,
+    /// (helper range, host range) of the differing places.
+    pub places: Vec<(TextRange, TextRange)>,
+}
+
+/// The lift's result.
+#[derive(Debug, Clone)]
+pub struct Lift {
+    pub params: Vec<Param>,
+    pub hosts: Vec<HostArgs>,
+    /// The new body (with parameters in place of the lifted code).
+    pub body: String,
+    pub matches: Vec<BodyMatch>,
+}
+
+/// Options of a lift.
+pub struct LiftOptions<'a> {
+    /// The helper's formals (empty for a new helper).
+    pub formals: &'a [String],
+    /// New parameters get defaults (an existing helper) or not (a new one).
+    pub defaults: bool,
+    /// Names the new parameters must not take.
+    pub taken: BTreeSet<String>,
+    /// The file's indent unit.
+    pub unit: &'a str,
+}
+
+/// Readability limit: new parameters one host may pass.
+pub const MAX_NEW_PARAMS: usize = 5;
+
+/// Lift the differences between `body` and each of `hosts`.
+pub fn lift(
+    body: &SyntaxNode,
+    hosts: &[SyntaxNode],
+    o: &LiftOptions,
+) -> Result<Lift, Vec<Outlier>> {
+    let formals: BTreeSet<String> = o.formals.iter().cloned().collect();
+    let matches: Vec<BodyMatch> = hosts
+        .iter()
+        .map(|h| match_body(body, &formals, h))
+        .collect();
+    let mut outliers = Vec::new();
+    // Sizes in tokens (trivia aside), so that indentation does not count.
+    let size = |n: &SyntaxNode| {
+        n.descendants_with_tokens()
+            .filter(|e| {
+                e.as_token().is_some_and(|t| {
+                    !matches!(
+                        t.kind(),
+                        SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+                    )
+                })
+            })
+            .count()
+    };
+    let body_len = size(body).max(1);
+    for (i, m) in matches.iter().enumerate() {
+        let places = m
+            .diffs
+            .iter()
+            .map(|d| match d {
+                Diff::Value { helper, other } => (helper.text_range(), other.text_range()),
+                Diff::Seq { list, run, .. } => (
+                    list.text_range(),
+                    run.first()
+                        .map(|f| f.text_range().cover(run.last().unwrap().text_range()))
+                        .unwrap_or_else(|| hosts[i].text_range()),
+                ),
+                Diff::Attrs { set, .. } => (
+                    set.text_range(),
+                    m.pairs
+                        .get(&set.text_range())
+                        .map(|n| n.text_range())
+                        .unwrap_or_else(|| hosts[i].text_range()),
+                ),
+            })
+            .collect::<Vec<_>>();
+        let capture = |why: &str| {
+            if m.captured {
+                (OutlierKind::Capture, format!("{why}: a difference reads a name bound inside (capture), so its parameter had to widen"))
+            } else {
+                (OutlierKind::Different, why.to_string())
+            }
+        };
+        if m.whole {
+            let (kind, why) =
+                capture("it shares no structure with the helper that a parameter could keep");
+            outliers.push(Outlier {
+                host: i,
+                kind,
+                why,
+                places: vec![(body.text_range(), hosts[i].text_range())],
+            });
+            continue;
+        }
+        if m.diffs.iter().any(|d| match d {
+            Diff::Value { helper, .. } => size(helper) * 2 > body_len,
+            _ => false,
+        }) {
+            let (kind, why) = capture("a parameter would replace most of the body");
+            outliers.push(Outlier {
+                host: i,
+                kind,
+                why,
+                places,
+            });
+            continue;
+        }
+    }
+    if !outliers.is_empty() {
+        return Err(outliers);
+    }
+
+    // Sites: the outermost value differences, and the list runs outside them.
+    let mut values: Vec<SyntaxNode> = Vec::new();
+    for m in &matches {
+        for d in &m.diffs {
+            if let Diff::Value { helper, .. } = d {
+                values.push(helper.clone());
+            }
+        }
+    }
+    values.sort_by_key(|n| {
+        (
+            n.text_range().start(),
+            std::cmp::Reverse(n.text_range().end()),
+        )
+    });
+    let mut outer: Vec<SyntaxNode> = Vec::new();
+    for v in values {
+        if outer
+            .iter()
+            .any(|o| o.text_range().contains_range(v.text_range()))
+        {
+            continue;
+        }
+        outer.push(v);
+    }
+    // Sets whose keys differ: the keys some hosts lack move to a parameter
+    // merged with `//`; differences inside those entries go with them.
+    let mut attrs: BTreeMap<u32, (SyntaxNode, BTreeSet<String>)> = BTreeMap::new();
+    for m in &matches {
+        for d in &m.diffs {
+            if let Diff::Attrs {
+                set, only_helper, ..
+            } = d
+            {
+                if outer
+                    .iter()
+                    .any(|o| o.text_range().contains_range(set.text_range()))
+                {
+                    continue;
+                }
+                let e = attrs
+                    .entry(u32::from(set.text_range().start()))
+                    .or_insert_with(|| (set.clone(), BTreeSet::new()));
+                e.1.extend(only_helper.iter().cloned());
+            }
+        }
+    }
+    let mut moved: Vec<TextRange> = Vec::new();
+    for (set, keys) in attrs.values() {
+        let nodes = entry_nodes(set).unwrap_or_default();
+        moved.extend(
+            keys.iter()
+                .filter_map(|k| nodes.get(k))
+                .map(|n| n.text_range()),
+        );
+    }
+    outer.retain(|v| !moved.iter().any(|m| m.contains_range(v.text_range())));
+    let mut seqs: BTreeMap<(u32, usize, usize), SyntaxNode> = BTreeMap::new();
+    for m in &matches {
+        for d in &m.diffs {
+            if let Diff::Seq { list, from, to, .. } = d {
+                if outer
+                    .iter()
+                    .any(|o| o.text_range().contains_range(list.text_range()))
+                    || moved.iter().any(|m| m.contains_range(list.text_range()))
+                {
+                    continue;
+                }
+                seqs.insert(
+                    (u32::from(list.text_range().start()), *from, *to),
+                    list.clone(),
+                );
+            }
+        }
+    }
+    // Sequence sites of one list must not overlap each other or a value site.
+    let seq_list: Vec<((usize, usize), SyntaxNode)> = seqs
+        .iter()
+        .map(|((_, f, t), l)| ((*f, *t), l.clone()))
+        .collect();
+    // A host whose run conflicts with other hosts' differences is another
+    // system: the hosts with the run are outliers.
+    let with_run = |l: &SyntaxNode, f: usize, t: usize| -> Vec<usize> {
+        matches
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.diffs.iter().any(|d| matches!(d, Diff::Seq { list, from, to, .. } if list == l && *from == f && *to == t))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let conflict = |hosts_with: Vec<usize>, why: &str, r: TextRange| -> Vec<Outlier> {
+        hosts_with
+            .into_iter()
+            .map(|h| Outlier {
+                host: h,
+                kind: OutlierKind::Different,
+                why: why.to_string(),
+                places: vec![(r, hosts[h].text_range())],
+            })
+            .collect()
+    };
+    for (i, ((f1, t1), l1)) in seq_list.iter().enumerate() {
+        for ((f2, t2), l2) in seq_list.iter().skip(i + 1) {
+            if l1 == l2 && f1.max(f2) < t1.min(t2) || l1 == l2 && f1 == f2 && t1 != t2 {
+                let (a, b) = (with_run(l1, *f1, *t1), with_run(l2, *f2, *t2));
+                let fewer = if a.len() <= b.len() { a } else { b };
+                return Err(conflict(
+                    fewer,
+                    "its modules differ from the others' in a run that overlaps theirs",
+                    l1.text_range(),
+                ));
+            }
+        }
+        let elems = list_elems(l1);
+        for e in &elems[*f1..*t1] {
+            if outer
+                .iter()
+                .any(|o| e.text_range().contains_range(o.text_range()))
+            {
+                return Err(conflict(
+                    with_run(l1, *f1, *t1),
+                    "its modules replace a run of modules that other hosts change",
+                    e.text_range(),
+                ));
+            }
+        }
+    }
+
+    // Parameters, in the order of the body.
+    let mut taken = o.taken.clone();
+    taken.extend(o.formals.iter().cloned());
+    taken.extend(names_read(body));
+    let text = body.text().to_string();
+    let base = body.text_range().start();
+    let root = body.ancestors().last().unwrap_or_else(|| body.clone());
+    let mut params: Vec<Param> = Vec::new();
+    let param_indent = indent_of(body);
+    for v in &outer {
+        let alt = if in_list(v) { "Module" } else { "Arg" };
+        let name = fresh(&value_name(v), alt, &mut taken);
+        // A new helper's parameter defaults to the base's code when most
+        // hosts have that code.
+        let differing = matches
+            .iter()
+            .filter(|m| {
+                m.diffs
+                    .iter()
+                    .any(|d| v.text_range().contains_range(site_of(d)))
+            })
+            .count();
+        let default = (o.defaults || differing * 2 < matches.len())
+            .then(|| reindented(&root, v, &param_indent));
+        params.push(Param {
+            name,
+            default,
+            range: v.text_range(),
+            seq: None,
+            attrs: None,
+        });
+    }
+    for ((f, t), list) in &seq_list {
+        let elems = list_elems(list);
+        let at = if *t == elems.len() {
+            "extra"
+        } else if *f == 0 {
+            "prepend"
+        } else {
+            "more"
+        };
+        let key = list_key(list).unwrap_or_else(|| "items".into());
+        let name = fresh(&format!("{at}{}", capitalise(&key)), "List", &mut taken);
+        let default = if f == t {
+            "[ ]".to_string()
+        } else {
+            let range = elems[*f].text_range().cover(elems[*t - 1].text_range());
+            let inner = format!("{param_indent}{}", o.unit);
+            let run = shift_range(
+                list,
+                range,
+                Shift {
+                    remove: &indent_of(&elems[*f]),
+                    add: &inner,
+                },
+            );
+            format!("[\n{inner}{run}\n{param_indent}]")
+        };
+        let _ = o.defaults;
+        params.push(Param {
+            name,
+            default: Some(default),
+            range: list.text_range(),
+            seq: Some((*f, *t)),
+            attrs: None,
+        });
+    }
+    for (set, keys) in attrs.values() {
+        if keys.is_empty()
+            && !matches.iter().any(|m| {
+                m.diffs
+                    .iter()
+                    .any(|d| matches!(d, Diff::Attrs { set: s, .. } if s == set))
+            })
+        {
+            continue;
+        }
+        let key = entry_key(set)
+            .map(|k| capitalise(&camel(&k)))
+            .unwrap_or_else(|| "Args".into());
+        let name = fresh(&format!("more{key}"), "Attrs", &mut taken);
+        let nodes = entry_nodes(set).unwrap_or_default();
+        let inner = format!("{param_indent}{}", o.unit);
+        let mut entries: Vec<&SyntaxNode> = keys.iter().filter_map(|k| nodes.get(k)).collect();
+        entries.sort_by_key(|n| n.text_range().start());
+        let default = if entries.is_empty() {
+            "{ }".to_string()
+        } else {
+            let lines: Vec<String> = entries
+                .iter()
+                .map(|e| format!("{inner}{}", reindented(&root, e, &inner)))
+                .collect();
+            format!("{{\n{}\n{param_indent}}}", lines.join("\n"))
+        };
+        params.push(Param {
+            name,
+            default: Some(default),
+            range: set.text_range(),
+            seq: None,
+            attrs: Some(keys.iter().cloned().collect()),
+        });
+    }
+    params.sort_by_key(|p| (p.range.start(), p.seq.map(|s| s.0)));
+
+    // The new body.
+    let mut edits: Vec<(TextRange, String)> = Vec::new();
+    for p in params.iter().filter(|p| p.attrs.is_some()) {
+        let Some(set) = body
+            .descendants()
+            .find(|n| n.text_range() == p.range && n.kind() == SyntaxKind::NODE_ATTR_SET)
+        else {
+            return Err(Vec::new());
+        };
+        let nodes = entry_nodes(&set).unwrap_or_default();
+        for k in p.attrs.iter().flatten() {
+            if let Some(n) = nodes.get(k) {
+                edits.push((
+                    whole_lines(&text, usize::from(base), n.text_range()),
+                    String::new(),
+                ));
+            }
+        }
+        let bare = set.parent().is_some_and(|q| {
+            q.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
+                || q.kind() == SyntaxKind::NODE_LET_IN
+                || q.kind() == SyntaxKind::NODE_LAMBDA
+        });
+        if bare {
+            edits.push((
+                TextRange::empty(set.text_range().end()),
+                format!(" // {}", p.name),
+            ));
+        } else {
+            edits.push((TextRange::empty(set.text_range().start()), "(".into()));
+            edits.push((
+                TextRange::empty(set.text_range().end()),
+                format!(" // {})", p.name),
+            ));
+        }
+    }
+    for p in params.iter().filter(|p| p.attrs.is_none()) {
+        match p.seq {
+            None => {
+                // `key = <code>;` with a parameter named `key`: `inherit key;`.
+                let entry = body
+                    .descendants()
+                    .find(|n| n.text_range() == p.range)
+                    .and_then(|n| n.parent())
+                    .filter(|e| e.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                    .filter(|e| {
+                        e.first_child().is_some_and(|path| {
+                            path.children().count() == 1
+                                && path
+                                    .first_child()
+                                    .and_then(|a| static_attr_name(&a))
+                                    .as_deref()
+                                    == Some(p.name.as_str())
+                        })
+                    })
+                    .filter(|e| {
+                        e.parent().is_some_and(|s| {
+                            s.kind() == SyntaxKind::NODE_ATTR_SET
+                                && !s
+                                    .children_with_tokens()
+                                    .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
+                        })
+                    });
+                match entry {
+                    Some(e) => edits.push((e.text_range(), format!("inherit {};", p.name))),
+                    None => edits.push((p.range, p.name.clone())),
+                }
+            }
+            Some((f, t)) => {
+                let list = body
+                    .descendants()
+                    .find(|n| n.text_range() == p.range && n.kind() == SyntaxKind::NODE_LIST)
+                    .ok_or_else(Vec::new)?;
+                let elems = list_elems(&list);
+                let n = elems.len();
+                let lr = list.text_range();
+                if f == 0 && t == n {
+                    edits.push((lr, p.name.clone()));
+                    continue;
+                }
+                if f < t {
+                    let run = elems[f].text_range().cover(elems[t - 1].text_range());
+                    let new = if f > 0 && t < n {
+                        format!("] ++ {} ++ [", p.name)
+                    } else {
+                        String::new()
+                    };
+                    edits.push((run, new));
+                } else if f > 0 && t < n {
+                    let at = elems[f].text_range().start();
+                    let indent = indent_of(&elems[f]);
+                    edits.push((
+                        TextRange::empty(at),
+                        format!("] ++ {} ++ [\n{indent}", p.name),
+                    ));
+                }
+                if f == 0 {
+                    edits.push((TextRange::empty(lr.start()), format!("{} ++ ", p.name)));
+                } else if t == n {
+                    edits.push((TextRange::empty(lr.end()), format!(" ++ {}", p.name)));
+                }
+            }
+        }
+    }
+    edits.sort_by_key(|(r, _)| (r.start(), r.end()));
+    let mut new_body = String::new();
+    let mut at = 0usize;
+    for (range, new) in &edits {
+        let lo = usize::from(range.start() - base);
+        let hi = usize::from(range.end() - base);
+        if lo < at {
+            return Err(vec![Outlier {
+                host: 0,
+                kind: OutlierKind::Unreadable,
+                why: "the differing places overlap".into(),
+                places: vec![(*range, *range)],
+            }]);
+        }
+        new_body.push_str(&text[at..lo]);
+        new_body.push_str(new);
+        at = hi;
+    }
+    new_body.push_str(&text[at..]);
+
+    // What each host passes.
+    let mut out_hosts = Vec::new();
+    let mut outliers = Vec::new();
+    for (i, m) in matches.iter().enumerate() {
+        let host = &hosts[i];
+        let hroot = host.ancestors().last().unwrap_or_else(|| host.clone());
+        let arg_indent = format!("{}{}", indent_of(host), o.unit);
+        let mut args: Vec<(String, String)> = Vec::new();
+        let mut kept: Vec<TextRange> = Vec::new();
+        for f in o.formals {
+            if let Some(a) = m.args.get(f) {
+                args.push((f.clone(), a.clone()));
+            }
+        }
+        let mut new_params = 0;
+        let mut leads = BTreeMap::new();
+        for p in &params {
+            if let Some(keys) = &p.attrs {
+                let moved_ranges: Vec<TextRange> = {
+                    let set = body.descendants().find(|n| n.text_range() == p.range);
+                    let nodes = set.as_ref().and_then(entry_nodes).unwrap_or_default();
+                    keys.iter()
+                        .filter_map(|k| nodes.get(k))
+                        .map(|n| n.text_range())
+                        .collect()
+                };
+                let differs = m.diffs.iter().any(|d| match d {
+                    Diff::Attrs { set, .. } => set.text_range() == p.range,
+                    _ => moved_ranges.iter().any(|r| r.contains_range(site_of(d))),
+                });
+                if !differs {
+                    continue;
+                }
+                let Some(xset) = m.pairs.get(&p.range) else {
+                    outliers.push(Outlier {
+                        host: i,
+                        kind: OutlierKind::Unreadable,
+                        why: format!("no code of the host stands where `{}` is", p.name),
+                        places: vec![(p.range, host.text_range())],
+                    });
+                    continue;
+                };
+                let hset = body.descendants().find(|n| n.text_range() == p.range);
+                let hkeys: BTreeSet<String> = hset
+                    .as_ref()
+                    .and_then(entry_nodes)
+                    .unwrap_or_default()
+                    .into_keys()
+                    .collect();
+                let xnodes = entry_nodes(xset).unwrap_or_default();
+                let mut pass: Vec<&SyntaxNode> = xnodes
+                    .iter()
+                    .filter(|(k, _)| !hkeys.contains(*k) || keys.contains(k))
+                    .map(|(_, n)| n)
+                    .collect();
+                pass.sort_by_key(|n| n.text_range().start());
+                let inner = format!("{arg_indent}{}", o.unit);
+                let value = if pass.is_empty() {
+                    "{ }".to_string()
+                } else {
+                    let lines: Vec<String> = pass
+                        .iter()
+                        .map(|e| {
+                            let (lead, lr) = leading_comments(e);
+                            kept.extend(lr);
+                            kept.push(e.text_range());
+                            let lead: String =
+                                lead.lines().map(|l| format!("{inner}{l}\n")).collect();
+                            format!("{lead}{inner}{}", reindented(&hroot, e, &inner))
+                        })
+                        .collect();
+                    format!("{{\n{}\n{arg_indent}}}", lines.join("\n"))
+                };
+                args.push((p.name.clone(), value));
+                new_params += 1;
+                continue;
+            }
+            match p.seq {
+                None => {
+                    let differs = m.diffs.iter().any(|d| p.range.contains_range(site_of(d)));
+                    if differs || p.default.is_none() {
+                        let Some(node) = m.pairs.get(&p.range) else {
+                            outliers.push(Outlier {
+                                host: i,
+                                kind: OutlierKind::Unreadable,
+                                why: format!("no code of the host stands where `{}` is", p.name),
+                                places: vec![(p.range, host.text_range())],
+                            });
+                            continue;
+                        };
+                        let (lead, lead_ranges) = leading_comments(node);
+                        kept.extend(lead_ranges);
+                        kept.push(node.text_range());
+                        args.push((p.name.clone(), reindented(&hroot, node, &arg_indent)));
+                        if !lead.is_empty() {
+                            leads.insert(p.name.clone(), lead);
+                        }
+                        new_params += 1;
+                    }
+                }
+                Some((f, t)) => {
+                    let run = m.diffs.iter().find_map(|d| match d {
+                        Diff::Seq {
+                            list,
+                            from,
+                            to,
+                            run,
+                        } if list.text_range() == p.range && *from == f && *to == t => {
+                            Some(run.clone())
+                        }
+                        _ => None,
+                    });
+                    if let Some(run) = run {
+                        new_params += 1;
+                        if run.is_empty() {
+                            args.push((p.name.clone(), "[ ]".into()));
+                        } else {
+                            let mut range =
+                                run[0].text_range().cover(run[run.len() - 1].text_range());
+                            if let Some(c) = trailing_comment(&run[run.len() - 1]) {
+                                range = range.cover(c);
+                            }
+                            let (lead, lead_ranges) = leading_comments(&run[0]);
+                            kept.extend(lead_ranges);
+                            kept.push(range);
+                            let inner = format!("{arg_indent}{}", o.unit);
+                            let text = shift_range(
+                                &run[0].parent().unwrap_or_else(|| hroot.clone()),
+                                range,
+                                Shift {
+                                    remove: &indent_of(&run[0]),
+                                    add: &inner,
+                                },
+                            );
+                            args.push((p.name.clone(), format!("[\n{inner}{text}\n{arg_indent}]")));
+                            if !lead.is_empty() {
+                                leads.insert(p.name.clone(), lead);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if m.disjoint_list {
+            outliers.push(Outlier {
+                host: i,
+                kind: OutlierKind::Different,
+                why: "its modules share none with the helper's: another system".into(),
+                places: vec![(body.text_range(), host.text_range())],
+            });
+        } else if new_params > MAX_NEW_PARAMS {
+            outliers.push(Outlier {
+                host: i,
+                kind: OutlierKind::Unreadable,
+                why: format!("it would pass {new_params} new parameters (more than {MAX_NEW_PARAMS}): the two are different systems"),
+                places: m
+                    .diffs
+                    .iter()
+                    .map(|d| match d {
+                        Diff::Value { helper, other } => (helper.text_range(), other.text_range()),
+                        _ => (site_of(d), host.text_range()),
+                    })
+                    .collect(),
+            });
+        }
+        let loose = host
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+            .filter(|t| !kept.iter().any(|k| k.contains_range(t.text_range())))
+            .map(|t| t.text().to_string())
+            .collect();
+        out_hosts.push(HostArgs {
+            args,
+            leads,
+            loose_comments: loose,
+            new_params,
+        });
+    }
+    if !outliers.is_empty() {
+        return Err(outliers);
+    }
+    Ok(Lift {
+        params,
+        hosts: out_hosts,
+        body: new_body,
+        matches,
+    })
+}
+
+/// A `# comment` on the same line right after `node`.
+fn trailing_comment(node: &SyntaxNode) -> Option<TextRange> {
+    let mut t = node.next_sibling_or_token();
+    while let Some(e) = t {
+        match e.kind() {
+            SyntaxKind::TOKEN_WHITESPACE if !e.to_string().contains('\n') => {}
+            SyntaxKind::TOKEN_COMMENT if e.to_string().starts_with('#') => {
+                return Some(e.text_range())
+            }
+            _ => return None,
+        }
+        t = e.next_sibling_or_token();
+    }
+    None
+}
+
+/// `# comments` written right before `node` (after the previous sibling),
+/// as lines ending in a newline, and their ranges.
+fn leading_comments(node: &SyntaxNode) -> (String, Vec<TextRange>) {
+    let mut out = Vec::new();
+    let mut t = node.prev_sibling_or_token();
+    while let Some(e) = t {
+        match e.kind() {
+            SyntaxKind::TOKEN_WHITESPACE => {}
+            SyntaxKind::TOKEN_COMMENT => out.push(e.clone()),
+            _ => break,
+        }
+        t = e.prev_sibling_or_token();
+    }
+    out.reverse();
+    let text = out
+        .iter()
+        .map(|e| format!("{}\n", e.to_string().trim_end()))
+        .collect();
+    (text, out.iter().map(|e| e.text_range()).collect())
+}
+
+/// The text of `node`, its lines after the first re-indented to `add`.
+fn reindented(root: &SyntaxNode, node: &SyntaxNode, add: &str) -> String {
+    let from = &indent_of(node);
+    let _ = root;
+    shift_range(node, node.text_range(), Shift { remove: from, add })
+}
+
+/// The indentation of the line `node` starts on.
+fn indent_of(node: &SyntaxNode) -> String {
+    // Read the tokens before the node back to the line start (the line
+    // only: no copy of the file's text, no search from the root).
+    let mut t = node.first_token().and_then(|t| t.prev_token());
+    let mut line = String::new();
+    while let Some(x) = t {
+        let text = x.text();
+        if let Some(i) = text.rfind('\n') {
+            line.insert_str(0, &text[i + 1..]);
+            break;
+        }
+        line.insert_str(0, text);
+        t = x.prev_token();
+    }
+    line.chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// `home-manager` -> `homeManager`, `host_name` -> `hostName`.
+fn camel(s: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for ch in s.chars() {
+        if ch == '-' || ch == '_' || ch == '"' || ch == '\'' {
+            up = !out.is_empty();
+        } else if up {
+            out.extend(ch.to_uppercase());
+            up = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert_str(0, "arg");
+    }
+    out
+}
+
+fn fresh(base: &str, alt: &str, taken: &mut BTreeSet<String>) -> String {
+    const KEYWORDS: &[&str] = &[
+        "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or",
+    ];
+    let ok = |n: &str, taken: &BTreeSet<String>| {
+        !taken.contains(n)
+            && !KEYWORDS.contains(&n)
+            && !crate::scope::is_builtin(n)
+            && !taken.iter().any(|t| t.eq_ignore_ascii_case(n))
+    };
+    let mut name = base.to_string();
+    if !ok(&name, taken) {
+        name = format!("{base}{alt}");
+    }
+    let mut n = 2;
+    while !ok(&name, taken) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// The key of the entry whose value is `list` (`modules`).
+fn list_key(list: &SyntaxNode) -> Option<String> {
+    let p = list.parent()?;
+    if p.kind() == SyntaxKind::NODE_BIN_OP {
+        return list_key(&p);
+    }
+    entry_key(list)
+}
+
+/// The last static key of the entry whose value is `node`.
+fn entry_key(node: &SyntaxNode) -> Option<String> {
+    let mut n = node.clone();
+    while let Some(p) = n.parent() {
+        if p.kind() == SyntaxKind::NODE_PAREN {
+            n = p;
+            continue;
+        }
+        if p.kind() == SyntaxKind::NODE_ATTRPATH_VALUE {
+            let path = p.first_child()?;
+            return path.children().last().and_then(|a| static_attr_name(&a));
+        }
+        return None;
+    }
+    None
+}
+
+/// A name from the role of the code a parameter replaces.
+fn value_name(node: &SyntaxNode) -> String {
+    if let Some(k) = entry_key(node) {
+        return camel(&k);
+    }
+    // A module in a list: named after what it sets.
+    if in_list(node) {
+        let mut set = crate::syntax::unparen(node.clone());
+        if set.kind() == SyntaxKind::NODE_LAMBDA {
+            if let Some(b) = set.last_child() {
+                set = crate::syntax::unparen(b);
+            }
+        }
+        if set.kind() == SyntaxKind::NODE_ATTR_SET {
+            let keys: Vec<SyntaxNode> = set
+                .children()
+                .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                .collect();
+            if keys.len() == 1 {
+                if let Some(k) = keys[0]
+                    .first_child()
+                    .and_then(|p| p.children().last())
+                    .and_then(|a| static_attr_name(&a))
+                {
+                    return camel(&k);
+                }
+            }
+        }
+        return "module".into();
+    }
+    if node.kind() == SyntaxKind::NODE_IDENT {
+        return format!("{}Input", node.text());
+    }
+    "arg".into()
+}
+
+/// Whether `node` is an element of a list.
+fn in_list(node: &SyntaxNode) -> bool {
+    node.ancestors()
+        .skip(1)
+        .find(|a| a.kind() != SyntaxKind::NODE_PAREN)
+        .is_some_and(|p| p.kind() == SyntaxKind::NODE_LIST)
+}
+
+/// The helper range a difference is about.
+fn site_of(d: &Diff) -> TextRange {
+    match d {
+        Diff::Value { helper, .. } => helper.text_range(),
+        Diff::Seq { list, .. } => list.text_range(),
+        Diff::Attrs { set, .. } => set.text_range(),
+    }
+}
+
+/// The whole lines of `range` when nothing else is on them (for deleting
+/// an entry), else the range itself.
+fn whole_lines(text: &str, base: usize, range: TextRange) -> TextRange {
+    let (lo, hi) = (
+        usize::from(range.start()) - base,
+        usize::from(range.end()) - base,
+    );
+    let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i + 1);
+    if text[line_start..lo].trim().is_empty()
+        && text[hi..line_end].trim().is_empty()
+        && line_end <= text.len()
+    {
+        TextRange::new(
+            ((line_start + base) as u32).into(),
+            ((line_end + base) as u32).into(),
+        )
+    } else {
+        range
+    }
+}
