@@ -15,12 +15,14 @@ use crate::workspace::Workspace;
 
 pub mod add_follows;
 pub mod drop_osconfigfor;
+pub mod flake_parts;
 pub mod split_outputs;
 
 /// Every codemod, in alphabetical order.
 pub static ALL: &[&dyn Codemod] = &[
     &add_follows::AddFollows,
     &drop_osconfigfor::DropOsconfigfor,
+    &flake_parts::FlakeParts,
     &split_outputs::SplitOutputs,
 ];
 

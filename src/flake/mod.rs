@@ -17,6 +17,7 @@ use crate::workspace::Workspace;
 pub mod eval;
 pub mod model;
 pub mod parts;
+pub mod persystem;
 
 pub use model::{BuilderCall, Configuration, ModuleItem, Via};
 
@@ -135,7 +136,17 @@ impl Flake {
     }
 
     /// The set of output names that can be known without evaluation.
+    /// With flake-parts' `mkFlake` written in flake.nix: its `flake.<name>`
+    /// entries and the six per-system outputs, which flake-parts always makes.
     pub fn output_names(&self) -> BTreeSet<String> {
+        if let Some(parts) = self.flake_parts() {
+            return parts
+                .flake_entries
+                .iter()
+                .map(|e| e.output.clone())
+                .chain(persystem::PER_SYSTEM_OUTPUTS.iter().map(|s| s.to_string()))
+                .collect();
+        }
         self.outputs
             .iter()
             .flat_map(|o| o.defs.iter().map(|d| d.name.clone()))

@@ -1,0 +1,897 @@
+//! `flake-parts`: migrate a flake to flake-parts' `mkFlake`, declaring every
+//! difference flake-parts itself makes.
+//!
+//! See `codemods/flake-parts/README.md` for what it does, when it refuses
+//! and what it may change. The recognition of per-system outputs lives in
+//! [`crate::flake::persystem`].
+
+use std::collections::BTreeSet;
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
+
+use super::{Applicability, Codemod, Context, Fix};
+use crate::error::Error;
+use crate::flake::persystem::{SystemValue, PER_SYSTEM_OUTPUTS};
+use crate::lock::Lock;
+use crate::relocate::{attached_range, removal_range};
+use crate::syntax::edit::Edit;
+use crate::syntax::indent::indent_unit;
+use crate::syntax::{self, line_indent, make, unparen};
+
+pub struct FlakeParts;
+
+const NAME: &str = "flake-parts";
+
+/// Inputs that are frameworks of their own (by the repository their URL names).
+const FRAMEWORKS: &[&str] = &[
+    "flake-utils-plus",
+    "adios-flake",
+    "haumea",
+    "snowfall-lib",
+    "std",
+];
+
+/// Outputs whose values flake-parts' module system changes.
+const WRAPPED: &[(&str, &str)] = &[
+    (
+        "nixosModules",
+        "`nixosModules` values come out wrapped by the module system (`{ _class; _file; imports = [ module ]; }`)",
+    ),
+    (
+        "overlays",
+        "`overlays` come out eta-expanded (`final: prev: overlay final prev`)",
+    ),
+];
+
+impl Codemod for FlakeParts {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn summary(&self) -> &'static str {
+        "Migrate the flake to flake-parts (mkFlake, systems, perSystem), declaring what flake-parts changes"
+    }
+    fn applicability(&self) -> Applicability {
+        Applicability::Unsafe
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("../../codemods/flake-parts/README.md")
+    }
+
+    fn apply(&self, cx: &Context) -> Result<Fix, Error> {
+        let flake = cx.flake;
+        let mut fix = Fix::default();
+        let text = flake.file.text.as_str();
+        let unit = indent_unit(text);
+        let Some(outputs) = &flake.outputs else {
+            return Err(cx.refuse(NAME, 0.into(), "no `outputs = ...: ...;` function found"));
+        };
+        let model = flake.outputs_model();
+        if model.flake_parts || flake.flake_parts().is_some() {
+            fix.notes.push(cx.note(
+                outputs.body.text_range().start(),
+                "the outputs are already made by flake-parts' `mkFlake`: nothing to do",
+            ));
+            return Ok(fix);
+        }
+        for input in &flake.inputs {
+            let url = input.url.as_deref().unwrap_or_default();
+            let repo = url.rsplit(['/', ':']).next().unwrap_or_default();
+            let repo = repo.split(['?', '#']).next().unwrap_or_default();
+            if FRAMEWORKS.contains(&repo) || FRAMEWORKS.contains(&input.name.as_str()) {
+                return Err(cx.refuse(
+                    NAME,
+                    input.range.start(),
+                    format!(
+                        "the flake uses another framework (input `{}`, {url}): migrating between frameworks is not supported",
+                        input.name
+                    ),
+                ));
+            }
+        }
+
+        // The shape of the outputs: one attribute set, and at most one
+        // flake-utils generator merged with `//`.
+        let each = flake.each_system_operands();
+        for operand in &outputs.operands {
+            let known = operand.kind() == SyntaxKind::NODE_ATTR_SET
+                || each.iter().any(|e| &e.call == operand);
+            if !known {
+                return Err(cx.refuse(
+                    NAME,
+                    operand.text_range().start(),
+                    format!(
+                        "outputs produced by `{}`, which is not an attribute set or a flake-utils generator: another framework or a loader cannot be migrated",
+                        crate::flake::eval::one_line(operand)
+                    ),
+                ));
+            }
+        }
+        if outputs.sets.len() > 1 {
+            return Err(cx.refuse(
+                NAME,
+                outputs.sets[1].text_range().start(),
+                "the outputs merge several attribute sets with `//`; merge them first",
+            ));
+        }
+        if each.len() > 1 {
+            return Err(cx.refuse(
+                NAME,
+                each[1].call.text_range().start(),
+                "the outputs merge several flake-utils generators",
+            ));
+        }
+        let each = each.into_iter().next();
+        let set = outputs.sets.first().cloned();
+
+        // `rec` outputs: their names would no longer be bound.
+        if let Some(set) = &set {
+            if set
+                .children_with_tokens()
+                .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
+            {
+                for b in flake
+                    .scope
+                    .binders
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| &b.scope == set)
+                {
+                    if let Some(r) = flake.scope.uses_of(b.0).next() {
+                        return Err(cx.refuse(
+                            NAME,
+                            r.range.start(),
+                            format!(
+                                "the `rec` outputs refer to each other (`{}`): under mkFlake they would be `flake.{}`; make it a `let` binding first",
+                                r.name, r.name
+                            ),
+                        ));
+                    }
+                }
+            }
+            for entry in set.children() {
+                match entry.kind() {
+                    SyntaxKind::NODE_INHERIT => {
+                        return Err(cx.refuse(
+                            NAME,
+                            entry.text_range().start(),
+                            "an `inherit` among the outputs: write it as `name = ...;` first",
+                        ))
+                    }
+                    SyntaxKind::NODE_ATTRPATH_VALUE
+                        if entry
+                            .children()
+                            .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+                            .and_then(|p| p.first_child())
+                            .and_then(|a| syntax::static_attr_name(&a))
+                            .is_none() =>
+                    {
+                        return Err(cx.refuse(
+                            NAME,
+                            entry.text_range().start(),
+                            "an output with a dynamic name",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        // The flake-utils generator: every output it makes must be per system.
+        if let Some(e) = &each {
+            let keys = e.keys.clone().map_err(|why| {
+                cx.refuse(
+                    NAME,
+                    e.call.text_range().start(),
+                    format!("the outputs of the flake-utils generator are not known: {why}"),
+                )
+            })?;
+            if let Some(k) = keys
+                .iter()
+                .find(|k| !PER_SYSTEM_OUTPUTS.contains(&k.as_str()))
+            {
+                return Err(cx.refuse(
+                    NAME,
+                    e.body.text_range().start(),
+                    format!(
+                        "the flake-utils generator puts `{k}` under each system (`{k}.<system>`), which perSystem cannot make"
+                    ),
+                ));
+            }
+            if let Some(k) = keys
+                .iter()
+                .find(|k| outputs.defs.iter().any(|d| &d.name == *k))
+            {
+                return Err(cx.refuse(
+                    NAME,
+                    e.call.text_range().start(),
+                    format!("`{k}` is defined both in the attribute set and by the flake-utils generator"),
+                ));
+            }
+            if let Err(why) = &e.systems {
+                return Err(cx.refuse(
+                    NAME,
+                    e.call.text_range().start(),
+                    format!("the systems of the flake-utils generator are not known: {why}"),
+                ));
+            }
+            let v = SystemValue::Body {
+                body: e.body.clone(),
+                param: e.param,
+            };
+            if let Err(why) = flake.system_value_movable(&v, &["system"]) {
+                return Err(cx.refuse(
+                    NAME,
+                    e.body.text_range().start(),
+                    format!("the flake-utils generator's body cannot move into perSystem: {why}"),
+                ));
+            }
+            if comments_outside(&e.call, &e.body) {
+                return Err(cx.refuse(
+                    NAME,
+                    e.call.text_range().start(),
+                    "comments around the flake-utils call would be lost",
+                ));
+            }
+        }
+
+        // The per-system outputs of the set, and the flake's systems.
+        let per_system = flake.per_system_outputs();
+        let systems: Vec<String> = match &each {
+            Some(e) => e.systems.clone().unwrap_or_default(),
+            None => per_system
+                .iter()
+                .filter(|o| o.value.is_ok())
+                .filter_map(|o| o.systems.as_ref().ok())
+                .max_by_key(|s| s.len())
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let system_set: BTreeSet<&String> = systems.iter().collect();
+        let shared = flake.shared_pkgs();
+        let has_nixpkgs = flake.inputs.iter().any(|i| i.name == "nixpkgs");
+
+        // Which outputs move.
+        let mut moved: Vec<(String, SyntaxNode, SystemValue)> = Vec::new();
+        let mut stay: Vec<String> = Vec::new();
+        let mut pkgs_first = None;
+        let mut expanded: Vec<String> = Vec::new();
+        for o in &per_system {
+            let reason = match (&o.value, &o.systems) {
+                (Err(why), _) | (Ok(_), Err(why)) => Some(why.clone()),
+                (Ok(v), Ok(s)) => {
+                    let own: BTreeSet<&String> = s.iter().collect();
+                    let formals: &[&str] = match v {
+                        SystemValue::PkgsFirst { .. } => &["pkgs", "system"],
+                        _ => &["system"],
+                    };
+                    if own != system_set
+                        && !(cx.options.expand_systems && own.is_subset(&system_set))
+                    {
+                        Some(format!(
+                            "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
+                            own.len(),
+                            s.join(", ")
+                        ))
+                    } else if o.entries.len() != 1 && !matches!(v, SystemValue::Literal { .. }) {
+                        Some("defined by several entries".into())
+                    } else if let Err(why) = flake.system_value_movable(v, formals) {
+                        Some(why)
+                    } else {
+                        for sys in systems.iter().filter(|x| !own.contains(x)) {
+                            expanded.push(format!("{}.{sys}", o.name));
+                        }
+                        None
+                    }
+                }
+            };
+            match reason {
+                Some(why) => {
+                    fix.notes.push(cx.note(
+                        o.entries[0].text_range().start(),
+                        format!("`{}` stays under `flake` as it is: {why}", o.name),
+                    ));
+                    stay.push(o.name.clone());
+                }
+                None => {
+                    if let Ok(SystemValue::PkgsFirst { pkgs, param, .. }) = &o.value {
+                        pkgs_first = Some((pkgs.clone(), *param));
+                    }
+                    for (i, entry) in o.entries.iter().enumerate() {
+                        let v = o.value.clone().unwrap();
+                        if i == 0 {
+                            moved.push((o.name.clone(), entry.clone(), v));
+                        } else {
+                            moved.push((String::new(), entry.clone(), v));
+                        }
+                    }
+                }
+            }
+        }
+
+        // perSystem's `pkgs`.
+        let module_pkgs: Option<String> = match (&pkgs_first, &shared) {
+            (Some((pkgs, param)), _) => Some(flake.with_system(pkgs, *param)),
+            (None, Some(s)) => Some(make::pkgs_of_system(&s.name, s.function)),
+            (None, None) => None,
+        };
+        let uses_pkgs = moved
+            .iter()
+            .any(|(_, _, v)| matches!(v, SystemValue::PkgsFirst { .. }));
+        if module_pkgs.is_none() && !has_nixpkgs {
+            fix.notes.push(cx.note(
+                outputs.body.text_range().start(),
+                "there is no input named `nixpkgs` and no shared nixpkgs instantiation was found: set `_module.args.pkgs` in perSystem before using its `pkgs`",
+            ));
+        }
+
+        // Edits of flake.nix.
+        let path = flake.path.clone();
+        let lock = self.lock(cx);
+        fix.edit(
+            NAME,
+            path.clone(),
+            self.input_edit(cx, &unit, &lock, has_nixpkgs)?,
+        )?;
+        let (inputs_name, formal) = self.formals_edits(cx, &mut fix)?;
+        let mk_flake = if formal {
+            make::mk_flake_function(&["flake-parts"])
+        } else {
+            make::mk_flake_function(&[inputs_name.as_str(), "flake-parts"])
+        };
+        let head = make::mk_flake_head(&mk_flake, &inputs_name);
+
+        // The module's own entries.
+        let entry_indent = match &set {
+            Some(set) => set
+                .children()
+                .find(|c| {
+                    matches!(
+                        c.kind(),
+                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                    )
+                })
+                .map(|c| line_indent(text, usize::from(c.text_range().start())).to_string())
+                .unwrap_or_else(|| {
+                    format!(
+                        "{}{unit}",
+                        line_indent(text, usize::from(set.text_range().start()))
+                    )
+                }),
+            None => format!(
+                "{}{unit}",
+                line_indent(text, usize::from(outputs.body.text_range().start()))
+            ),
+        };
+        let inner = format!("{entry_indent}{unit}{unit}");
+        let mut ps_entries: Vec<String> = Vec::new();
+        if let Some(p) = &module_pkgs {
+            ps_entries.push(make::module_args_pkgs(&inner, p));
+        }
+        let mut per_system_body: Option<String> = None;
+        if let Some(e) = &each {
+            let from = line_indent(text, usize::from(e.call.text_range().start())).to_string();
+            let v = SystemValue::Body {
+                body: e.body.clone(),
+                param: e.param,
+            };
+            per_system_body =
+                Some(flake.system_value_text(&v, &from, &format!("{entry_indent}{unit}")));
+        }
+        for (name, entry, v) in &moved {
+            if name.is_empty() {
+                continue;
+            }
+            let from = line_indent(text, usize::from(entry.text_range().start())).to_string();
+            let value = flake.system_value_text(v, &from, &inner);
+            let comments = leading_comments(entry, text, &from, &inner);
+            ps_entries.push(format!(
+                "{comments}{}",
+                make::indented_binding(&inner, name, &value)
+            ));
+        }
+        let mut module_entries = vec![make::systems_binding(&systems, &entry_indent, &unit)];
+        let mut formals = vec!["system"];
+        if uses_pkgs {
+            formals.insert(0, "pkgs");
+        }
+        match per_system_body {
+            Some(body) if ps_entries.is_empty() => {
+                module_entries.push(make::per_system_function(
+                    &formals,
+                    &body,
+                    &entry_indent,
+                    &unit,
+                ));
+            }
+            Some(_) => {
+                return Err(cx.refuse(
+                    NAME,
+                    outputs.body.text_range().start(),
+                    "per-system outputs both in the attribute set and in a flake-utils generator",
+                ))
+            }
+            None if !ps_entries.is_empty() => {
+                module_entries.push(make::per_system_binding(
+                    &formals,
+                    &ps_entries,
+                    &entry_indent,
+                    &unit,
+                ));
+            }
+            None => {}
+        }
+
+        match &set {
+            Some(set) => {
+                fix.edit(
+                    NAME,
+                    path.clone(),
+                    Edit::insert(set.text_range().start(), head.clone()),
+                )?;
+                let open = set
+                    .children_with_tokens()
+                    .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
+                    .map(|t| t.text_range().end())
+                    .unwrap_or(set.text_range().start());
+                let mut insert = String::new();
+                for m in &module_entries {
+                    insert.push('\n');
+                    insert.push_str(&entry_indent);
+                    insert.push_str(m);
+                    insert.push('\n');
+                }
+                fix.edit(NAME, path.clone(), Edit::insert(open, insert))?;
+                for entry in set
+                    .children()
+                    .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                {
+                    if moved.iter().any(|(_, e, _)| e == &entry) {
+                        let range = removal_range(attached_range(&entry, text), text);
+                        fix.edit(NAME, path.clone(), Edit::delete(range))?;
+                    } else {
+                        fix.edit(
+                            NAME,
+                            path.clone(),
+                            Edit::insert(entry.text_range().start(), make::flake_prefix()),
+                        )?;
+                    }
+                }
+                if let Some(e) = &each {
+                    // Remove ` // eachDefaultSystem (...)` (or `(...) // `).
+                    let range = update_operand_range(&e.call, set).ok_or_else(|| {
+                        cx.refuse(
+                            NAME,
+                            e.call.text_range().start(),
+                            "the flake-utils call is not an operand of `//` next to the outputs",
+                        )
+                    })?;
+                    fix.edit(NAME, path.clone(), Edit::delete(range))?;
+                }
+            }
+            None => {
+                let Some(e) = &each else {
+                    return Err(cx.refuse(
+                        NAME,
+                        outputs.body.text_range().start(),
+                        "the outputs are not an attribute set",
+                    ));
+                };
+                let indent =
+                    line_indent(text, usize::from(e.call.text_range().start())).to_string();
+                let module = make::module_set(&module_entries, &indent, &entry_indent);
+                fix.edit(
+                    NAME,
+                    path.clone(),
+                    Edit::replace(e.call.text_range(), format!("{head}{module}")),
+                )?;
+            }
+        }
+
+        // What flake-parts changes, declared.
+        let defined: BTreeSet<String> = flake.output_names();
+        let moved_names: BTreeSet<&str> = moved
+            .iter()
+            .map(|(n, _, _)| n.as_str())
+            .chain(each.iter().flat_map(|e| {
+                e.keys
+                    .as_ref()
+                    .map(|k| k.iter().map(String::as_str).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            }))
+            .collect();
+        for name in PER_SYSTEM_OUTPUTS {
+            if moved_names.contains(name) {
+                continue;
+            }
+            if name == "formatter" {
+                if !defined.contains(name) {
+                    fix.declared_changes.push(name.to_string());
+                    fix.actions.push("`formatter` now exists (empty); flake-parts probes perSystem's formatter on every system to build it".into());
+                }
+                continue;
+            }
+            let o = per_system.iter().find(|o| o.name == name);
+            match o.map(|o| &o.systems) {
+                None if !defined.contains(name) => {
+                    fix.declared_changes.push(name.to_string());
+                    fix.actions.push(format!(
+                        "`{name}` now exists, with an empty set for each system (flake-parts makes every transposed output)"
+                    ));
+                }
+                None => {}
+                Some(Ok(own)) => {
+                    let missing: Vec<&String> =
+                        systems.iter().filter(|s| !own.contains(s)).collect();
+                    for s in &missing {
+                        fix.declared_changes.push(format!("{name}.{s}"));
+                    }
+                    if !missing.is_empty() {
+                        fix.actions.push(format!(
+                            "`{name}` gains an empty set on {} (flake-parts makes every transposed output on every system)",
+                            missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                }
+                Some(Err(_)) => {
+                    fix.declared_changes.push(name.to_string());
+                    fix.actions.push(format!(
+                        "`{name}` may gain empty sets on systems it lacks (flake-parts makes every transposed output on every system)"
+                    ));
+                }
+            }
+        }
+        for d in &expanded {
+            fix.declared_changes.push(d.clone());
+        }
+        if !expanded.is_empty() {
+            fix.actions.push(format!(
+                "--expand-systems: {} now exist",
+                expanded.join(", ")
+            ));
+        }
+        for (name, what) in WRAPPED {
+            if defined.contains(*name) {
+                fix.declared_changes.push(name.to_string());
+                fix.actions.push(what.to_string());
+            }
+        }
+        let moved_list: Vec<&str> = moved_names
+            .iter()
+            .copied()
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !moved_list.is_empty() {
+            fix.actions.push(format!(
+                "{} move into perSystem on {}",
+                moved_list.join(", "),
+                systems.join(", ")
+            ));
+        }
+        let rest: Vec<String> = outputs
+            .defs
+            .iter()
+            .map(|d| d.name.clone())
+            .filter(|n| !moved_list.contains(&n.as_str()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !rest.is_empty() {
+            fix.actions
+                .push(format!("{} stay under `flake`", rest.join(", ")));
+        }
+        if let Some(p) = &module_pkgs {
+            fix.actions
+                .push(format!("perSystem's `pkgs` is `{p}` (`_module.args.pkgs`)"));
+        }
+        match &lock {
+            Some(Reuse::Follows(target)) => fix.actions.push(format!(
+                "the flake-parts input follows `{target}`, which flake.lock already has: run `nix flake lock` to record it"
+            )),
+            _ => fix.actions.push(
+                "flake.lock lacks the new flake-parts input: run `nix flake lock`".into(),
+            ),
+        }
+        let _ = stay;
+        Ok(fix)
+    }
+}
+
+/// How the flake-parts input is added.
+enum Reuse {
+    /// Another input brings flake-parts: follow its node (`nixvim/flake-parts`).
+    Follows(String),
+}
+
+impl FlakeParts {
+    /// A flake-parts node flake.lock already has through another input.
+    fn lock(&self, cx: &Context) -> Option<Reuse> {
+        let lock_path = cx.flake.dir().join("flake.lock");
+        let text = cx.ws.read(&lock_path).ok()??;
+        let lock = Lock::parse(&text).ok()?;
+        lock.flake_parts_via_input()
+            .map(|p| Reuse::Follows(p.join("/")))
+    }
+
+    /// Add the flake-parts input in the style of the inputs.
+    fn input_edit(
+        &self,
+        cx: &Context,
+        unit: &str,
+        reuse: &Option<Reuse>,
+        has_nixpkgs: bool,
+    ) -> Result<Edit, Error> {
+        let flake = cx.flake;
+        let text = flake.file.text.as_str();
+        if let Some(i) = flake.inputs.iter().find(|i| i.name == "flake-parts") {
+            return Err(cx.refuse(
+                NAME,
+                i.range.start(),
+                "an input named `flake-parts` exists but the outputs do not use mkFlake; remove or rename it first",
+            ));
+        }
+        let entries = match reuse {
+            Some(Reuse::Follows(target)) => vec![make::binding("follows", &make::string(target))],
+            None => make::flake_parts_input_entries(has_nixpkgs),
+        };
+        let top = syntax::top_set(&flake.file.root)
+            .ok_or_else(|| cx.refuse(NAME, 0.into(), "flake.nix is not an attribute set"))?;
+        let name = vec!["flake-parts".to_string()];
+        // `inputs = { ... };`
+        let inputs_set = syntax::static_entries(&top).find_map(|(_, p, v)| {
+            (p == ["inputs"] && syntax::is_plain_set(&unparen(v.clone()))).then(|| unparen(v))
+        });
+        let (anchor, path_prefix, indent) = match &inputs_set {
+            Some(set) => {
+                let last = set
+                    .children()
+                    .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                    .last();
+                match last {
+                    Some(l) => (
+                        l,
+                        Vec::new(),
+                        line_indent(
+                            text,
+                            usize::from(
+                                set.children()
+                                    .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                                    .unwrap()
+                                    .text_range()
+                                    .start(),
+                            ),
+                        )
+                        .to_string(),
+                    ),
+                    None => {
+                        return Err(cx.refuse(
+                            NAME,
+                            set.text_range().start(),
+                            "the inputs set is empty",
+                        ))
+                    }
+                }
+            }
+            None => {
+                let last = top
+                    .children()
+                    .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                    .filter(|c| {
+                        syntax::attrpath_names(c)
+                            .is_some_and(|p| p.first().map(String::as_str) == Some("inputs"))
+                    })
+                    .last()
+                    .or_else(|| {
+                        top.children()
+                            .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                            .find(|c| {
+                                syntax::attrpath_names(c).is_some_and(|p| p == ["description"])
+                            })
+                    });
+                match last {
+                    Some(l) => (
+                        l.clone(),
+                        vec!["inputs".to_string()],
+                        line_indent(text, usize::from(l.text_range().start())).to_string(),
+                    ),
+                    None => {
+                        let outputs = &flake.outputs.as_ref().unwrap().binding;
+                        let indent = line_indent(text, usize::from(outputs.text_range().start()))
+                            .to_string();
+                        let mut path = vec!["inputs".to_string()];
+                        path.extend(name.clone());
+                        let binding = make::set_binding(&path, &entries, &indent, unit);
+                        return Ok(Edit::insert(
+                            outputs.text_range().start(),
+                            format!("{binding}\n\n{indent}"),
+                        ));
+                    }
+                }
+            }
+        };
+        // Set form when the other inputs use it, else dotted bindings.
+        let siblings: Vec<SyntaxNode> = match &inputs_set {
+            Some(set) => set.children().collect(),
+            None => top.children().collect(),
+        };
+        let set_form = siblings.iter().any(|c| {
+            syntax::attr_value(c).is_some_and(|v| syntax::is_plain_set(&unparen(v)))
+                && c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
+                && syntax::attrpath_names(c).is_some_and(|p| p.len() == path_prefix.len() + 1)
+        });
+        let mut path = path_prefix.clone();
+        path.extend(name);
+        let insert = if set_form {
+            format!(
+                "\n{indent}{}",
+                make::set_binding(&path, &entries, &indent, unit)
+            )
+        } else {
+            let mut out = String::new();
+            for e in &entries {
+                out.push_str(&format!(
+                    "\n{indent}{}",
+                    make::prefixed_entry(&path.join("."), e)
+                ));
+            }
+            out
+        };
+        let end = usize::from(anchor.text_range().end());
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let blank = if text[line_end..].starts_with("\n\n") || set_form {
+            "\n"
+        } else {
+            ""
+        };
+        let _ = blank;
+        Ok(Edit::insert(TextSize::from(line_end as u32), insert))
+    }
+
+    /// `flake-parts` added to closed formals, `@inputs` when the pattern
+    /// has no name: the name of the inputs, and whether `flake-parts` is a formal.
+    fn formals_edits(&self, cx: &Context, fix: &mut Fix) -> Result<(String, bool), Error> {
+        let flake = cx.flake;
+        let outputs = flake.outputs.as_ref().unwrap();
+        let param = &outputs.param;
+        if let Some(ident) = &param.ident {
+            return Ok((ident.clone(), false));
+        }
+        let Some(pattern) = outputs
+            .lambda
+            .children()
+            .find(|c| c.kind() == SyntaxKind::NODE_PATTERN)
+        else {
+            return Err(cx.refuse(
+                NAME,
+                outputs.lambda.text_range().start(),
+                "the outputs function has no argument",
+            ));
+        };
+        let open = pattern
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_ELLIPSIS);
+        let mut formal = param.formals.iter().any(|f| f == "flake-parts");
+        if !open && !formal {
+            let last = pattern
+                .children()
+                .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
+                .last()
+                .ok_or_else(|| {
+                    cx.refuse(
+                        NAME,
+                        pattern.text_range().start(),
+                        "the outputs function takes no inputs",
+                    )
+                })?;
+            let text = flake.file.text.as_str();
+            let start = usize::from(last.text_range().start());
+            let insert = if syntax::starts_line(text, start) {
+                // One formal per line: `  last,\n  flake-parts,`
+                let indent = line_indent(text, start);
+                let after = &text[usize::from(last.text_range().end())..];
+                if after.trim_start().starts_with(',') {
+                    let comma = usize::from(last.text_range().end()) + after.find(',').unwrap() + 1;
+                    fix.edit(
+                        NAME,
+                        flake.path.clone(),
+                        Edit::insert(
+                            TextSize::from(comma as u32),
+                            format!("\n{indent}flake-parts,"),
+                        ),
+                    )?;
+                    formal = true;
+                    None
+                } else {
+                    Some(format!(",\n{indent}flake-parts"))
+                }
+            } else {
+                Some(", flake-parts".to_string())
+            };
+            if let Some(insert) = insert {
+                fix.edit(
+                    NAME,
+                    flake.path.clone(),
+                    Edit::insert(last.text_range().end(), insert),
+                )?;
+                formal = true;
+            }
+        }
+        match &param.at {
+            Some(at) => Ok((at.clone(), formal)),
+            None => {
+                if param.formals.iter().any(|f| f == "inputs") {
+                    return Err(cx.refuse(
+                        NAME,
+                        pattern.text_range().start(),
+                        "an input named `inputs` hides the inputs set",
+                    ));
+                }
+                fix.edit(
+                    NAME,
+                    flake.path.clone(),
+                    Edit::insert(pattern.text_range().end(), "@inputs"),
+                )?;
+                Ok(("inputs".into(), formal))
+            }
+        }
+    }
+}
+
+/// Comments inside `outer` but not inside `inner`.
+fn comments_outside(outer: &SyntaxNode, inner: &SyntaxNode) -> bool {
+    outer
+        .descendants_with_tokens()
+        .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        .any(|t| !inner.text_range().contains_range(t.text_range()))
+}
+
+/// The comment lines attached above `entry`, re-indented from `from` to `to`.
+fn leading_comments(entry: &SyntaxNode, text: &str, from: &str, to: &str) -> String {
+    let range = attached_range(entry, text);
+    let start = usize::from(range.start());
+    let end = usize::from(entry.text_range().start());
+    if start >= end {
+        return String::new();
+    }
+    let mut out = String::new();
+    for line in text[start..end].lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let rest = line.strip_prefix(from).unwrap_or(t);
+        out.push_str(to);
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
+/// The range to delete to remove `call` from the `//` chain it shares with
+/// `set`: the operator and the whitespace between them.
+fn update_operand_range(call: &SyntaxNode, set: &SyntaxNode) -> Option<TextRange> {
+    let parent = call.parent()?;
+    let parent = if parent.kind() == SyntaxKind::NODE_PAREN {
+        parent.parent()?
+    } else {
+        parent
+    };
+    if parent.kind() != SyntaxKind::NODE_BIN_OP {
+        return None;
+    }
+    let op_node = parent.clone();
+    let first = op_node.children().next()?;
+    let second = op_node.children().nth(1)?;
+    if unparen(second.clone()) == *call && unparen(first.clone()) == *set {
+        Some(TextRange::new(
+            set.text_range().end(),
+            second.text_range().end(),
+        ))
+    } else if unparen(first.clone()) == *call && unparen(second.clone()) == *set {
+        Some(TextRange::new(
+            first.text_range().start(),
+            set.text_range().start(),
+        ))
+    } else {
+        None
+    }
+}

@@ -1,0 +1,742 @@
+//! Per-system outputs written in flake.nix: which outputs are made for
+//! each system, on which systems, and how one system's value is written, so
+//! that a codemod can move them into flake-parts' `perSystem`.
+//!
+//! Recognised forms (each output of the outputs' attribute set):
+//! - `genAttrs LIST (system: BODY)`, directly or through a local alias
+//!   (`forAllSystems = nixpkgs.lib.genAttrs systems;`), and point-free
+//!   calls (`forAllSystems mkDevShells`);
+//! - the pkgs-first alias `f: genAttrs LIST (s: f EXPR)` called with a
+//!   function (`forAllSystems (pkgs: BODY)`): one system's value is that
+//!   function applied to `EXPR` with `s` the system;
+//! - attribute sets keyed by literal systems (`packages = { x86_64-linux =
+//!   E; ... };` or `packages.x86_64-linux = E;`) whose values differ only in
+//!   the system's string literal;
+//! - `out.${system}` under `let system = "...";` (one system);
+//! - `SET // flake-utils.lib.eachDefaultSystem (system: BODY)` (and
+//!   `eachSystem LIST`), see [`Flake::each_system_operands`].
+//!
+//! Whatever is not recognised with certainty is reported with the reason,
+//! never guessed: the codemod keeps it exactly as it is.
+
+use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
+
+use super::eval::Whnf;
+use super::Flake;
+use crate::syntax::edit::{Edit, EditSet};
+use crate::syntax::indent::{shift_edits, Shift};
+use crate::syntax::{self, unparen};
+
+/// The outputs flake-parts makes per system (transposed, plus `formatter`).
+pub const PER_SYSTEM_OUTPUTS: [&str; 6] = [
+    "packages",
+    "apps",
+    "checks",
+    "devShells",
+    "formatter",
+    "legacyPackages",
+];
+
+/// flake-utils' `defaultSystems`, in its order.
+pub const FLAKE_UTILS_DEFAULT_SYSTEMS: [&str; 4] = [
+    "x86_64-linux",
+    "aarch64-linux",
+    "x86_64-darwin",
+    "aarch64-darwin",
+];
+
+/// How one system's value of a per-system output is written.
+#[derive(Debug, Clone)]
+pub enum SystemValue {
+    /// The body of `param: BODY` (the generator's function), with the
+    /// parameter named at `param` meaning the system.
+    Body { body: SyntaxNode, param: TextRange },
+    /// A function applied to the system: `forAllSystems mkDevShells`.
+    Apply { function: SyntaxNode },
+    /// The pkgs-first alias: `user` (the function written at the call)
+    /// applied to `pkgs` (the alias' expression, with `param`, the alias'
+    /// system parameter, meaning the system).
+    PkgsFirst {
+        user: SyntaxNode,
+        pkgs: SyntaxNode,
+        param: TextRange,
+    },
+    /// The value written for one literal system; its string literals equal
+    /// to `system` mean the system.
+    Literal { value: SyntaxNode, system: String },
+    /// Written under `${system}` with a `let system = "..."` (one system):
+    /// the value as it is.
+    Verbatim { value: SyntaxNode },
+}
+
+/// One per-system output of the outputs' attribute set.
+#[derive(Debug, Clone)]
+pub struct PerSystemOutput {
+    pub name: String,
+    /// The `NODE_ATTRPATH_VALUE`s of the outputs set that define it.
+    pub entries: Vec<SyntaxNode>,
+    /// The systems it is defined on, in order, or why they are not known.
+    pub systems: Result<Vec<String>, String>,
+    /// How one system's value is written, or why it is not recognised.
+    pub value: Result<SystemValue, String>,
+}
+
+/// A `// flake-utils.lib.eachDefaultSystem (system: BODY)` operand.
+#[derive(Debug, Clone)]
+pub struct EachSystem {
+    /// The call (an operand of the outputs' `//` chain).
+    pub call: SyntaxNode,
+    /// The systems, or why they are not known.
+    pub systems: Result<Vec<String>, String>,
+    /// The function's body and its parameter (when not named `system`).
+    pub body: SyntaxNode,
+    pub param: TextRange,
+    /// The output names the body defines, or why they are not known.
+    pub keys: Result<Vec<String>, String>,
+}
+
+/// A shared nixpkgs instantiation: a binding of the outputs' `let` that
+/// gives one system's `import nixpkgs { ... }`.
+#[derive(Debug, Clone)]
+pub struct SharedPkgs {
+    /// The binding's name.
+    pub name: String,
+    /// `true`: a function of the system (`pkgsFor system`); `false`: a set
+    /// keyed by system (`pkgsFor.${system}`).
+    pub function: bool,
+}
+
+impl Flake {
+    /// The per-system outputs (see [`PER_SYSTEM_OUTPUTS`]) defined in the
+    /// outputs' attribute sets of flake.nix, in source order.
+    pub fn per_system_outputs(&self) -> Vec<PerSystemOutput> {
+        let Some(outputs) = &self.outputs else {
+            return Vec::new();
+        };
+        let mut out: Vec<PerSystemOutput> = Vec::new();
+        for name in PER_SYSTEM_OUTPUTS {
+            let defs: Vec<_> = outputs.defs_of(name).collect();
+            if defs.is_empty() {
+                continue;
+            }
+            let entries: Vec<SyntaxNode> = defs.iter().map(|d| d.entry.clone()).collect();
+            let mut o = PerSystemOutput {
+                name: name.to_string(),
+                entries,
+                systems: Err("not recognised".into()),
+                value: Err("not recognised".into()),
+            };
+            if defs
+                .iter()
+                .any(|d| d.entry.kind() != SyntaxKind::NODE_ATTRPATH_VALUE)
+            {
+                o.value = Err("inherited".into());
+                out.push(o);
+                continue;
+            }
+            if defs.len() == 1 && defs[0].path.len() == 1 {
+                let Some(value) = defs[0].value.clone() else {
+                    out.push(o);
+                    continue;
+                };
+                let (systems, v) = self.per_system_generated(&value);
+                o.systems = systems;
+                o.value = v;
+            } else if defs.iter().all(|d| d.path.len() == 2) {
+                // `packages.x86_64-linux = E;` or `packages.${system} = E;`.
+                let mut pairs = Vec::new();
+                for d in &defs {
+                    let Some(key) = self.system_key(&d.entry) else {
+                        o.value = Err("a system key not known statically".into());
+                        break;
+                    };
+                    let Some(v) = d.value.clone() else { break };
+                    pairs.push((key, v, d.dynamic));
+                }
+                if pairs.len() == defs.len() {
+                    let (s, v) = literal_systems(&pairs);
+                    o.systems = s;
+                    o.value = v;
+                }
+            } else {
+                o.value = Err("defined by parts below the systems".into());
+            }
+            out.push(o);
+        }
+        out.sort_by_key(|o| o.entries[0].text_range().start());
+        out
+    }
+
+    /// The static system name of the second attribute of `out.SYS = ...`.
+    fn system_key(&self, entry: &SyntaxNode) -> Option<(String, bool)> {
+        let attrs = entry
+            .children()
+            .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)?;
+        let attr = attrs.children().nth(1)?;
+        if let Some(name) = syntax::static_attr_name(&attr) {
+            return Some((name, false));
+        }
+        // `${system}`: an interpolation the look-through resolves.
+        let inner = attr.children().next()?;
+        match self.resolve(&self.val(inner)) {
+            Whnf::Str(s) => Some((s, true)),
+            _ => None,
+        }
+    }
+
+    /// `genAttrs LIST f` (directly, through an alias, or pkgs-first), or a
+    /// set keyed by literal systems.
+    fn per_system_generated(
+        &self,
+        value: &SyntaxNode,
+    ) -> (Result<Vec<String>, String>, Result<SystemValue, String>) {
+        let w = self.resolve(&self.val(value.clone()));
+        match w {
+            Whnf::Call { function, args, .. }
+                if function.is_function("genAttrs") && args.len() == 2 =>
+            {
+                let systems = self.system_strings(&self.resolve(&args[0]));
+                let f = &args[1];
+                let inside = f.file == 0 && value.text_range().contains_range(f.node.text_range());
+                let fnode = unparen(f.node.clone());
+                let v = if inside {
+                    if fnode.kind() == SyntaxKind::NODE_LAMBDA {
+                        lambda_body(&fnode).ok_or_else(|| "a function with a pattern".to_string())
+                    } else {
+                        Ok(SystemValue::Apply { function: fnode })
+                    }
+                } else {
+                    self.pkgs_first(value, &fnode, f.file)
+                };
+                (systems, v)
+            }
+            Whnf::Attrs(parts) => {
+                let entries = match self.entries(&Whnf::Attrs(parts)) {
+                    Ok(e) => e,
+                    Err(u) => return (Err(u.why.clone()), Err(u.why)),
+                };
+                let mut pairs = Vec::new();
+                for e in entries {
+                    let (Some(key), super::eval::Lookup::Val(v)) = (e.key.name(), &e.value) else {
+                        return (
+                            Err("a system not known statically".into()),
+                            Err("not an attribute set keyed by systems".into()),
+                        );
+                    };
+                    if v.file != 0 || !value.text_range().contains_range(v.node.text_range()) {
+                        return (
+                            Err("not written here".into()),
+                            Err("a value not written in this output".into()),
+                        );
+                    }
+                    pairs.push(((key.to_string(), false), v.node.clone(), false));
+                }
+                literal_systems(&pairs)
+            }
+            Whnf::Unknown(u) => (Err(u.why.clone()), Err(u.why)),
+            _ => (
+                Err("not a per-system generator".into()),
+                Err("not a per-system generator".into()),
+            ),
+        }
+    }
+
+    /// `forAllSystems (pkgs: BODY)` with `forAllSystems = f: genAttrs LIST
+    /// (s: f EXPR);`: the function written at the call, applied to EXPR.
+    fn pkgs_first(
+        &self,
+        value: &SyntaxNode,
+        wrapper: &SyntaxNode,
+        file: usize,
+    ) -> Result<SystemValue, String> {
+        let refuse = || Err("a generator whose per-system function is not written here".into());
+        if file != 0 || wrapper.kind() != SyntaxKind::NODE_LAMBDA {
+            return refuse();
+        }
+        let call = unparen(value.clone());
+        if call.kind() != SyntaxKind::NODE_APPLY {
+            return refuse();
+        }
+        let (Some(alias), Some(user)) = (call.children().next(), call.children().nth(1)) else {
+            return refuse();
+        };
+        if unparen(alias).kind() != SyntaxKind::NODE_IDENT {
+            return refuse();
+        }
+        let param = ident_param(wrapper).ok_or("a pattern parameter")?;
+        let body = unparen(wrapper.children().last().ok_or("incomplete")?);
+        if body.kind() != SyntaxKind::NODE_APPLY {
+            return refuse();
+        }
+        let (Some(f), Some(pkgs)) = (body.children().next(), body.children().nth(1)) else {
+            return refuse();
+        };
+        // `f` is the alias' own parameter (the function passed at the call).
+        let f = unparen(f);
+        let Some(r) = self.scope.reference_at(f.text_range()) else {
+            return refuse();
+        };
+        let Some(b) = r.binder else { return refuse() };
+        let binder = &self.scope.binders[b];
+        if binder.kind != crate::scope::BinderKind::Param
+            || binder.scope.text_range().start() >= wrapper.text_range().start()
+        {
+            return refuse();
+        }
+        // EXPR may use only the system and names bound where the outputs are.
+        let body_start = self.outputs.as_ref().map(|o| o.body.text_range());
+        for r in self.scope.free_in(pkgs.text_range()) {
+            match r.binder {
+                Some(b) if self.scope.binders[b].name_range == param => {}
+                Some(b) => {
+                    let scope = self.scope.binders[b].scope.text_range();
+                    if !body_start.is_some_and(|body| scope.contains_range(body)) {
+                        return Err(format!("`{}` is not bound where the outputs are", r.name));
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(SystemValue::PkgsFirst {
+            user: unparen(user),
+            pkgs,
+            param,
+        })
+    }
+
+    fn system_strings(&self, w: &Whnf) -> Result<Vec<String>, String> {
+        match w {
+            Whnf::List(items) => items
+                .iter()
+                .map(|i| match self.resolve(i) {
+                    Whnf::Str(s) => Ok(s),
+                    Whnf::Unknown(u) => Err(u.why),
+                    _ => Err("a system that is not a string".into()),
+                })
+                .collect(),
+            Whnf::Unknown(u) => Err(format!("systems not known statically ({})", u.why)),
+            _ => Err("systems not known statically".into()),
+        }
+    }
+
+    /// The `// eachDefaultSystem (system: BODY)` operands of the outputs.
+    pub fn each_system_operands(&self) -> Vec<EachSystem> {
+        let Some(outputs) = &self.outputs else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for operand in &outputs.operands {
+            if operand.kind() != SyntaxKind::NODE_APPLY {
+                continue;
+            }
+            let Whnf::Call { function, args, .. } = self.resolve(&self.val(operand.clone())) else {
+                continue;
+            };
+            let systems = if function.is_function("eachDefaultSystem") && args.len() == 1 {
+                Ok(FLAKE_UTILS_DEFAULT_SYSTEMS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect())
+            } else if function.is_function("eachSystem") && args.len() == 2 {
+                self.system_strings(&self.resolve(&args[0]))
+            } else {
+                continue;
+            };
+            let Some(f) = args.last() else { continue };
+            let lambda = unparen(f.node.clone());
+            if f.file != 0 || lambda.kind() != SyntaxKind::NODE_LAMBDA {
+                continue;
+            }
+            let Some(SystemValue::Body { body, param }) = lambda_body(&lambda) else {
+                continue;
+            };
+            let keys = match self.resolve(&self.val(body.clone())) {
+                w @ Whnf::Attrs(_) => self.entries(&w).map_err(|u| u.why).and_then(|es| {
+                    es.iter()
+                        .map(|e| {
+                            e.key
+                                .name()
+                                .map(str::to_string)
+                                .ok_or_else(|| "an output with a dynamic name".to_string())
+                        })
+                        .collect()
+                }),
+                Whnf::Unknown(u) => Err(u.why),
+                _ => Err("the function does not return an attribute set".into()),
+            };
+            out.push(EachSystem {
+                call: operand.clone(),
+                systems,
+                body,
+                param,
+                keys,
+            });
+        }
+        out
+    }
+
+    /// The one binding of the outputs' `let` that instantiates the `nixpkgs`
+    /// input per system (`pkgsFor = system: import nixpkgs { inherit system;
+    /// ... };` or `pkgsFor = genAttrs systems (system: import nixpkgs {
+    /// ... });`), when there is exactly one.
+    pub fn shared_pkgs(&self) -> Option<SharedPkgs> {
+        let outputs = self.outputs.as_ref()?;
+        let mut found = Vec::new();
+        for l in &outputs.lets {
+            for entry in l
+                .children()
+                .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+            {
+                let Some(path) = syntax::attrpath_names(&entry) else {
+                    continue;
+                };
+                let [name] = path.as_slice() else { continue };
+                let Some(value) = syntax::attr_value(&entry) else {
+                    continue;
+                };
+                let value = unparen(value);
+                let (lambda, function) = if value.kind() == SyntaxKind::NODE_LAMBDA {
+                    (value, true)
+                } else {
+                    match self.resolve(&self.val(value.clone())) {
+                        Whnf::Call { function, args, .. }
+                            if function.is_function("genAttrs")
+                                && args.len() == 2
+                                && args[1].file == 0
+                                && unparen(args[1].node.clone()).kind()
+                                    == SyntaxKind::NODE_LAMBDA =>
+                        {
+                            (unparen(args[1].node.clone()), false)
+                        }
+                        _ => continue,
+                    }
+                };
+                if ident_param(&lambda).is_none() {
+                    continue;
+                }
+                let Some(body) = lambda.children().last().map(unparen) else {
+                    continue;
+                };
+                if self.imports_nixpkgs(&body) {
+                    found.push(SharedPkgs {
+                        name: name.clone(),
+                        function,
+                    });
+                }
+            }
+        }
+        (found.len() == 1).then(|| found.remove(0))
+    }
+
+    /// `import nixpkgs { ... }` (or `import inputs.nixpkgs { ... }`).
+    fn imports_nixpkgs(&self, body: &SyntaxNode) -> bool {
+        if body.kind() != SyntaxKind::NODE_APPLY {
+            return false;
+        }
+        let Some(head) = body.children().next().map(unparen) else {
+            return false;
+        };
+        if head.kind() != SyntaxKind::NODE_APPLY {
+            return false;
+        }
+        let (Some(import), Some(what)) = (head.children().next(), head.children().nth(1)) else {
+            return false;
+        };
+        if unparen(import).text() != "import" {
+            return false;
+        }
+        match self.resolve(&self.val(what)) {
+            Whnf::External(e) => {
+                matches!(&e.root, super::eval::Root::Input(n) if n == "nixpkgs")
+                    && e.path.is_empty()
+                    || matches!(&e.root, super::eval::Root::Inputs) && e.path == ["nixpkgs"]
+            }
+            _ => false,
+        }
+    }
+
+    /// One system's value as text for a binding that starts a line indented
+    /// by `to` (it was indented by `from`): references to the system become
+    /// `system`, lines are shifted, and the text starts on a new line
+    /// (`\n` + indentation) when the value started its own line.
+    pub fn system_value_text(&self, v: &SystemValue, from: &str, to: &str) -> String {
+        let text = self.file.text.as_str();
+        let (node, renames): (SyntaxNode, Vec<TextRange>) = match v {
+            SystemValue::Body { body, param } => (
+                body.clone(),
+                (&self.file.text[*param] != "system")
+                    .then_some(*param)
+                    .into_iter()
+                    .collect(),
+            ),
+            SystemValue::Verbatim { value } => (value.clone(), Vec::new()),
+            SystemValue::Apply { function } => {
+                return crate::syntax::make::apply_to_system(&function.text().to_string());
+            }
+            SystemValue::Literal { value, system } => {
+                let mut set = EditSet::new();
+                for s in value.descendants() {
+                    if s.kind() == SyntaxKind::NODE_STRING
+                        && crate::flake::string_literal(&s).as_deref() == Some(system)
+                    {
+                        let _ = set.add(Edit::replace(s.text_range(), "system"));
+                    }
+                }
+                return self.shifted(value, set, from, to);
+            }
+            SystemValue::PkgsFirst { user, pkgs, param } => {
+                // `pkgs: BODY` given `pkgs` itself: BODY (perSystem's `pkgs`).
+                if let Some(SystemValue::Body { body, param: p }) = lambda_body(user) {
+                    if &self.file.text[p] == "pkgs" {
+                        return self.shifted(&body, EditSet::new(), from, to);
+                    }
+                }
+                let user = self.shifted(user, EditSet::new(), from, to);
+                let arg = self.renamed(pkgs, &[*param]);
+                return crate::syntax::make::apply(&user, &arg);
+            }
+        };
+        let mut set = EditSet::new();
+        for r in &renames {
+            for reference in self.references_to(*r, node.text_range()) {
+                let _ = set.add(Edit::replace(reference, "system"));
+            }
+        }
+        let _ = text;
+        self.shifted(&node, set, from, to)
+    }
+
+    /// Why the code of `v` cannot move into a `perSystem` function of
+    /// `formals` placed where the outputs' attribute set is: a name it reads
+    /// would be bound by something else there (a binding around the output,
+    /// a `with` around it, or one of `formals`).
+    pub fn system_value_movable(&self, v: &SystemValue, formals: &[&str]) -> Result<(), String> {
+        let Some(outputs) = &self.outputs else {
+            return Err("no outputs".into());
+        };
+        let target = outputs.body.text_range();
+        let (nodes, own): (Vec<&SyntaxNode>, Vec<TextRange>) = match v {
+            SystemValue::Body { body, param } => (vec![body], vec![*param]),
+            SystemValue::Verbatim { value } => (vec![value], Vec::new()),
+            SystemValue::Literal { value, .. } => (vec![value], Vec::new()),
+            SystemValue::Apply { function } => (vec![function], Vec::new()),
+            SystemValue::PkgsFirst { user, pkgs, param } => (vec![user, pkgs], vec![*param]),
+        };
+        for node in nodes {
+            for r in self.scope.free_in(node.text_range()) {
+                match r.binder {
+                    Some(b) if own.contains(&self.scope.binders[b].name_range) => continue,
+                    Some(b) => {
+                        let binder = &self.scope.binders[b];
+                        if !binder.scope.text_range().contains_range(target)
+                            || binder.scope.text_range() == target
+                        {
+                            return Err(format!(
+                                "`{}` is bound around the output, not where perSystem goes",
+                                r.name
+                            ));
+                        }
+                        // Let `system = "..."` is checked by the caller (one system).
+                        if formals.contains(&r.name.as_str()) && r.name != "system" {
+                            return Err(format!(
+                                "`{}` would mean perSystem's `{}` instead of its own binding",
+                                r.name, r.name
+                            ));
+                        }
+                        if r.name == "system" && !matches!(v, SystemValue::Verbatim { .. }) {
+                            return Err("`system` is bound outside the output".into());
+                        }
+                    }
+                    None => {
+                        let outer = r
+                            .withs
+                            .iter()
+                            .filter(|w| !node.text_range().contains_range(w.text_range()));
+                        for w in outer {
+                            if !w.text_range().contains_range(target) {
+                                return Err(format!(
+                                    "`{}` may come from a `with` around the output",
+                                    r.name
+                                ));
+                            }
+                        }
+                        if !r.withs.is_empty() {
+                            if formals.contains(&r.name.as_str()) {
+                                return Err(format!(
+                                    "`{}` may come from a `with`, which perSystem's `{}` would shadow",
+                                    r.name, r.name
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// References inside `within` to the binder whose name is at `name`.
+    fn references_to(&self, name: TextRange, within: TextRange) -> Vec<TextRange> {
+        let Some(b) = self.scope.binder_named_at(name) else {
+            return Vec::new();
+        };
+        self.scope
+            .uses_of(b)
+            .filter(|r| within.contains_range(r.range))
+            .map(|r| r.range)
+            .collect()
+    }
+
+    /// The text of `node` with the references to the parameter named at
+    /// `param` written `system`.
+    pub fn with_system(&self, node: &SyntaxNode, param: TextRange) -> String {
+        self.renamed(node, &[param])
+    }
+
+    fn renamed(&self, node: &SyntaxNode, params: &[TextRange]) -> String {
+        let mut set = EditSet::new();
+        for p in params {
+            for r in self.references_to(*p, node.text_range()) {
+                let _ = set.add(Edit::replace(r, "system"));
+            }
+        }
+        set.apply_within(&self.file.text, TextSize::from(0), node.text_range())
+    }
+
+    /// `node`'s text with `set` applied and its lines shifted from `from` to `to`.
+    fn shifted(&self, node: &SyntaxNode, mut set: EditSet, from: &str, to: &str) -> String {
+        let text = self.file.text.as_str();
+        let start = usize::from(node.text_range().start());
+        let own_line = syntax::starts_line(text, start);
+        for e in shift_edits(
+            &self.file.root,
+            node.text_range(),
+            Shift {
+                remove: from,
+                add: to,
+            },
+        ) {
+            let _ = set.add(e);
+        }
+        let body = set.apply_within(text, TextSize::from(0), node.text_range());
+        if own_line {
+            let indent = syntax::line_indent(text, start);
+            let rest = indent.strip_prefix(from).unwrap_or(indent.trim_start());
+            format!("\n{to}{rest}{body}")
+        } else {
+            body
+        }
+    }
+}
+
+/// `param: BODY` with an identifier parameter.
+fn lambda_body(lambda: &SyntaxNode) -> Option<SystemValue> {
+    let param = ident_param(lambda)?;
+    let body = unparen_keep(lambda.children().last()?);
+    Some(SystemValue::Body { body, param })
+}
+
+/// The body of a lambda: parentheses around it are kept only when needed.
+fn unparen_keep(node: SyntaxNode) -> SyntaxNode {
+    unparen(node)
+}
+
+/// The range of the name of `x` in `x: ...`.
+fn ident_param(lambda: &SyntaxNode) -> Option<TextRange> {
+    let p = lambda
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_IDENT_PARAM)?;
+    Some(p.first_child()?.text_range())
+}
+
+/// Values written per literal system: the same expression up to the
+/// system's string literal.
+#[allow(clippy::type_complexity)]
+fn literal_systems(
+    pairs: &[((String, bool), SyntaxNode, bool)],
+) -> (Result<Vec<String>, String>, Result<SystemValue, String>) {
+    let systems: Vec<String> = pairs.iter().map(|((s, _), _, _)| s.clone()).collect();
+    if systems.iter().any(|s| !is_system(s)) {
+        return (
+            Err("keys that are not systems".into()),
+            Err("keys that are not systems".into()),
+        );
+    }
+    if pairs.len() == 1 {
+        let ((system, dynamic), value, _) = &pairs[0];
+        let v = if *dynamic {
+            SystemValue::Verbatim {
+                value: value.clone(),
+            }
+        } else {
+            SystemValue::Literal {
+                value: value.clone(),
+                system: system.clone(),
+            }
+        };
+        return (Ok(systems), Ok(v));
+    }
+    if pairs.iter().any(|(_, _, dynamic)| *dynamic) {
+        return (
+            Ok(systems),
+            Err("values written under `${...}` keys".into()),
+        );
+    }
+    let template = |(s, v): (&String, &SyntaxNode)| -> String {
+        let mut out = String::new();
+        for t in v.descendants_with_tokens().filter_map(|t| t.into_token()) {
+            if matches!(
+                t.kind(),
+                SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+            ) {
+                continue;
+            }
+            if t.kind() == SyntaxKind::TOKEN_STRING_CONTENT
+                && t.parent().is_some_and(|p| {
+                    crate::flake::string_literal(&p).as_deref() == Some(s.as_str())
+                })
+            {
+                out.push_str("\u{0}system\u{0}");
+            } else {
+                out.push_str(t.text());
+            }
+            out.push(' ');
+        }
+        out
+    };
+    let first = template((&pairs[0].0 .0, &pairs[0].1));
+    let same = pairs.iter().all(|((s, _), v, _)| template((s, v)) == first);
+    // Comments inside the other systems' values would be lost.
+    let comments = pairs[1..].iter().any(|(_, v, _)| {
+        v.descendants_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+    });
+    if !same {
+        return (Ok(systems), Err("different content per system".into()));
+    }
+    if comments {
+        return (
+            Ok(systems),
+            Err("comments in the values of other systems".into()),
+        );
+    }
+    (
+        Ok(systems),
+        Ok(SystemValue::Literal {
+            value: pairs[0].1.clone(),
+            system: pairs[0].0 .0.clone(),
+        }),
+    )
+}
+
+/// `x86_64-linux`, `aarch64-darwin`...: an `ARCH-OS` system name.
+pub fn is_system(s: &str) -> bool {
+    let Some((arch, os)) = s.split_once('-') else {
+        return false;
+    };
+    !arch.is_empty()
+        && matches!(
+            os,
+            "linux" | "darwin" | "freebsd" | "openbsd" | "netbsd" | "none" | "windows" | "genode"
+        )
+}
