@@ -251,7 +251,8 @@ impl Codemod for FlakeParts {
         let has_nixpkgs = flake.inputs.iter().any(|i| i.name == "nixpkgs");
 
         // Which outputs move.
-        let mut moved: Vec<(String, SyntaxNode, SystemValue)> = Vec::new();
+        // (output, entries deleted, (path below the output, value) to write).
+        let mut moved: Vec<Moved> = Vec::new();
         let mut stay: Vec<String> = Vec::new();
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
@@ -272,8 +273,6 @@ impl Codemod for FlakeParts {
                             own.len(),
                             s.join(", ")
                         ))
-                    } else if o.entries.len() != 1 && !matches!(v, SystemValue::Literal { .. }) {
-                        Some("defined by several entries".into())
                     } else if let Err(why) = flake.system_value_movable(v, formals) {
                         Some(why)
                     } else {
@@ -294,29 +293,74 @@ impl Codemod for FlakeParts {
                 }
                 None => {
                     if let Ok(SystemValue::PkgsFirst { pkgs, param, .. }) = &o.value {
-                        pkgs_first = Some((pkgs.clone(), *param));
-                    }
-                    for (i, entry) in o.entries.iter().enumerate() {
-                        let v = o.value.clone().unwrap();
-                        if i == 0 {
-                            moved.push((o.name.clone(), entry.clone(), v));
-                        } else {
-                            moved.push((String::new(), entry.clone(), v));
+                        let this = flake.with_system(pkgs, *param);
+                        match &pkgs_first {
+                            Some((_, _, other)) if *other != this => {
+                                fix.notes.push(cx.note(
+                                    o.entries[0].text_range().start(),
+                                    format!("`{}` stays under `flake` as it is: its generator passes `{this}`, another passes `{other}`", o.name),
+                                ));
+                                stay.push(o.name.clone());
+                                continue;
+                            }
+                            _ => pkgs_first = Some((pkgs.clone(), *param, this)),
                         }
                     }
+                    let mut vs: Vec<&SystemValue> = o.parts.iter().map(|(_, v)| v).collect();
+                    if vs.is_empty() {
+                        vs.push(o.value.as_ref().unwrap());
+                    }
+                    if let Some(why) = vs
+                        .iter()
+                        .find_map(|v| flake.system_value_movable(v, &["system"]).err())
+                    {
+                        fix.notes.push(cx.note(
+                            o.entries[0].text_range().start(),
+                            format!("`{}` stays under `flake` as it is: {why}", o.name),
+                        ));
+                        stay.push(o.name.clone());
+                        continue;
+                    }
+                    moved.push(Moved {
+                        name: o.name.clone(),
+                        entries: o.entries.clone(),
+                        parts: o.parts.clone(),
+                    });
                 }
             }
         }
 
+        // perSystem's `pkgs` as a formal: no other moved code may read a `pkgs` of its own.
+        if pkgs_first.is_some() {
+            moved.retain(|m| {
+                let why = m
+                    .parts
+                    .iter()
+                    .find_map(|(_, v)| flake.system_value_movable(v, &["pkgs", "system"]).err());
+                match why {
+                    Some(why) => {
+                        fix.notes.push(cx.note(
+                            m.entries[0].text_range().start(),
+                            format!("`{}` stays under `flake` as it is: {why}", m.name),
+                        ));
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
+
         // perSystem's `pkgs`.
         let module_pkgs: Option<String> = match (&pkgs_first, &shared) {
-            (Some((pkgs, param)), _) => Some(flake.with_system(pkgs, *param)),
+            (Some((_, _, text)), _) => Some(text.clone()),
             (None, Some(s)) => Some(make::pkgs_of_system(&s.name, s.function)),
             (None, None) => None,
         };
-        let uses_pkgs = moved
-            .iter()
-            .any(|(_, _, v)| matches!(v, SystemValue::PkgsFirst { .. }));
+        let uses_pkgs = moved.iter().any(|m| {
+            m.parts
+                .iter()
+                .any(|(_, v)| matches!(v, SystemValue::PkgsFirst { .. }))
+        });
         if module_pkgs.is_none() && !has_nixpkgs {
             fix.notes.push(cx.note(
                 outputs.body.text_range().start(),
@@ -374,20 +418,20 @@ impl Codemod for FlakeParts {
                 body: e.body.clone(),
                 param: e.param,
             };
-            per_system_body =
-                Some(flake.system_value_text(&v, &from, &format!("{entry_indent}{unit}")));
+            per_system_body = Some(flake.system_value_text(&v, &from, &entry_indent));
         }
-        for (name, entry, v) in &moved {
-            if name.is_empty() {
-                continue;
-            }
+        for m in &moved {
+            let entry = &m.entries[0];
             let from = line_indent(text, usize::from(entry.text_range().start())).to_string();
-            let value = flake.system_value_text(v, &from, &inner);
             let comments = leading_comments(entry, text, &from, &inner);
-            ps_entries.push(format!(
-                "{comments}{}",
-                make::indented_binding(&inner, name, &value)
-            ));
+            let mut bindings = Vec::new();
+            for (rest, v) in &m.parts {
+                let mut path = vec![make::attr_name(&m.name)];
+                path.extend(rest.iter().cloned());
+                let value = flake.system_value_text(v, &from, &inner);
+                bindings.push(make::indented_path_binding(&inner, &path, &value));
+            }
+            ps_entries.push(format!("{comments}{}", bindings.join("\n")));
         }
         let mut module_entries = vec![make::systems_binding(&systems, &entry_indent, &unit)];
         let mut formals = vec!["system"];
@@ -433,21 +477,36 @@ impl Codemod for FlakeParts {
                     .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
                     .map(|t| t.text_range().end())
                     .unwrap_or(set.text_range().start());
+                let kept_any = set
+                    .children()
+                    .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+                    .any(|c| !moved.iter().any(|m| m.entries.contains(&c)));
                 let mut insert = String::new();
-                for m in &module_entries {
+                for (i, m) in module_entries.iter().enumerate() {
+                    if i > 0 {
+                        insert.push('\n');
+                    }
                     insert.push('\n');
                     insert.push_str(&entry_indent);
                     insert.push_str(m);
+                }
+                if kept_any {
                     insert.push('\n');
                 }
                 fix.edit(NAME, path.clone(), Edit::insert(open, insert))?;
+                let mut deletions: Vec<TextRange> = Vec::new();
                 for entry in set
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
                 {
-                    if moved.iter().any(|(_, e, _)| e == &entry) {
-                        let range = removal_range(attached_range(&entry, text), text);
-                        fix.edit(NAME, path.clone(), Edit::delete(range))?;
+                    if moved.iter().any(|m| m.entries.contains(&entry)) {
+                        let range = moved_entry_range(&entry, set, text);
+                        match deletions.last_mut() {
+                            Some(last) if last.end() >= range.start() => {
+                                *last = last.cover(range);
+                            }
+                            _ => deletions.push(range),
+                        }
                     } else {
                         fix.edit(
                             NAME,
@@ -455,6 +514,9 @@ impl Codemod for FlakeParts {
                             Edit::insert(entry.text_range().start(), make::flake_prefix()),
                         )?;
                     }
+                }
+                for range in deletions {
+                    fix.edit(NAME, path.clone(), Edit::delete(range))?;
                 }
                 if let Some(e) = &each {
                     // Remove ` // eachDefaultSystem (...)` (or `(...) // `).
@@ -491,7 +553,7 @@ impl Codemod for FlakeParts {
         let defined: BTreeSet<String> = flake.output_names();
         let moved_names: BTreeSet<&str> = moved
             .iter()
-            .map(|(n, _, _)| n.as_str())
+            .map(|m| m.name.as_str())
             .chain(each.iter().flat_map(|e| {
                 e.keys
                     .as_ref()
@@ -594,6 +656,45 @@ impl Codemod for FlakeParts {
         let _ = stay;
         Ok(fix)
     }
+}
+
+/// An output that moves into perSystem.
+struct Moved {
+    name: String,
+    /// The entries of the outputs set that go.
+    entries: Vec<SyntaxNode>,
+    /// What perSystem gets: paths below the output and values.
+    parts: Vec<(Vec<String>, SystemValue)>,
+}
+
+/// The range to delete for an entry that moves into perSystem: with its
+/// comments, and with the blank line that would be left next to a brace.
+fn moved_entry_range(entry: &SyntaxNode, set: &SyntaxNode, text: &str) -> TextRange {
+    let range = removal_range(attached_range(entry, text), text);
+    let (mut start, mut end) = (usize::from(range.start()), usize::from(range.end()));
+    let open = set
+        .children_with_tokens()
+        .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
+        .map_or(0, |t| usize::from(t.text_range().end()));
+    if text[open..start].trim().is_empty() {
+        // First in the set: the blank lines after it go too.
+        while text[end..].starts_with('\n') || text[end..].starts_with(" \n") {
+            let nl = text[end..].find('\n').unwrap_or(0);
+            if !text[end..end + nl].trim().is_empty() {
+                break;
+            }
+            end += nl + 1;
+        }
+    }
+    let next = text[end..].lines().next().unwrap_or("").trim_start();
+    if next.starts_with('}') && text[..start].ends_with("\n\n") {
+        // Last in the set: the blank line above it goes too.
+        start -= 1;
+        while start > 0 && text[..start].ends_with([' ', '\t']) {
+            start -= 1;
+        }
+    }
+    TextRange::new((start as u32).into(), (end as u32).into())
 }
 
 /// How the flake-parts input is added.

@@ -79,6 +79,9 @@ pub struct PerSystemOutput {
     pub systems: Result<Vec<String>, String>,
     /// How one system's value is written, or why it is not recognised.
     pub value: Result<SystemValue, String>,
+    /// What perSystem gets when it moves: attribute paths below the output
+    /// (as written; empty for the whole output) and their values.
+    pub parts: Vec<(Vec<String>, SystemValue)>,
 }
 
 /// A `// flake-utils.lib.eachDefaultSystem (system: BODY)` operand.
@@ -125,6 +128,7 @@ impl Flake {
                 entries,
                 systems: Err("not recognised".into()),
                 value: Err("not recognised".into()),
+                parts: Vec::new(),
             };
             if defs
                 .iter()
@@ -158,8 +162,47 @@ impl Flake {
                     o.systems = s;
                     o.value = v;
                 }
+            } else if defs.iter().all(|d| d.path.len() >= 2) {
+                // `packages.${system}.default = E;` (one system): each entry
+                // keeps the path below the system.
+                let mut keys = Vec::new();
+                let mut parts = Vec::new();
+                for d in &defs {
+                    let (Some(key), Some(v)) = (self.system_key(&d.entry), d.value.clone()) else {
+                        break;
+                    };
+                    let rest: Vec<String> = d
+                        .entry
+                        .children()
+                        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+                        .map(|p| p.children().skip(2).map(|a| a.text().to_string()).collect())
+                        .unwrap_or_default();
+                    let value = if key.1 {
+                        SystemValue::Verbatim { value: v }
+                    } else {
+                        SystemValue::Literal {
+                            value: v,
+                            system: key.0.clone(),
+                        }
+                    };
+                    keys.push(key.0);
+                    parts.push((rest, value));
+                }
+                keys.dedup();
+                if parts.len() == defs.len() && keys.len() == 1 && is_system(&keys[0]) {
+                    o.systems = Ok(keys);
+                    o.value = Ok(parts[0].1.clone());
+                    o.parts = parts;
+                } else {
+                    o.value = Err("defined by parts below several systems".into());
+                }
             } else {
                 o.value = Err("defined by parts below the systems".into());
+            }
+            if o.parts.is_empty() {
+                if let Ok(v) = &o.value {
+                    o.parts = vec![(Vec::new(), v.clone())];
+                }
             }
             out.push(o);
         }

@@ -600,3 +600,10 @@ pub fn module_set(entries: &[String], indent: &str, entry_indent: &str) -> Strin
     out.push('}');
     checked(out)
 }
+
+/// `a.b.c = value;` indented by `indent`, the path's parts as written
+/// (the value may start with a newline).
+pub fn indented_path_binding(indent: &str, path: &[String], value: &str) -> String {
+    let sep = if value.starts_with('\n') { "" } else { " " };
+    checked_in_set(format!("{indent}{} ={sep}{value};", path.join(".")))
+}

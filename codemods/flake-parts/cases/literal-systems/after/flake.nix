@@ -1,0 +1,28 @@
+{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs";
+
+  outputs = { self, nixpkgs, flake-parts }@inputs:
+    let
+      mkPackages = system: {
+        default = nixpkgs.legacyPackages.${system}.htop;
+      };
+    in
+    flake-parts.lib.mkFlake { inherit inputs; } {
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+
+      perSystem =
+        { system, ... }:
+        {
+          # Spelled out: both machines are Linux.
+          packages = mkPackages system;
+        };
+
+      flake.devShells.x86_64-linux.default = nixpkgs.legacyPackages.x86_64-linux.mkShell { };
+      flake.devShells.aarch64-linux.default = nixpkgs.legacyPackages.aarch64-linux.mkShell { };
+    };
+}

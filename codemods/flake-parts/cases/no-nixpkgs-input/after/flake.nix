@@ -1,0 +1,25 @@
+{
+  inputs = {
+    nixpkgs-unstable.url = "github:NixOS/nixpkgs/nixos-unstable";
+    flake-parts.url = "github:hercules-ci/flake-parts";
+  };
+
+  outputs = { self, nixpkgs-unstable, ... }@inputs:
+    let
+      systems = [ "x86_64-linux" ];
+      pkgsFor = system: import nixpkgs-unstable { inherit system; };
+    in
+    inputs.flake-parts.lib.mkFlake { inherit inputs; } {
+      systems = [
+        "x86_64-linux"
+      ];
+
+      perSystem =
+        { system, ... }:
+        {
+          packages = {
+            default = (pkgsFor system).neovim;
+          };
+        };
+    };
+}
