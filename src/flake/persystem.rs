@@ -488,12 +488,21 @@ impl Flake {
         if unparen(import).text() != "import" {
             return false;
         }
+        // The `nixpkgs` input; without one, an input whose URL names nixpkgs.
+        let has_nixpkgs = self.inputs.iter().any(|i| i.name == "nixpkgs");
+        let is_nixpkgs = |name: &str| {
+            name == "nixpkgs"
+                || !has_nixpkgs
+                    && self.inputs.iter().any(|i| {
+                        i.name == name && i.url.as_deref().is_some_and(|u| u.contains("nixpkgs"))
+                    })
+        };
         match self.resolve(&self.val(what)) {
-            Whnf::External(e) => {
-                matches!(&e.root, super::eval::Root::Input(n) if n == "nixpkgs")
-                    && e.path.is_empty()
-                    || matches!(&e.root, super::eval::Root::Inputs) && e.path == ["nixpkgs"]
-            }
+            Whnf::External(e) => match (&e.root, e.path.as_slice()) {
+                (super::eval::Root::Input(n), []) => is_nixpkgs(n),
+                (super::eval::Root::Inputs, [n]) => is_nixpkgs(n),
+                _ => false,
+            },
             _ => false,
         }
     }

@@ -17,6 +17,8 @@
       perSystem =
         { system, ... }:
         {
+          _module.args.pkgs = pkgsFor system;
+
           packages = {
             default = (pkgsFor system).neovim;
           };
