@@ -611,6 +611,16 @@ impl Codemod for FlakeParts {
                 expanded.join(", ")
             ));
         }
+        let readers = flake.outputs_reading_inputs_set();
+        for name in &readers {
+            fix.declared_changes.push(name.clone());
+        }
+        if !readers.is_empty() {
+            fix.actions.push(format!(
+                "{} read the whole inputs set, which gains `flake-parts` (e.g. a registry or `specialArgs` built from `inputs`)",
+                readers.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
         for (name, what) in WRAPPED {
             if defined.contains(*name) {
                 fix.declared_changes.push(name.to_string());

@@ -792,3 +792,141 @@ pub fn is_system(s: &str) -> bool {
             "linux" | "darwin" | "freebsd" | "openbsd" | "netbsd" | "none" | "windows" | "genode"
         )
 }
+
+impl Flake {
+    /// The outputs (of the outputs' attribute set) whose code, or the `let`
+    /// bindings it reads, uses the whole inputs set (`inherit inputs;`,
+    /// `specialArgs = { inherit inputs; }`, `f inputs`) rather than one
+    /// input (`inputs.x`), or passes `self` on whole, or reads
+    /// `self.<output>` of such an output: what may see a new input or
+    /// flake-parts' changes to the outputs.
+    pub fn outputs_reading_inputs_set(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        let Some(outputs) = &self.outputs else {
+            return out;
+        };
+        let Some(inputs) = self.scope.binders.iter().position(|b| {
+            b.scope == outputs.lambda
+                && matches!(
+                    b.kind,
+                    crate::scope::BinderKind::PatternBind | crate::scope::BinderKind::Param
+                )
+        }) else {
+            return out;
+        };
+        let self_binder = self.scope.binders.iter().position(|b| {
+            b.scope == outputs.lambda
+                && b.name == "self"
+                && b.kind == crate::scope::BinderKind::Formal
+        });
+        // Each output's code: its entry and the bindings it reads.
+        let code: Vec<(String, Vec<TextRange>)> = outputs
+            .defs
+            .iter()
+            .map(|def| {
+                let roots = vec![def.entry.text_range()];
+                let mut ranges = roots.clone();
+                for b in &self.scope.reachable(&roots, |_| true) {
+                    ranges.extend(
+                        self.scope.binders[*b]
+                            .entries
+                            .iter()
+                            .map(|e| e.text_range()),
+                    );
+                }
+                (def.name.clone(), ranges)
+            })
+            .collect();
+        let uses_in = |b: usize, ranges: &[TextRange]| -> Vec<TextRange> {
+            self.scope
+                .uses_of(b)
+                .filter(|r| ranges.iter().any(|range| range.contains_range(r.range)))
+                .map(|r| r.range)
+                .collect()
+        };
+        for (name, ranges) in &code {
+            let whole_inputs = uses_in(inputs, ranges).iter().any(|r| !self.selected(*r));
+            // `self` passed on whole may be read for any output (`"${self}"`
+            // is only its path, which does not change).
+            let whole_self = self_binder.is_some_and(|sb| {
+                uses_in(sb, ranges)
+                    .iter()
+                    .any(|r| !self.selected(*r) && !self.interpolated(*r))
+            });
+            if whole_inputs || whole_self {
+                out.insert(name.clone());
+            }
+        }
+        // And what reads those through `self.<output>`, until nothing changes.
+        if let Some(sb) = self_binder {
+            for _ in 0..code.len() {
+                let before = out.len();
+                for (name, ranges) in &code {
+                    if uses_in(sb, ranges)
+                        .iter()
+                        .filter_map(|r| self.selected_name(*r))
+                        .any(|n| out.contains(&n))
+                    {
+                        out.insert(name.clone());
+                    }
+                }
+                if out.len() == before {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the identifier at `range` is the whole of an interpolation (`"${x}"`).
+    fn interpolated(&self, range: TextRange) -> bool {
+        let node = match self.file.root.covering_element(range) {
+            rnix::NodeOrToken::Node(n) => n,
+            rnix::NodeOrToken::Token(t) => match t.parent() {
+                Some(p) => p,
+                None => return false,
+            },
+        };
+        node.parent()
+            .is_some_and(|p| p.kind() == SyntaxKind::NODE_INTERPOL)
+    }
+
+    /// `y` when the identifier at `range` is selected from (`x.y...`).
+    fn selected_name(&self, range: TextRange) -> Option<String> {
+        if !self.selected(range) {
+            return None;
+        }
+        let mut node = match self.file.root.covering_element(range) {
+            rnix::NodeOrToken::Node(n) => n,
+            rnix::NodeOrToken::Token(t) => t.parent()?,
+        };
+        if node.kind() != SyntaxKind::NODE_IDENT {
+            node = node.parent()?;
+        }
+        let select = node.parent()?;
+        let attrpath = select
+            .children()
+            .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)?;
+        syntax::static_attr_name(&attrpath.first_child()?)
+    }
+
+    /// Whether the identifier at `range` is the set of a selection (`x.y`).
+    fn selected(&self, range: TextRange) -> bool {
+        let mut node = match self.file.root.covering_element(range) {
+            rnix::NodeOrToken::Node(n) => n,
+            rnix::NodeOrToken::Token(t) => match t.parent() {
+                Some(p) => p,
+                None => return false,
+            },
+        };
+        if node.kind() != SyntaxKind::NODE_IDENT {
+            match node.parent() {
+                Some(p) => node = p,
+                None => return false,
+            }
+        }
+        node.parent().is_some_and(|p| {
+            p.kind() == SyntaxKind::NODE_SELECT && p.first_child().as_ref() == Some(&node)
+        })
+    }
+}
