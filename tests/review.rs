@@ -262,9 +262,16 @@ fn hybrid_overview_and_practices() {
         .find(|x| x.rule == Rule::MonolithicFlake)
         .unwrap();
     assert_eq!(split.trial, Some(flake_refactor::review::Trial::Changes(6)));
+    // FR005: the flake-parts codemod exists and would change flake.nix.
+    let parts = recs
+        .iter()
+        .find(|x| x.rule == Rule::HandWrittenPerSystem)
+        .unwrap();
+    assert_eq!(parts.trial, Some(flake_refactor::review::Trial::Changes(1)));
+    assert!(flake_refactor::review::codemod_available("flake-parts"));
     assert_eq!(
         r.combined_command().as_deref(),
-        Some("flake-refactor apply split-outputs --flake examples/hybrid")
+        Some("flake-refactor apply split-outputs flake-parts --flake examples/hybrid")
     );
 }
 

@@ -617,8 +617,9 @@ impl Codemod for FlakeParts {
         }
         if !readers.is_empty() {
             fix.actions.push(format!(
-                "{} read the whole inputs set, which gains `flake-parts` (e.g. a registry or `specialArgs` built from `inputs`)",
-                readers.iter().cloned().collect::<Vec<_>>().join(", ")
+                "{} {} on the whole inputs set (or `self`), which gains `flake-parts` (e.g. a registry or `specialArgs` built from `inputs`)",
+                readers.iter().cloned().collect::<Vec<_>>().join(", "),
+                if readers.len() == 1 { "depends" } else { "depend" }
             ));
         }
         for (name, what) in WRAPPED {
