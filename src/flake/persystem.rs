@@ -612,13 +612,11 @@ impl Flake {
                                 ));
                             }
                         }
-                        if !r.withs.is_empty() {
-                            if formals.contains(&r.name.as_str()) {
-                                return Err(format!(
-                                    "`{}` may come from a `with`, which perSystem's `{}` would shadow",
-                                    r.name, r.name
-                                ));
-                            }
+                        if !r.withs.is_empty() && formals.contains(&r.name.as_str()) {
+                            return Err(format!(
+                                "`{}` may come from a `with`, which perSystem's `{}` would shadow",
+                                r.name, r.name
+                            ));
                         }
                     }
                 }
