@@ -433,7 +433,87 @@ impl Codemod for FlakeParts {
             }
             ps_entries.push(format!("{comments}{}", bindings.join("\n")));
         }
-        let mut module_entries = vec![make::systems_binding(&systems, &entry_indent, &unit)];
+        let mut systems_comments = String::new();
+        // `let` bindings only the generator calls used (`forAllSystems`).
+        let moved_entries: Vec<SyntaxNode> = moved
+            .iter()
+            .flat_map(|m| m.entries.iter().cloned())
+            .collect();
+        let kept: Vec<SyntaxNode> = moved
+            .iter()
+            .flat_map(|m| m.parts.iter().flat_map(|(_, v)| v.kept_nodes()))
+            .chain(each.iter().map(|e| e.body.clone()))
+            .collect();
+        let mut also_kept: Vec<&str> = Vec::new();
+        if let Some(s) = &shared {
+            also_kept.push(s.name.as_str());
+        }
+        let mut kept = kept;
+        if let Some((pkgs, _, _)) = &pkgs_first {
+            kept.push(pkgs.clone());
+        }
+        let unused = flake.bindings_left_unused(&moved_entries, &kept, &also_kept);
+        if !unused.is_empty() {
+            let mut removals: Vec<TextRange> =
+                crate::relocate::let_removals(text, &flake.scope, &unused);
+            removals.sort_by_key(|r| r.start());
+            let mut merged: Vec<TextRange> = Vec::new();
+            for r in removals {
+                match merged.last_mut() {
+                    Some(last) if last.end() >= r.start() => *last = last.cover(r),
+                    _ => merged.push(r),
+                }
+            }
+            let removals: Vec<TextRange> = merged
+                .into_iter()
+                .map(|r| swallow_blank_after_let(r, text))
+                .collect();
+            // The comments of a `systems` binding go with the module's `systems`.
+            let systems_binding = unused
+                .iter()
+                .find(|&&b| flake.scope.binders[b].name == "systems")
+                .and_then(|&b| flake.scope.binders[b].entries.first().cloned());
+            if let Some(entry) = &systems_binding {
+                let from = line_indent(text, usize::from(entry.text_range().start())).to_string();
+                systems_comments = leading_comments(entry, text, &from, &entry_indent);
+            }
+            for tok in flake
+                .file
+                .root
+                .descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+            {
+                let carried = systems_binding.as_ref().is_some_and(|e| {
+                    attached_range(e, text).contains_range(tok.text_range())
+                        && !e.text_range().contains_range(tok.text_range())
+                });
+                if removals.iter().any(|r| r.contains_range(tok.text_range())) && !carried {
+                    fix.removed_comments
+                        .push(crate::verify::normalize_comment(tok.text()));
+                }
+            }
+            for r in removals {
+                fix.edit(NAME, path.clone(), Edit::delete(r))?;
+            }
+            let mut names: Vec<&str> = unused
+                .iter()
+                .map(|&b| flake.scope.binders[b].name.as_str())
+                .collect();
+            names.sort();
+            fix.actions
+                .push(format!("removed {}, now unused", names.join(", ")));
+        }
+
+        let mut module_entries = vec![if systems_comments.is_empty() {
+            make::systems_binding(&systems, &entry_indent, &unit)
+        } else {
+            format!(
+                "{}{entry_indent}{}",
+                systems_comments.trim_start(),
+                make::systems_binding(&systems, &entry_indent, &unit)
+            )
+        }];
         let mut formals = vec!["system"];
         if uses_pkgs {
             formals.insert(0, "pkgs");
@@ -954,6 +1034,22 @@ fn comments_outside(outer: &SyntaxNode, inner: &SyntaxNode) -> bool {
         .descendants_with_tokens()
         .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
         .any(|t| !inner.text_range().contains_range(t.text_range()))
+}
+
+/// `range` (a `let` binding that goes) with the blank line after it when it
+/// was the first binding after `let`, so that no blank line follows `let`.
+fn swallow_blank_after_let(range: TextRange, text: &str) -> TextRange {
+    let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+    if !text[..start].trim_end().ends_with("let") {
+        return range;
+    }
+    let rest = &text[end..];
+    match rest.find('\n') {
+        Some(i) if rest[..i].trim().is_empty() => {
+            TextRange::new(range.start(), ((end + i + 1) as u32).into())
+        }
+        _ => range,
+    }
 }
 
 /// The comment lines attached above `entry`, re-indented from `from` to `to`.

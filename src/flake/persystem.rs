@@ -929,3 +929,53 @@ impl Flake {
     }
 }
 
+impl SystemValue {
+    /// The nodes of flake.nix whose text the moved value keeps.
+    pub fn kept_nodes(&self) -> Vec<SyntaxNode> {
+        match self {
+            SystemValue::Body { body, .. } => vec![body.clone()],
+            SystemValue::Apply { function } => vec![function.clone()],
+            SystemValue::PkgsFirst { user, pkgs, .. } => vec![user.clone(), pkgs.clone()],
+            SystemValue::Literal { value, .. } | SystemValue::Verbatim { value } => {
+                vec![value.clone()]
+            }
+        }
+    }
+}
+
+impl Flake {
+    /// The `let` bindings of the outputs that only the generator calls of
+    /// `moved` (entries that go, keeping the text of `kept`) use, directly
+    /// or through each other: what nothing reads once they move. Bindings
+    /// the kept code or `also_kept` (new code's names, e.g. `pkgsFor`)
+    /// reads are never among them.
+    pub fn bindings_left_unused(
+        &self,
+        moved: &[SyntaxNode],
+        kept: &[SyntaxNode],
+        also_kept: &[&str],
+    ) -> Vec<usize> {
+        let Some(outputs) = &self.outputs else {
+            return Vec::new();
+        };
+        let kept_ranges: Vec<TextRange> = kept.iter().map(|k| k.text_range()).collect();
+        let mut needed = self.scope.reachable(&kept_ranges, |_| true);
+        for (i, b) in self.scope.binders.iter().enumerate() {
+            if also_kept.contains(&b.name.as_str()) && outputs.lets.contains(&b.scope) {
+                needed.insert(i);
+                let entries: Vec<TextRange> = b.entries.iter().map(|e| e.text_range()).collect();
+                needed.extend(self.scope.reachable(&entries, |_| true));
+            }
+        }
+        let roots: Vec<TextRange> = moved.iter().map(|m| m.text_range()).collect();
+        self.scope
+            .exclusively_used(&roots, |b| {
+                let binder = &self.scope.binders[b];
+                binder.kind == crate::scope::BinderKind::Let
+                    && outputs.lets.contains(&binder.scope)
+                    && !needed.contains(&b)
+            })
+            .into_iter()
+            .collect()
+    }
+}

@@ -4,10 +4,6 @@
   inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs";
 
   outputs = { self, nixpkgs, ... }@inputs:
-    let
-      systems = [ "x86_64-linux" "aarch64-darwin" ];
-      forAllSystems = nixpkgs.lib.genAttrs systems;
-    in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [
         "x86_64-linux"

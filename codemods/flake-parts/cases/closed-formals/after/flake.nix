@@ -6,9 +6,6 @@
   inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs";
 
   outputs = { self, nixpkgs, home-manager, flake-parts }@inputs:
-    let
-      forAllSystems = nixpkgs.lib.genAttrs [ "x86_64-linux" "aarch64-linux" ];
-    in
     flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [
         "x86_64-linux"

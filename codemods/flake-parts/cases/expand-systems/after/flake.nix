@@ -4,9 +4,6 @@
   inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs";
 
   outputs = { self, nixpkgs, ... }@inputs:
-    let
-      forAllSystems = nixpkgs.lib.genAttrs [ "x86_64-linux" "aarch64-darwin" ];
-    in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [
         "x86_64-linux"

@@ -5,9 +5,7 @@
 
   outputs = { self, nixpkgs, ... }@inputs:
     let
-      systems = [ "x86_64-linux" "aarch64-linux" "aarch64-darwin" ];
       linux = [ "x86_64-linux" "aarch64-linux" ];
-      forAllSystems = nixpkgs.lib.genAttrs systems;
     in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [

@@ -6,7 +6,6 @@
   outputs = inputs:
     let
       inherit (inputs) nixpkgs;
-      forAllSystems = nixpkgs.lib.genAttrs [ "x86_64-linux" ];
     in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [

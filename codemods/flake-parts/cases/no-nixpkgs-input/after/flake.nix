@@ -6,7 +6,6 @@
 
   outputs = { self, nixpkgs-unstable, ... }@inputs:
     let
-      systems = [ "x86_64-linux" ];
       pkgsFor = system: import nixpkgs-unstable { inherit system; };
     in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {

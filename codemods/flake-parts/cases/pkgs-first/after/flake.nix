@@ -12,8 +12,6 @@
         inherit system;
         overlays = [ ];
       });
-      # Hands each function the system's package set.
-      forEachSystem = f: nixpkgs.lib.genAttrs systems (system: f pkgsFor.${system});
     in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [

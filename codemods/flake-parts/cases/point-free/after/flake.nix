@@ -5,9 +5,6 @@
 
   outputs = { self, nixpkgs, ... }@inputs:
     let
-      systems = [ "x86_64-linux" "aarch64-linux" ];
-      forAllSystems = nixpkgs.lib.genAttrs systems;
-
       mkDevShells = system:
         let
           pkgs = nixpkgs.legacyPackages.${system};

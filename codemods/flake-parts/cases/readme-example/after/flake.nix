@@ -15,9 +15,6 @@
 
   outputs = { self, nixpkgs, home-manager, ... }@inputs:
     let
-      systems = [ "x86_64-linux" "aarch64-linux" ];
-      forAllSystems = nixpkgs.lib.genAttrs systems;
-
       # Unfree is fine here: the shells pull in a few proprietary tools.
       pkgsFor = system: import nixpkgs {
         inherit system;

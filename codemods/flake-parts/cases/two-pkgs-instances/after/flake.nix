@@ -7,8 +7,6 @@
 
   outputs = { self, nixpkgs, ... }@inputs:
     let
-      systems = [ "x86_64-linux" "aarch64-linux" ];
-      forAllSystems = nixpkgs.lib.genAttrs systems;
       # Free software only, for the packages we publish.
       freePkgs = system: import nixpkgs { inherit system; };
       # Everything, for the shells.
