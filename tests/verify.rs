@@ -1096,7 +1096,9 @@ fn every_flake_parts_case_verifies_identical_except_declared() {
     let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for case in entries {
-        if !case.path().join("after").is_dir() {
+        // A case with its own flake.lock (lock-reuse) names inputs that
+        // have no stub; its lock handling is checked by the cases test.
+        if !case.path().join("after").is_dir() || case.path().join("before/flake.lock").exists() {
             continue;
         }
         let name = case.file_name().to_string_lossy().into_owned();
@@ -1195,4 +1197,64 @@ fn split_then_flake_parts_compose() {
         "{flake}"
     );
     assert_identical_except_declared(&report, "split-outputs flake-parts");
+}
+
+/// The hand-migration failure the stub exists to catch: perSystem's
+/// default `pkgs` (plain `legacyPackages`) instead of the flake's own
+/// `allowUnfree` instantiation changes the packages.
+#[test]
+fn a_lost_allow_unfree_is_caught() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join("codemods/flake-parts/cases/readme-example/before"),
+        dir.path(),
+    );
+    lock(dir.path());
+    let (_, outcome) = flake_parts_verified(dir.path(), &[], &Options::default());
+    let mut changes = outcome.changes.clone();
+    edit(
+        &mut changes,
+        "flake.nix",
+        "{ system, ... }:",
+        "{ pkgs, system, ... }:",
+    );
+    edit(
+        &mut changes,
+        "flake.nix",
+        "_module.args.pkgs = pkgsFor system;",
+        "",
+    );
+    edit(
+        &mut changes,
+        "flake.nix",
+        "(pkgsFor system).hello",
+        "pkgs.hello",
+    );
+    let after = tempfile::tempdir().unwrap();
+    common::copy_tree(dir.path(), after.path());
+    for c in &changes {
+        std::fs::write(after.path().join(&c.path), c.new.as_ref().unwrap()).unwrap();
+    }
+    lock(after.path());
+    changes.push(FileChange {
+        path: PathBuf::from("flake.lock"),
+        old: std::fs::read_to_string(dir.path().join("flake.lock")).ok(),
+        new: Some(std::fs::read_to_string(after.path().join("flake.lock")).unwrap()),
+    });
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(
+        matches!(
+            status_of(&report, "packages.x86_64-linux.hello"),
+            Status::Changed(_)
+        ),
+        "{}",
+        report.render()
+    );
+    assert_eq!(
+        status_of(&report, "devShells.x86_64-linux.default"),
+        &Status::Identical
+    );
 }

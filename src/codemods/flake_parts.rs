@@ -95,6 +95,21 @@ impl Codemod for FlakeParts {
         for operand in &outputs.operands {
             let known = operand.kind() == SyntaxKind::NODE_ATTR_SET
                 || each.iter().any(|e| &e.call == operand);
+            let import = operand.kind() == SyntaxKind::NODE_APPLY
+                && operand
+                    .descendants()
+                    .find(|n| n.kind() == SyntaxKind::NODE_IDENT)
+                    .is_some_and(|i| i.text() == "import");
+            if !known && import {
+                return Err(cx.refuse(
+                    NAME,
+                    operand.text_range().start(),
+                    format!(
+                        "the outputs are made in another file (`{}`): migrate a flake whose outputs are written in flake.nix",
+                        crate::flake::eval::one_line(operand)
+                    ),
+                ));
+            }
             if !known {
                 return Err(cx.refuse(
                     NAME,
@@ -310,6 +325,19 @@ impl Codemod for FlakeParts {
                     if vs.is_empty() {
                         vs.push(o.value.as_ref().unwrap());
                     }
+                    let kept: Vec<SyntaxNode> = vs.iter().flat_map(|v| v.kept_nodes()).collect();
+                    if let Some(c) = lost_comment(&o.entries, &kept, text) {
+                        fix.notes.push(cx.note(
+                            o.entries[0].text_range().start(),
+                            format!(
+                                "`{}` stays under `flake` as it is: its comment `{}` is outside the code that would move",
+                                o.name,
+                                c.lines().next().unwrap_or_default()
+                            ),
+                        ));
+                        stay.push(o.name.clone());
+                        continue;
+                    }
                     if let Some(why) = vs
                         .iter()
                         .find_map(|v| flake.system_value_movable(v, &["system"]).err())
@@ -414,11 +442,18 @@ impl Codemod for FlakeParts {
         let mut per_system_body: Option<String> = None;
         if let Some(e) = &each {
             let from = line_indent(text, usize::from(e.call.text_range().start())).to_string();
+            // A body on its own line is one unit deeper than the call; one
+            // that starts on the call's line is not.
+            let body_to = if syntax::starts_line(text, usize::from(e.body.text_range().start())) {
+                entry_indent.clone()
+            } else {
+                format!("{entry_indent}{unit}")
+            };
             let v = SystemValue::Body {
                 body: e.body.clone(),
                 param: e.param,
             };
-            per_system_body = Some(flake.system_value_text(&v, &from, &entry_indent));
+            per_system_body = Some(flake.system_value_text(&v, &from, &body_to));
         }
         for m in &moved {
             let entry = &m.entries[0];
@@ -905,11 +940,12 @@ impl FlakeParts {
             Some(set) => set.children().collect(),
             None => top.children().collect(),
         };
-        let set_form = siblings.iter().any(|c| {
-            syntax::attr_value(c).is_some_and(|v| syntax::is_plain_set(&unparen(v)))
-                && c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
-                && syntax::attrpath_names(c).is_some_and(|p| p.len() == path_prefix.len() + 1)
-        });
+        let set_form = entries.len() > 1
+            && siblings.iter().any(|c| {
+                syntax::attr_value(c).is_some_and(|v| syntax::is_plain_set(&unparen(v)))
+                    && c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
+                    && syntax::attrpath_names(c).is_some_and(|p| p.len() == path_prefix.len() + 1)
+            });
         let mut path = path_prefix.clone();
         path.extend(name);
         let insert = if set_form {
@@ -1026,6 +1062,30 @@ impl FlakeParts {
             }
         }
     }
+}
+
+/// A comment that moving `entries` would lose: attached to them (see
+/// [`attached_range`]) but neither above the first (those move along) nor
+/// inside the code that moves.
+fn lost_comment(entries: &[SyntaxNode], kept: &[SyntaxNode], text: &str) -> Option<String> {
+    for (i, entry) in entries.iter().enumerate() {
+        let range = attached_range(entry, text);
+        let node = syntax::covering_node(&entry.ancestors().last()?, range);
+        for t in node
+            .descendants_with_tokens()
+            .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        {
+            let r = t.text_range();
+            let carried = i == 0 && r.end() <= entry.text_range().start();
+            if range.contains_range(r)
+                && !carried
+                && !kept.iter().any(|k| k.text_range().contains_range(r))
+            {
+                return t.as_token().map(|t| t.text().to_string());
+            }
+        }
+    }
+    None
 }
 
 /// Comments inside `outer` but not inside `inner`.
