@@ -42,6 +42,7 @@ const STUBS: &[(&str, &str)] = &[
     ("nix-darwin", "nix-darwin"),
     ("nix-darwin/nixpkgs", "nixpkgs"),
     ("apple-silicon", "apple-silicon"),
+    ("systems", "systems"),
 ];
 
 /// Write `flake.lock` for the flake in `dir`, every known input locked to its stub.

@@ -261,6 +261,31 @@ impl Codemod for FlakeParts {
                 .cloned()
                 .unwrap_or_default(),
         };
+        // No list known statically: one expression every recognised output
+        // shares (`genAttrs (import systems)`, the `systems` input).
+        let systems_expr: Option<SyntaxNode> = if each.is_none() && systems.is_empty() {
+            let exprs: Vec<&SyntaxNode> = per_system
+                .iter()
+                .filter(|o| o.value.is_ok())
+                .filter_map(|o| o.systems_expr.as_ref())
+                .collect();
+            exprs
+                .first()
+                .filter(|first| exprs.iter().all(|e| e == *first))
+                .filter(|e| {
+                    flake
+                        .system_value_movable(
+                            &SystemValue::Apply {
+                                function: (**e).clone(),
+                            },
+                            &[],
+                        )
+                        .is_ok()
+                })
+                .map(|e| (*e).clone())
+        } else {
+            None
+        };
         let system_set: BTreeSet<&String> = systems.iter().collect();
         let shared = flake.shared_pkgs();
         let has_nixpkgs = flake.inputs.iter().any(|i| i.name == "nixpkgs");
@@ -272,7 +297,15 @@ impl Codemod for FlakeParts {
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
         for o in &per_system {
+            let same_expr = systems_expr.is_some() && o.systems_expr == systems_expr;
             let reason = match (&o.value, &o.systems) {
+                (Ok(v), Err(_)) if same_expr => {
+                    let formals: &[&str] = match v {
+                        SystemValue::PkgsFirst { .. } => &["pkgs", "system"],
+                        _ => &["system"],
+                    };
+                    flake.system_value_movable(v, formals).err()
+                }
                 (Err(why), _) | (Ok(_), Err(why)) => Some(why.clone()),
                 (Ok(v), Ok(s)) => {
                     let own: BTreeSet<&String> = s.iter().collect();
@@ -487,6 +520,7 @@ impl Codemod for FlakeParts {
         if let Some((pkgs, _, _)) = &pkgs_first {
             kept.push(pkgs.clone());
         }
+        kept.extend(systems_expr.iter().cloned());
         let unused = flake.bindings_left_unused(&moved_entries, &kept, &also_kept);
         if !unused.is_empty() {
             let mut removals: Vec<TextRange> =
@@ -506,8 +540,15 @@ impl Codemod for FlakeParts {
             // The comments of a `systems` binding go with the module's `systems`.
             let systems_binding = unused
                 .iter()
-                .find(|&&b| flake.scope.binders[b].name == "systems")
-                .and_then(|&b| flake.scope.binders[b].entries.first().cloned());
+                .filter_map(|&b| flake.scope.binders[b].entries.first())
+                .find(|e| {
+                    let b = flake.scope.binder_of_entry(e);
+                    b.is_some_and(|b| flake.scope.binders[b].name == "systems")
+                        || systems_expr
+                            .as_ref()
+                            .is_some_and(|x| e.text_range().contains_range(x.text_range()))
+                })
+                .cloned();
             if let Some(entry) = &systems_binding {
                 let from = line_indent(text, usize::from(entry.text_range().start())).to_string();
                 systems_comments = leading_comments(entry, text, &from, &entry_indent);
@@ -540,13 +581,17 @@ impl Codemod for FlakeParts {
                 .push(format!("removed {}, now unused", names.join(", ")));
         }
 
+        let systems_entry = match &systems_expr {
+            Some(e) => make::binding("systems", &e.text().to_string()),
+            None => make::systems_binding(&systems, &entry_indent, &unit),
+        };
         let mut module_entries = vec![if systems_comments.is_empty() {
-            make::systems_binding(&systems, &entry_indent, &unit)
+            systems_entry
         } else {
             format!(
                 "{}{entry_indent}{}",
                 systems_comments.trim_start(),
-                make::systems_binding(&systems, &entry_indent, &unit)
+                systems_entry
             )
         }];
         let mut formals = vec!["system"];
@@ -752,7 +797,10 @@ impl Codemod for FlakeParts {
             fix.actions.push(format!(
                 "{} move into perSystem on {}",
                 moved_list.join(", "),
-                systems.join(", ")
+                match &systems_expr {
+                    Some(e) => format!("the systems of `{}`", e.text()),
+                    None => systems.join(", "),
+                }
             ));
         }
         let rest: Vec<String> = outputs

@@ -79,6 +79,9 @@ pub struct PerSystemOutput {
     pub systems: Result<Vec<String>, String>,
     /// How one system's value is written, or why it is not recognised.
     pub value: Result<SystemValue, String>,
+    /// When the systems are not known statically: the expression of
+    /// flake.nix that gives them (`import systems`, the `systems` input).
+    pub systems_expr: Option<SyntaxNode>,
     /// What perSystem gets when it moves: attribute paths below the output
     /// (as written; empty for the whole output) and their values.
     pub parts: Vec<(Vec<String>, SystemValue)>,
@@ -128,6 +131,7 @@ impl Flake {
                 entries,
                 systems: Err("not recognised".into()),
                 value: Err("not recognised".into()),
+                systems_expr: None,
                 parts: Vec::new(),
             };
             if defs
@@ -144,6 +148,9 @@ impl Flake {
                     continue;
                 };
                 let (systems, v) = self.per_system_generated(&value);
+                if systems.is_err() {
+                    o.systems_expr = self.systems_expression(&value);
+                }
                 o.systems = systems;
                 o.value = v;
             } else if defs.iter().all(|d| d.path.len() == 2) {
@@ -281,6 +288,19 @@ impl Flake {
                 Err("not a per-system generator".into()),
                 Err("not a per-system generator".into()),
             ),
+        }
+    }
+
+    /// The list expression of a `genAttrs LIST f` output, as written in
+    /// flake.nix (not known statically, e.g. `import systems`).
+    fn systems_expression(&self, value: &SyntaxNode) -> Option<SyntaxNode> {
+        match self.resolve(&self.val(value.clone())) {
+            Whnf::Call { function, args, .. }
+                if function.is_function("genAttrs") && args.len() == 2 && args[0].file == 0 =>
+            {
+                Some(unparen(args[0].node.clone()))
+            }
+            _ => None,
         }
     }
 
