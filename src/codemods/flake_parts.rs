@@ -115,7 +115,7 @@ impl Codemod for FlakeParts {
                     NAME,
                     operand.text_range().start(),
                     format!(
-                        "outputs produced by `{}`, which is not an attribute set or a flake-utils generator: another framework or a loader cannot be migrated",
+                        "outputs produced by `{}`, which is neither an attribute set nor a flake-utils generator (another framework, a loader, or code this codemod does not migrate)",
                         crate::flake::eval::one_line(operand)
                     ),
                 ));

@@ -999,3 +999,126 @@ impl Flake {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+    use std::path::Path;
+
+    fn load(src: &str) -> Flake {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("flake.nix"), src).unwrap();
+        let ws = Workspace::new(dir.path());
+        Flake::load(&ws, Path::new("flake.nix")).unwrap()
+    }
+
+    fn flake(lets: &str, body: &str) -> Flake {
+        load(&format!(
+            "{{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  outputs = {{ self, nixpkgs, ... }}@inputs:\n    let\n{lets}\n    in\n    {{\n{body}\n    }};\n}}\n"
+        ))
+    }
+
+    fn output<'a>(outs: &'a [PerSystemOutput], name: &str) -> &'a PerSystemOutput {
+        outs.iter().find(|o| o.name == name).unwrap()
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn gen_attrs_through_an_alias_and_point_free() {
+        let f = flake(
+            "      systems = [ \"x86_64-linux\" \"aarch64-darwin\" ];\n      forAllSystems = nixpkgs.lib.genAttrs systems;\n      mk = s: { };",
+            "      devShells = forAllSystems (s: { default = s; });\n      checks = forAllSystems mk;",
+        );
+        let outs = f.per_system_outputs();
+        let d = output(&outs, "devShells");
+        assert_eq!(d.systems, Ok(strings(&["x86_64-linux", "aarch64-darwin"])));
+        let Ok(v @ SystemValue::Body { .. }) = &d.value else {
+            panic!("{:?}", d.value)
+        };
+        assert_eq!(f.system_value_text(v, "", ""), "{ default = system; }");
+        let c = output(&outs, "checks");
+        assert!(matches!(&c.value, Ok(SystemValue::Apply { function }) if function.text() == "mk"));
+    }
+
+    #[test]
+    fn pkgs_first_alias() {
+        let f = flake(
+            "      systems = [ \"x86_64-linux\" ];\n      pkgsFor = nixpkgs.lib.genAttrs systems (system: import nixpkgs { inherit system; });\n      forEachSystem = f: nixpkgs.lib.genAttrs systems (s: f pkgsFor.${s});",
+            "      packages = forEachSystem (pkgs: { default = pkgs.hello; });",
+        );
+        let outs = f.per_system_outputs();
+        let p = output(&outs, "packages");
+        let Ok(SystemValue::PkgsFirst { pkgs, param, .. }) = &p.value else {
+            panic!("{:?}", p.value)
+        };
+        assert_eq!(f.with_system(pkgs, *param), "pkgsFor.${system}");
+        let shared = f.shared_pkgs().unwrap();
+        assert_eq!((shared.name.as_str(), shared.function), ("pkgsFor", false));
+    }
+
+    #[test]
+    fn literal_systems_same_up_to_the_system_or_not() {
+        let f = flake(
+            "      mk = s: { };",
+            "      packages = { x86_64-linux = mk \"x86_64-linux\"; aarch64-linux = mk \"aarch64-linux\"; };\n      apps.x86_64-linux = mk \"x86_64-linux\";\n      apps.aarch64-darwin = { };",
+        );
+        let outs = f.per_system_outputs();
+        let p = output(&outs, "packages");
+        assert_eq!(p.systems, Ok(strings(&["x86_64-linux", "aarch64-linux"])));
+        let Ok(v) = &p.value else { panic!() };
+        assert_eq!(f.system_value_text(v, "", ""), "mk system");
+        let a = output(&outs, "apps");
+        assert_eq!(
+            a.value.as_ref().err().map(String::as_str),
+            Some("different content per system")
+        );
+    }
+
+    #[test]
+    fn a_replaced_system_is_not_a_generator() {
+        let f = flake(
+            "      forAllSystems = nixpkgs.lib.genAttrs [ \"x86_64-linux\" \"aarch64-linux\" ];",
+            "      packages = forAllSystems (system: { }) // { aarch64-linux = { }; };",
+        );
+        let outs = f.per_system_outputs();
+        assert!(output(&outs, "packages").value.is_err());
+    }
+
+    #[test]
+    fn two_instantiations_are_not_shared() {
+        let f = flake(
+            "      a = system: import nixpkgs { inherit system; };\n      b = system: import nixpkgs { inherit system; config.allowUnfree = true; };",
+            "      packages = { };",
+        );
+        assert!(f.shared_pkgs().is_none());
+    }
+
+    #[test]
+    fn what_reads_the_whole_inputs_set() {
+        let f = flake(
+            "      mk = name: nixpkgs.lib.nixosSystem { specialArgs = { inherit inputs; }; };",
+            "      nixosConfigurations.a = mk \"a\";\n      packages.x86_64-linux.b = inputs.nixpkgs.legacyPackages.x86_64-linux.hello;\n      checks.x86_64-linux.a = self.nixosConfigurations.a.config.system.build.toplevel;\n      lib.path = \"${self}/x\";",
+        );
+        let readers = f.outputs_reading_inputs_set();
+        assert_eq!(
+            readers.into_iter().collect::<Vec<_>>(),
+            strings(&["checks", "nixosConfigurations"])
+        );
+    }
+
+    #[test]
+    fn each_default_system_operand() {
+        let f = load(
+            "{\n  outputs = { self, nixpkgs, flake-utils }:\n    { nixosModules.a = { }; } // flake-utils.lib.eachDefaultSystem (sys: { packages.x = sys; devShells = { }; });\n}\n",
+        );
+        let each = f.each_system_operands();
+        assert_eq!(each.len(), 1);
+        assert_eq!(each[0].keys, Ok(strings(&["packages", "devShells"])));
+        assert_eq!(each[0].systems.as_ref().unwrap().len(), 4);
+        assert!(f.output_names().contains("packages"));
+    }
+}
