@@ -391,6 +391,56 @@ impl Codemod for FlakeParts {
             }
         }
 
+        // Moved code that reads the shared instantiation for the system
+        // reads perSystem's `pkgs` instead (`_module.args.pkgs` is that).
+        let mut rewrites: Vec<(String, Vec<Edit>)> = Vec::new();
+        if let (None, Some(sh)) = (&pkgs_first, &shared) {
+            for m in &moved {
+                for (i, (_, v)) in m.parts.iter().enumerate() {
+                    let edits = flake.shared_pkgs_edits(v, sh);
+                    if !edits.is_empty() {
+                        rewrites.push((format!("{}#{i}", m.name), edits));
+                    }
+                }
+            }
+            if let Some(e) = &each {
+                let v = SystemValue::Body {
+                    body: e.body.clone(),
+                    param: e.param,
+                };
+                let edits = flake.shared_pkgs_edits(&v, sh);
+                if !edits.is_empty() {
+                    rewrites.push(("#each".into(), edits));
+                }
+            }
+            // Only when no moved code reads a `pkgs` of its own.
+            let clash = moved.iter().any(|m| {
+                m.parts
+                    .iter()
+                    .any(|(_, v)| flake.system_value_movable(v, &["pkgs", "system"]).is_err())
+            }) || each.as_ref().is_some_and(|e| {
+                flake
+                    .system_value_movable(
+                        &SystemValue::Body {
+                            body: e.body.clone(),
+                            param: e.param,
+                        },
+                        &["pkgs", "system"],
+                    )
+                    .is_err()
+            });
+            if clash {
+                rewrites.clear();
+            }
+        }
+        let rewrite_of = |key: &str| -> Vec<Edit> {
+            rewrites
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, e)| e.clone())
+                .unwrap_or_default()
+        };
+
         // perSystem's `pkgs` as a formal: no other moved code may read a `pkgs` of its own.
         if pkgs_first.is_some() {
             moved.retain(|m| {
@@ -417,11 +467,12 @@ impl Codemod for FlakeParts {
             (None, Some(s)) => Some(make::pkgs_of_system(&s.name, s.function)),
             (None, None) => None,
         };
-        let uses_pkgs = moved.iter().any(|m| {
-            m.parts
-                .iter()
-                .any(|(_, v)| matches!(v, SystemValue::PkgsFirst { .. }))
-        });
+        let uses_pkgs = !rewrites.is_empty()
+            || moved.iter().any(|m| {
+                m.parts
+                    .iter()
+                    .any(|(_, v)| matches!(v, SystemValue::PkgsFirst { .. }))
+            });
         if module_pkgs.is_none() && !has_nixpkgs {
             fix.notes.push(cx.note(
                 outputs.body.text_range().start(),
@@ -486,17 +537,23 @@ impl Codemod for FlakeParts {
                 body: e.body.clone(),
                 param: e.param,
             };
-            per_system_body = Some(flake.system_value_text(&v, &from, &body_to));
+            per_system_body =
+                Some(flake.system_value_text_with(&v, &from, &body_to, &rewrite_of("#each")));
         }
         for m in &moved {
             let entry = &m.entries[0];
             let from = line_indent(text, usize::from(entry.text_range().start())).to_string();
             let comments = leading_comments(entry, text, &from, &inner);
             let mut bindings = Vec::new();
-            for (rest, v) in &m.parts {
+            for (i, (rest, v)) in m.parts.iter().enumerate() {
                 let mut path = vec![make::attr_name(&m.name)];
                 path.extend(rest.iter().cloned());
-                let value = flake.system_value_text(v, &from, &inner);
+                let value = flake.system_value_text_with(
+                    v,
+                    &from,
+                    &inner,
+                    &rewrite_of(&format!("{}#{i}", m.name)),
+                );
                 bindings.push(make::indented_path_binding(&inner, &path, &value));
             }
             ps_entries.push(format!("{comments}{}", bindings.join("\n")));

@@ -532,6 +532,18 @@ impl Flake {
     /// `system`, lines are shifted, and the text starts on a new line
     /// (`\n` + indentation) when the value started its own line.
     pub fn system_value_text(&self, v: &SystemValue, from: &str, to: &str) -> String {
+        self.system_value_text_with(v, from, to, &[])
+    }
+
+    /// [`Flake::system_value_text`] with `extra` edits inside the value
+    /// (from [`Flake::shared_pkgs_edits`]) applied too.
+    pub fn system_value_text_with(
+        &self,
+        v: &SystemValue,
+        from: &str,
+        to: &str,
+        extra: &[Edit],
+    ) -> String {
         let text = self.file.text.as_str();
         let (node, renames): (SyntaxNode, Vec<TextRange>) = match v {
             SystemValue::Body { body, param } => (
@@ -569,13 +581,139 @@ impl Flake {
             }
         };
         let mut set = EditSet::new();
+        for e in extra {
+            let _ = set.add(e.clone());
+        }
         for r in &renames {
             for reference in self.references_to(*r, node.text_range()) {
-                let _ = set.add(Edit::replace(reference, "system"));
+                if !extra.iter().any(|e| e.range.contains_range(reference)) {
+                    let _ = set.add(Edit::replace(reference, "system"));
+                }
             }
         }
         let _ = text;
         self.shifted(&node, set, from, to)
+    }
+
+    /// Edits that make a moved `param: BODY` read perSystem's `pkgs` where
+    /// it reads `shared` for the system (`_module.args.pkgs` is that value):
+    /// `let pkgs = pkgsFor system; in BODY` (its only binding) becomes BODY,
+    /// and `(pkgsFor system).hello` becomes `pkgs.hello`. Nothing where a
+    /// `pkgs` of the body's own would be in the way, or a comment would go.
+    pub fn shared_pkgs_edits(&self, v: &SystemValue, shared: &SharedPkgs) -> Vec<Edit> {
+        let SystemValue::Body { body, param } = v else {
+            return Vec::new();
+        };
+        let Some(system) = self.scope.binder_named_at(*param) else {
+            return Vec::new();
+        };
+        let is_shared = |node: &SyntaxNode| -> bool {
+            let node = unparen(node.clone());
+            node.kind() == SyntaxKind::NODE_IDENT
+                && self
+                    .scope
+                    .reference_at(node.text_range())
+                    .and_then(|r| r.binder)
+                    .is_some_and(|b| {
+                        let binder = &self.scope.binders[b];
+                        binder.name == shared.name
+                            && self
+                                .outputs
+                                .as_ref()
+                                .is_some_and(|o| o.lets.contains(&binder.scope))
+                    })
+        };
+        let is_system = |node: &SyntaxNode| -> bool {
+            let node = unparen(node.clone());
+            node.kind() == SyntaxKind::NODE_IDENT
+                && self
+                    .scope
+                    .reference_at(node.text_range())
+                    .and_then(|r| r.binder)
+                    == Some(system)
+        };
+        // `pkgsFor system` or `pkgsFor.${system}`.
+        let matches = |n: &SyntaxNode| -> bool {
+            match n.kind() {
+                SyntaxKind::NODE_APPLY if shared.function => {
+                    let (Some(f), Some(a)) = (n.children().next(), n.children().nth(1)) else {
+                        return false;
+                    };
+                    is_shared(&f) && is_system(&a)
+                }
+                SyntaxKind::NODE_SELECT if !shared.function => {
+                    let (Some(set), Some(path)) = (n.children().next(), n.children().nth(1)) else {
+                        return false;
+                    };
+                    let attrs: Vec<SyntaxNode> = path.children().collect();
+                    is_shared(&set)
+                        && attrs.len() == 1
+                        && attrs[0].kind() == SyntaxKind::NODE_DYNAMIC
+                        && attrs[0].children().next().is_some_and(|i| is_system(&i))
+                        && !n
+                            .children_with_tokens()
+                            .any(|t| t.kind() == SyntaxKind::TOKEN_OR)
+                }
+                _ => false,
+            }
+        };
+        let mut edits = Vec::new();
+        // `let pkgs = <shared>; in REST` as the whole body.
+        let mut dropped: Option<TextRange> = None;
+        if body.kind() == SyntaxKind::NODE_LET_IN {
+            let bindings: Vec<SyntaxNode> = body
+                .children()
+                .filter(|c| {
+                    matches!(
+                        c.kind(),
+                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                    )
+                })
+                .collect();
+            let rest = body.children().last();
+            if let ([b], Some(rest)) = (bindings.as_slice(), rest) {
+                let named_pkgs = syntax::attrpath_names(b).is_some_and(|p| p == ["pkgs"]);
+                let value = syntax::attr_value(b);
+                let range = TextRange::new(body.text_range().start(), rest.text_range().start());
+                let comment = body.children_with_tokens().any(|t| {
+                    t.kind() == SyntaxKind::TOKEN_COMMENT && range.contains_range(t.text_range())
+                }) || b
+                    .descendants_with_tokens()
+                    .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT);
+                if named_pkgs && value.is_some_and(|v| matches(&unparen(v))) && !comment {
+                    edits.push(Edit::delete(range));
+                    dropped = Some(range);
+                }
+            }
+        }
+        // Every other `pkgsFor system`, unless a `pkgs` of the body's own
+        // (other than the dropped one) is in scope there.
+        for n in body.descendants() {
+            if dropped.is_some_and(|d| d.contains_range(n.text_range())) || !matches(&n) {
+                continue;
+            }
+            let shadowed = self.scope.binders.iter().any(|b| {
+                b.name == "pkgs"
+                    && body.text_range().contains_range(b.name_range)
+                    && !dropped.is_some_and(|d| d.contains_range(b.name_range))
+                    && b.scope.text_range().contains_range(n.text_range())
+            });
+            if shadowed {
+                continue;
+            }
+            let target = match n.parent() {
+                Some(p) if p.kind() == SyntaxKind::NODE_PAREN => p,
+                _ => n.clone(),
+            };
+            if edits
+                .iter()
+                .any(|e: &Edit| e.range.contains_range(target.text_range()))
+            {
+                continue;
+            }
+            edits.push(Edit::replace(target.text_range(), "pkgs"));
+        }
+        edits
     }
 
     /// Why the code of `v` cannot move into a `perSystem` function of
@@ -674,24 +812,33 @@ impl Flake {
     }
 
     /// `node`'s text with `set` applied and its lines shifted from `from` to `to`.
-    fn shifted(&self, node: &SyntaxNode, mut set: EditSet, from: &str, to: &str) -> String {
+    fn shifted(&self, node: &SyntaxNode, set: EditSet, from: &str, to: &str) -> String {
         let text = self.file.text.as_str();
         let start = usize::from(node.text_range().start());
         let own_line = syntax::starts_line(text, start);
-        for e in shift_edits(
-            &self.file.root,
-            node.text_range(),
-            Shift {
-                remove: from,
-                add: to,
-            },
-        ) {
-            let _ = set.add(e);
-        }
-        let body = set.apply_within(text, TextSize::from(0), node.text_range());
+        let render = |from: &str| {
+            let mut set = set.clone();
+            for e in shift_edits(
+                &self.file.root,
+                node.text_range(),
+                Shift {
+                    remove: from,
+                    add: to,
+                },
+            ) {
+                let _ = set.add(e);
+            }
+            set.apply_within(text, TextSize::from(0), node.text_range())
+        };
+        let body = render(from);
         if own_line {
             let indent = syntax::line_indent(text, start);
             let rest = indent.strip_prefix(from).unwrap_or(indent.trim_start());
+            if body.starts_with(['{', '[']) {
+                // What is left starts with a bracket (its `let` went): on
+                // the binding's line, as nixfmt writes it.
+                return render(&format!("{from}{rest}"));
+            }
             format!("\n{to}{rest}{body}")
         } else {
             body

@@ -14,12 +14,12 @@
       ];
 
       perSystem =
-        { system, ... }:
+        { pkgs, system, ... }:
         {
           _module.args.pkgs = pkgsFor system;
 
           packages = {
-            default = (pkgsFor system).neovim;
+            default = pkgs.neovim;
           };
         };
     };

@@ -28,27 +28,23 @@
       ];
 
       perSystem =
-        { system, ... }:
+        { pkgs, system, ... }:
         {
           _module.args.pkgs = pkgsFor system;
 
           # One shell per machine, same tools everywhere.
-          devShells =
-            let
-              pkgs = pkgsFor system;
-            in
-            {
-              default = pkgs.mkShell {
-                packages = [ pkgs.git pkgs.jq ];
-              };
+          devShells = {
+            default = pkgs.mkShell {
+              packages = [ pkgs.git pkgs.jq ];
             };
+          };
 
           packages = {
             # A tiny smoke test for the binary cache.
-            hello = (pkgsFor system).hello;
+            hello = pkgs.hello;
           };
 
-          formatter = (pkgsFor system).nixpkgs-fmt;
+          formatter = pkgs.nixpkgs-fmt;
         };
 
       flake.nixosConfigurations.desk = nixpkgs.lib.nixosSystem {
