@@ -852,8 +852,13 @@ impl Codemod for FlakeParts {
             .collect();
         if !moved_list.is_empty() {
             fix.actions.push(format!(
-                "{} move into perSystem on {}",
+                "{} {} into perSystem on {}",
                 moved_list.join(", "),
+                if moved_list.len() == 1 {
+                    "moves"
+                } else {
+                    "move"
+                },
                 match &systems_expr {
                     Some(e) => format!("the systems of `{}`", e.text()),
                     None => systems.join(", "),
@@ -869,8 +874,11 @@ impl Codemod for FlakeParts {
             .into_iter()
             .collect();
         if !rest.is_empty() {
-            fix.actions
-                .push(format!("{} stay under `flake`", rest.join(", ")));
+            fix.actions.push(format!(
+                "{} {} under `flake`",
+                rest.join(", "),
+                if rest.len() == 1 { "stays" } else { "stay" }
+            ));
         }
         if let Some(p) = &module_pkgs {
             fix.actions
