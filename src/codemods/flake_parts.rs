@@ -138,12 +138,22 @@ impl Codemod for FlakeParts {
         let each = each.into_iter().next();
         let set = outputs.sets.first().cloned();
 
-        // `rec` outputs: their names would no longer be bound.
+        // `rec` outputs: their names would no longer be bound. Without
+        // references between them, `rec` goes (a module is a plain set).
+        let mut drop_rec: Option<TextRange> = None;
         if let Some(set) = &set {
-            if set
+            if let Some(rec) = set
                 .children_with_tokens()
-                .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
+                .find(|t| t.kind() == SyntaxKind::TOKEN_REC)
             {
+                let brace = set
+                    .children_with_tokens()
+                    .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
+                    .map_or(rec.text_range().end(), |t| t.text_range().start());
+                let between = TextRange::new(rec.text_range().start(), brace);
+                if !text[between].contains('#') && !text[between].contains("/*") {
+                    drop_rec = Some(between);
+                }
                 for b in flake
                     .scope
                     .binders
@@ -301,7 +311,7 @@ impl Codemod for FlakeParts {
             let reason = match (&o.value, &o.systems) {
                 (Ok(v), Err(_)) if same_expr => {
                     let formals: &[&str] = match v {
-                        SystemValue::PkgsFirst { .. } => &["pkgs", "system"],
+                        v if v.reads_module_pkgs(flake) => &["pkgs", "system"],
                         _ => &["system"],
                     };
                     flake.system_value_movable(v, formals).err()
@@ -310,7 +320,7 @@ impl Codemod for FlakeParts {
                 (Ok(v), Ok(s)) => {
                     let own: BTreeSet<&String> = s.iter().collect();
                     let formals: &[&str] = match v {
-                        SystemValue::PkgsFirst { .. } => &["pkgs", "system"],
+                        v if v.reads_module_pkgs(flake) => &["pkgs", "system"],
                         _ => &["system"],
                     };
                     if own != system_set
@@ -340,7 +350,9 @@ impl Codemod for FlakeParts {
                     stay.push(o.name.clone());
                 }
                 None => {
-                    if let Ok(SystemValue::PkgsFirst { pkgs, param, .. }) = &o.value {
+                    // (A pkgs-first function that is not `pkgs: BODY` is
+                    // written as an application and reads no perSystem `pkgs`.)
+                    if let Ok(v @ SystemValue::PkgsFirst { pkgs, param, .. }) = &o.value {
                         let this = flake.with_system(pkgs, *param);
                         match &pkgs_first {
                             Some((_, _, other)) if *other != this => {
@@ -351,7 +363,10 @@ impl Codemod for FlakeParts {
                                 stay.push(o.name.clone());
                                 continue;
                             }
-                            _ => pkgs_first = Some((pkgs.clone(), *param, this)),
+                            _ if v.reads_module_pkgs(flake) => {
+                                pkgs_first = Some((pkgs.clone(), *param, this))
+                            }
+                            _ => {}
                         }
                     }
                     let mut vs: Vec<&SystemValue> = o.parts.iter().map(|(_, v)| v).collect();
@@ -461,18 +476,50 @@ impl Codemod for FlakeParts {
             });
         }
 
+        // The module's own entries.
+        let entry_indent = match &set {
+            Some(set) => set
+                .children()
+                .find(|c| {
+                    matches!(
+                        c.kind(),
+                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                    )
+                })
+                .map(|c| line_indent(text, usize::from(c.text_range().start())).to_string())
+                .unwrap_or_else(|| {
+                    format!(
+                        "{}{unit}",
+                        line_indent(text, usize::from(set.text_range().start()))
+                    )
+                }),
+            None => format!(
+                "{}{unit}",
+                line_indent(text, usize::from(outputs.body.text_range().start()))
+            ),
+        };
         // perSystem's `pkgs`.
         let module_pkgs: Option<String> = match (&pkgs_first, &shared) {
-            (Some((_, _, text)), _) => Some(text.clone()),
+            (Some((pkgs, param, _)), _) => {
+                // The alias' expression, re-indented for perSystem's body.
+                let from = line_indent(text, usize::from(pkgs.text_range().start())).to_string();
+                let to = format!("{entry_indent}{unit}{unit}");
+                Some(flake.system_value_text(
+                    &SystemValue::Body {
+                        body: unparen(pkgs.clone()),
+                        param: *param,
+                    },
+                    &from,
+                    &to,
+                ))
+            }
             (None, Some(s)) => Some(make::pkgs_of_system(&s.name, s.function)),
             (None, None) => None,
         };
         let uses_pkgs = !rewrites.is_empty()
-            || moved.iter().any(|m| {
-                m.parts
-                    .iter()
-                    .any(|(_, v)| matches!(v, SystemValue::PkgsFirst { .. }))
-            });
+            || moved
+                .iter()
+                .any(|m| m.parts.iter().any(|(_, v)| v.reads_module_pkgs(flake)));
         if module_pkgs.is_none() && !has_nixpkgs {
             fix.notes.push(cx.note(
                 outputs.body.text_range().start(),
@@ -496,28 +543,6 @@ impl Codemod for FlakeParts {
         };
         let head = make::mk_flake_head(&mk_flake, &inputs_name);
 
-        // The module's own entries.
-        let entry_indent = match &set {
-            Some(set) => set
-                .children()
-                .find(|c| {
-                    matches!(
-                        c.kind(),
-                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
-                    )
-                })
-                .map(|c| line_indent(text, usize::from(c.text_range().start())).to_string())
-                .unwrap_or_else(|| {
-                    format!(
-                        "{}{unit}",
-                        line_indent(text, usize::from(set.text_range().start()))
-                    )
-                }),
-            None => format!(
-                "{}{unit}",
-                line_indent(text, usize::from(outputs.body.text_range().start()))
-            ),
-        };
         let inner = format!("{entry_indent}{unit}{unit}");
         let mut ps_entries: Vec<String> = Vec::new();
         if let Some(p) = &module_pkgs {
@@ -590,10 +615,17 @@ impl Codemod for FlakeParts {
                     _ => merged.push(r),
                 }
             }
-            let removals: Vec<TextRange> = merged
+            let mut removals: Vec<TextRange> = merged
                 .into_iter()
                 .map(|r| swallow_blank_after_let(r, text))
                 .collect();
+            // A `let` left empty goes, up to what follows its `in`.
+            for l in &outputs.lets {
+                if let Some(whole) = empty_let(l, &removals) {
+                    removals.retain(|r| !whole.contains_range(*r));
+                    removals.push(whole);
+                }
+            }
             // The comments of a `systems` binding go with the module's `systems`.
             let systems_binding = unused
                 .iter()
@@ -684,11 +716,14 @@ impl Codemod for FlakeParts {
 
         match &set {
             Some(set) => {
-                fix.edit(
-                    NAME,
-                    path.clone(),
-                    Edit::insert(set.text_range().start(), head.clone()),
-                )?;
+                match drop_rec {
+                    Some(rec) => fix.edit(NAME, path.clone(), Edit::replace(rec, head.clone()))?,
+                    None => fix.edit(
+                        NAME,
+                        path.clone(),
+                        Edit::insert(set.text_range().start(), head.clone()),
+                    )?,
+                }
                 let open = set
                     .children_with_tokens()
                     .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
@@ -1207,6 +1242,43 @@ fn comments_outside(outer: &SyntaxNode, inner: &SyntaxNode) -> bool {
         .descendants_with_tokens()
         .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
         .any(|t| !inner.text_range().contains_range(t.text_range()))
+}
+
+/// The range from `let` to what follows its `in`, when every binding of
+/// `let_in` and every comment between `let` and `in` is inside `removed`.
+fn empty_let(let_in: &SyntaxNode, removed: &[TextRange]) -> Option<TextRange> {
+    let inside = |r: TextRange| removed.iter().any(|x| x.contains_range(r));
+    let in_kw = let_in
+        .children_with_tokens()
+        .find(|t| t.kind() == SyntaxKind::TOKEN_IN)?;
+    let bindings_gone = let_in
+        .children()
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
+        .all(|c| inside(c.text_range()));
+    let comments_gone = let_in
+        .children_with_tokens()
+        .filter(|t| {
+            t.kind() == SyntaxKind::TOKEN_COMMENT
+                && t.text_range().end() <= in_kw.text_range().start()
+        })
+        .all(|t| inside(t.text_range()));
+    if !bindings_gone || !comments_gone {
+        return None;
+    }
+    let mut next = in_kw.next_sibling_or_token();
+    while let Some(t) = &next {
+        if t.kind() != SyntaxKind::TOKEN_WHITESPACE {
+            break;
+        }
+        next = t.next_sibling_or_token();
+    }
+    let end = next?.text_range().start();
+    Some(TextRange::new(let_in.text_range().start(), end))
 }
 
 /// `range` (a `let` binding that goes) with the blank line after it when it

@@ -360,11 +360,28 @@ impl Flake {
                 None => {}
             }
         }
-        Ok(SystemValue::PkgsFirst {
-            user: unparen(user),
-            pkgs,
-            param,
-        })
+        // The function written at the call gets perSystem's `pkgs`: a name
+        // (`forEachSystem mkShells`), or `p: BODY` whose `p` becomes `pkgs`
+        // (no `pkgs` of BODY's own in the way).
+        let user = unparen(user);
+        match user.kind() {
+            SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT => {}
+            SyntaxKind::NODE_LAMBDA => {
+                let Some(p) = ident_param(&user) else {
+                    return Err("a pkgs-first generator called with a function of a pattern (`{ pkgs, ... }: ...`)".into());
+                };
+                let own_pkgs = self.scope.binders.iter().any(|b| {
+                    b.name == "pkgs"
+                        && user.text_range().contains_range(b.name_range)
+                        && b.name_range != p
+                });
+                if own_pkgs && &self.file.text[p] != "pkgs" {
+                    return Err("its function binds a `pkgs` of its own".into());
+                }
+            }
+            _ => return refuse(),
+        }
+        Ok(SystemValue::PkgsFirst { user, pkgs, param })
     }
 
     fn system_strings(&self, w: &Whnf) -> Result<Vec<String>, String> {
@@ -568,16 +585,19 @@ impl Flake {
                 }
                 return self.shifted(value, set, from, to);
             }
-            SystemValue::PkgsFirst { user, pkgs, param } => {
-                // `pkgs: BODY` given `pkgs` itself: BODY (perSystem's `pkgs`).
+            SystemValue::PkgsFirst { user, .. } => {
+                // `p: BODY` given perSystem's `pkgs`: BODY, `p` written `pkgs`.
                 if let Some(SystemValue::Body { body, param: p }) = lambda_body(user) {
-                    if &self.file.text[p] == "pkgs" {
-                        return self.shifted(&body, EditSet::new(), from, to);
+                    let mut set = EditSet::new();
+                    if &self.file.text[p] != "pkgs" {
+                        for r in self.references_to(p, body.text_range()) {
+                            let _ = set.add(Edit::replace(r, "pkgs"));
+                        }
                     }
+                    return self.shifted(&body, set, from, to);
                 }
-                let user = self.shifted(user, EditSet::new(), from, to);
-                let arg = self.renamed(pkgs, &[*param]);
-                return crate::syntax::make::apply(&user, &arg);
+                // A function by name: applied to perSystem's `pkgs`.
+                return crate::syntax::make::apply(&user.text().to_string(), "pkgs");
             }
         };
         let mut set = EditSet::new();
@@ -1097,6 +1117,12 @@ impl Flake {
 }
 
 impl SystemValue {
+    /// Whether the value, written into perSystem, reads perSystem's `pkgs`:
+    /// the pkgs-first form (its function gets `pkgs`).
+    pub fn reads_module_pkgs(&self, _flake: &Flake) -> bool {
+        matches!(self, SystemValue::PkgsFirst { .. })
+    }
+
     /// The nodes of flake.nix whose text the moved value keeps.
     pub fn kept_nodes(&self) -> Vec<SyntaxNode> {
         match self {
