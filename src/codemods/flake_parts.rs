@@ -670,9 +670,26 @@ impl Codemod for FlakeParts {
                 .push(format!("removed {}, now unused", names.join(", ")));
         }
 
-        let systems_entry = match &systems_expr {
-            Some(e) => make::binding("systems", &e.text().to_string()),
-            None => make::systems_binding(&systems, &entry_indent, &unit),
+        // The list as the flake names it, when that binding stays
+        // (`inherit systems;`), else written out.
+        let named_list = per_system
+            .iter()
+            .filter(|o| o.value.is_ok() && o.systems.as_ref().ok() == Some(&systems))
+            .filter_map(|o| o.systems_node.as_ref())
+            .filter(|n| n.kind() == SyntaxKind::NODE_IDENT)
+            .find_map(|n| {
+                let b = flake.scope.reference_at(n.text_range())?.binder?;
+                let binder = &flake.scope.binders[b];
+                (binder.kind == crate::scope::BinderKind::Let
+                    && outputs.lets.contains(&binder.scope)
+                    && !unused.contains(&b))
+                .then(|| binder.name.clone())
+            });
+        let systems_entry = match (&systems_expr, &named_list) {
+            (Some(e), _) => make::binding("systems", &e.text().to_string()),
+            (None, Some(name)) if name == "systems" => make::inherit(&["systems".to_string()]),
+            (None, Some(name)) => make::binding("systems", name),
+            (None, None) => make::systems_binding(&systems, &entry_indent, &unit),
         };
         let mut module_entries = vec![if systems_comments.is_empty() {
             systems_entry

@@ -82,6 +82,9 @@ pub struct PerSystemOutput {
     /// When the systems are not known statically: the expression of
     /// flake.nix that gives them (`import systems`, the `systems` input).
     pub systems_expr: Option<SyntaxNode>,
+    /// The list expression of a `genAttrs LIST f` form, as written in
+    /// flake.nix (`systems`, `[ "x86_64-linux" ]`, `import systems`).
+    pub systems_node: Option<SyntaxNode>,
     /// What perSystem gets when it moves: attribute paths below the output
     /// (as written; empty for the whole output) and their values.
     pub parts: Vec<(Vec<String>, SystemValue)>,
@@ -132,6 +135,7 @@ impl Flake {
                 systems: Err("not recognised".into()),
                 value: Err("not recognised".into()),
                 systems_expr: None,
+                systems_node: None,
                 parts: Vec::new(),
             };
             if defs
@@ -148,8 +152,9 @@ impl Flake {
                     continue;
                 };
                 let (systems, v) = self.per_system_generated(&value);
+                o.systems_node = self.systems_expression(&value);
                 if systems.is_err() {
-                    o.systems_expr = self.systems_expression(&value);
+                    o.systems_expr = o.systems_node.clone();
                 }
                 o.systems = systems;
                 o.value = v;

@@ -607,3 +607,8 @@ pub fn indented_path_binding(indent: &str, path: &[String], value: &str) -> Stri
     let sep = if value.starts_with('\n') { "" } else { " " };
     checked_in_set(format!("{indent}{} ={sep}{value};", path.join(".")))
 }
+
+/// `inherit a b;` (names as written).
+pub fn inherit(names: &[String]) -> String {
+    checked_in_set(format!("inherit {};", names.join(" ")))
+}

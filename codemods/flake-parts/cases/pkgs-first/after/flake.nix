@@ -14,10 +14,7 @@
       });
     in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
-      systems = [
-        "x86_64-linux"
-        "aarch64-darwin"
-      ];
+      inherit systems;
 
       perSystem =
         { pkgs, system, ... }:
