@@ -527,6 +527,21 @@ impl Codemod for FlakeParts {
             ));
         }
 
+        // `mkFlake { inherit inputs; }` and `flake-parts.lib` are written
+        // where the outputs' `let` bindings are in scope.
+        if let Some(b) = flake.scope.binders.iter().find(|b| {
+            outputs.lets.contains(&b.scope) && (b.name == "inputs" || b.name == "flake-parts")
+        }) {
+            return Err(cx.refuse(
+                NAME,
+                b.name_range.start(),
+                format!(
+                    "a `let` binds `{}` around the outputs, which mkFlake's call would read instead of the flake's; rename it first",
+                    b.name
+                ),
+            ));
+        }
+
         // Edits of flake.nix.
         let path = flake.path.clone();
         let lock = self.lock(cx);
