@@ -951,6 +951,29 @@ impl Codemod for FlakeParts {
             fix.actions
                 .push(format!("perSystem's `pkgs` is `{p}` (`_module.args.pkgs`)"));
         }
+        // The flake-utils input the generator came from, now unused here.
+        if let Some(e) = &each {
+            let name = e
+                .call
+                .first_child()
+                .and_then(|f| f.descendants().find(|n| n.kind() == SyntaxKind::NODE_IDENT))
+                .map(|i| i.text().to_string());
+            let used_elsewhere = |name: &str| {
+                flake
+                    .scope
+                    .refs
+                    .iter()
+                    .any(|r| r.name == name && !e.call.text_range().contains_range(r.range))
+                    || text.matches(&format!(".{name}")).count() > 0
+            };
+            if let Some(name) = name {
+                if flake.inputs.iter().any(|i| i.name == name) && !used_elsewhere(&name) {
+                    fix.actions.push(format!(
+                        "flake.nix no longer uses the `{name}` input: remove it (and run `nix flake lock`) if nothing else needs it"
+                    ));
+                }
+            }
+        }
         match &lock {
             Some(Reuse::Follows(target)) => fix.actions.push(format!(
                 "the flake-parts input follows `{target}`, which flake.lock already has: run `nix flake lock` to record it"
