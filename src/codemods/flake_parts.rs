@@ -303,7 +303,6 @@ impl Codemod for FlakeParts {
         // Which outputs move.
         // (output, entries deleted, (path below the output, value) to write).
         let mut moved: Vec<Moved> = Vec::new();
-        let mut stay: Vec<String> = Vec::new();
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
         for o in &per_system {
@@ -347,7 +346,6 @@ impl Codemod for FlakeParts {
                         o.entries[0].text_range().start(),
                         format!("`{}` stays under `flake` as it is: {why}", o.name),
                     ));
-                    stay.push(o.name.clone());
                 }
                 None => {
                     // (A pkgs-first function that is not `pkgs: BODY` is
@@ -360,7 +358,6 @@ impl Codemod for FlakeParts {
                                     o.entries[0].text_range().start(),
                                     format!("`{}` stays under `flake` as it is: its generator passes `{this}`, another passes `{other}`", o.name),
                                 ));
-                                stay.push(o.name.clone());
                                 continue;
                             }
                             _ if v.reads_module_pkgs(flake) => {
@@ -383,7 +380,6 @@ impl Codemod for FlakeParts {
                                 c.lines().next().unwrap_or_default()
                             ),
                         ));
-                        stay.push(o.name.clone());
                         continue;
                     }
                     if let Some(why) = vs
@@ -394,7 +390,6 @@ impl Codemod for FlakeParts {
                             o.entries[0].text_range().start(),
                             format!("`{}` stays under `flake` as it is: {why}", o.name),
                         ));
-                        stay.push(o.name.clone());
                         continue;
                     }
                     moved.push(Moved {
@@ -982,7 +977,6 @@ impl Codemod for FlakeParts {
                 "flake.lock lacks the new flake-parts input: run `nix flake lock`".into(),
             ),
         }
-        let _ = stay;
         Ok(fix)
     }
 }
@@ -1168,12 +1162,6 @@ impl FlakeParts {
         };
         let end = usize::from(anchor.text_range().end());
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-        let blank = if text[line_end..].starts_with("\n\n") || set_form {
-            "\n"
-        } else {
-            ""
-        };
-        let _ = blank;
         Ok(Edit::insert(TextSize::from(line_end as u32), insert))
     }
 

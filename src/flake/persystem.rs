@@ -566,7 +566,6 @@ impl Flake {
         to: &str,
         extra: &[Edit],
     ) -> String {
-        let text = self.file.text.as_str();
         let (node, renames): (SyntaxNode, Vec<TextRange>) = match v {
             SystemValue::Body { body, param } => (
                 body.clone(),
@@ -616,7 +615,6 @@ impl Flake {
                 }
             }
         }
-        let _ = text;
         self.shifted(&node, set, from, to)
     }
 
