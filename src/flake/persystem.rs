@@ -1265,6 +1265,43 @@ mod tests {
     }
 
     #[test]
+    fn per_system_pkgs_replaces_the_shared_instantiation_only_where_safe() {
+        let lets = "      pkgsFor = system: import nixpkgs { inherit system; config.allowUnfree = true; };\n      forAllSystems = nixpkgs.lib.genAttrs [ \"x86_64-linux\" ];";
+        let text = |body: &str| {
+            let f = flake(
+                lets,
+                &format!("      packages = forAllSystems (s: {body});"),
+            );
+            let shared = f.shared_pkgs().unwrap();
+            let outs = f.per_system_outputs();
+            let v = output(&outs, "packages").value.clone().unwrap();
+            let edits = f.shared_pkgs_edits(&v, &shared);
+            f.system_value_text_with(&v, "", "", &edits)
+        };
+        // The only binding goes; other uses read perSystem's `pkgs`.
+        assert_eq!(
+            text("let pkgs = pkgsFor s; in { a = pkgs.hello; b = (pkgsFor s).jq; }"),
+            "{ a = pkgs.hello; b = pkgs.jq; }"
+        );
+        // Another binding beside it: the `let` stays, and nothing inside
+        // its scope is rewritten (no `pkgs = pkgs;`).
+        assert_eq!(
+            text("let pkgs = pkgsFor s; x = 1; in pkgsFor s"),
+            "let pkgs = pkgsFor system; x = 1; in pkgsFor system"
+        );
+        // A `pkgs` parameter of the body's own is in the way.
+        assert_eq!(
+            text("{ f = pkgs: (pkgsFor s).hello; }"),
+            "{ f = pkgs: (pkgsFor system).hello; }"
+        );
+        // Another system than the generator's: untouched.
+        assert_eq!(
+            text("{ x = (pkgsFor \"aarch64-linux\").hello; }"),
+            "{ x = (pkgsFor \"aarch64-linux\").hello; }"
+        );
+    }
+
+    #[test]
     fn two_instantiations_are_not_shared() {
         let f = flake(
             "      a = system: import nixpkgs { inherit system; };\n      b = system: import nixpkgs { inherit system; config.allowUnfree = true; };",
