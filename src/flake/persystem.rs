@@ -365,10 +365,26 @@ impl Flake {
                 None => {}
             }
         }
+        // `f { pkgs = EXPR; inherit system; }` (dev-templates' form) with
+        // `{ pkgs, system ? }: BODY` at the call: BODY reads perSystem's
+        // `pkgs` and `system` under the same names.
+        let user = unparen(user);
+        let arg = unparen(pkgs.clone());
+        if arg.kind() == SyntaxKind::NODE_ATTR_SET {
+            let pkgs = self.pkgs_in_arguments(&arg, param)?;
+            let names = pattern_names(&user).ok_or(
+                "a generator that passes a set, called with something else than a function of `{ pkgs, ... }`",
+            )?;
+            let passed =
+                |n: &str| n == "pkgs" || (n == "system" && self.passes_system(&arg, param));
+            if let Some(n) = names.iter().find(|n| !passed(n)) {
+                return Err(format!("its function takes `{n}`, which the generator does not pass as perSystem would"));
+            }
+            return Ok(SystemValue::PkgsFirst { user, pkgs, param });
+        }
         // The function written at the call gets perSystem's `pkgs`: a name
         // (`forEachSystem mkShells`), or `p: BODY` whose `p` becomes `pkgs`
         // (no `pkgs` of BODY's own in the way).
-        let user = unparen(user);
         match user.kind() {
             SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT => {}
             SyntaxKind::NODE_LAMBDA => {
@@ -387,6 +403,58 @@ impl Flake {
             _ => return refuse(),
         }
         Ok(SystemValue::PkgsFirst { user, pkgs, param })
+    }
+
+    /// The `pkgs = EXPR;` of a set a generator passes, which may also hold
+    /// the system (`inherit system;`, `system = s;`) and nothing else.
+    fn pkgs_in_arguments(&self, set: &SyntaxNode, param: TextRange) -> Result<SyntaxNode, String> {
+        let other =
+            || Err("the generator passes a set with more than `pkgs` and the system".to_string());
+        if set
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_REC)
+        {
+            return other();
+        }
+        let mut pkgs = None;
+        for entry in set.children() {
+            match entry.kind() {
+                SyntaxKind::NODE_ATTRPATH_VALUE => {
+                    let path = syntax::attrpath_names(&entry).unwrap_or_default();
+                    let value = syntax::attr_value(&entry).map(unparen);
+                    match (path.as_slice(), value) {
+                        ([p], Some(v)) if p == "pkgs" => pkgs = Some(v),
+                        ([s], Some(v)) if s == "system" && self.refers_to(&v, param) => {}
+                        _ => return other(),
+                    }
+                }
+                SyntaxKind::NODE_INHERIT => {
+                    let plain = !entry
+                        .children()
+                        .any(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM);
+                    let names: Vec<SyntaxNode> = entry.children().collect();
+                    if !plain || names.iter().any(|n| !self.refers_to(n, param)) {
+                        return other();
+                    }
+                }
+                _ => return other(),
+            }
+        }
+        pkgs.ok_or_else(|| "the generator passes a set without `pkgs`".to_string())
+    }
+
+    /// Whether `set` (see [`Flake::pkgs_in_arguments`]) passes the system.
+    fn passes_system(&self, set: &SyntaxNode, param: TextRange) -> bool {
+        set.descendants()
+            .any(|n| n.kind() == SyntaxKind::NODE_IDENT && self.refers_to(&n, param))
+    }
+
+    /// Whether `node` is a reference to the parameter named at `param`.
+    fn refers_to(&self, node: &SyntaxNode, param: TextRange) -> bool {
+        self.scope
+            .reference_at(node.text_range())
+            .and_then(|r| r.binder)
+            .is_some_and(|b| self.scope.binders[b].name_range == param)
     }
 
     fn system_strings(&self, w: &Whnf) -> Result<Vec<String>, String> {
@@ -590,6 +658,12 @@ impl Flake {
                 return self.shifted(value, set, from, to);
             }
             SystemValue::PkgsFirst { user, .. } => {
+                // `{ pkgs, system }: BODY`: BODY, the names perSystem's.
+                if pattern_names(user).is_some() {
+                    if let Some(body) = user.children().last() {
+                        return self.shifted(&unparen(body), EditSet::new(), from, to);
+                    }
+                }
                 // `p: BODY` given perSystem's `pkgs`: BODY, `p` written `pkgs`.
                 if let Some(SystemValue::Body { body, param: p }) = lambda_body(user) {
                     let mut set = EditSet::new();
@@ -879,6 +953,30 @@ fn lambda_body(lambda: &SyntaxNode) -> Option<SystemValue> {
 /// The body of a lambda: parentheses around it are kept only when needed.
 fn unparen_keep(node: SyntaxNode) -> SyntaxNode {
     unparen(node)
+}
+
+/// The formals of `{ a, b, ... }: ...` when none has a default and there
+/// is no `@` name.
+fn pattern_names(lambda: &SyntaxNode) -> Option<Vec<String>> {
+    if lambda.kind() != SyntaxKind::NODE_LAMBDA {
+        return None;
+    }
+    let pattern = lambda
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_PATTERN)?;
+    let mut names = Vec::new();
+    for part in pattern.children() {
+        match part.kind() {
+            SyntaxKind::NODE_PAT_ENTRY => {
+                if part.children().count() > 1 {
+                    return None; // a default
+                }
+                names.push(part.first_child()?.text().to_string());
+            }
+            _ => return None, // `@name`
+        }
+    }
+    Some(names)
 }
 
 /// The range of the name of `x` in `x: ...`.
