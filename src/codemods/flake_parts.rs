@@ -751,11 +751,26 @@ impl Codemod for FlakeParts {
                         Edit::insert(set.text_range().start(), head.clone()),
                     )?,
                 }
-                let open = set
+                let brace = set
                     .children_with_tokens()
-                    .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
+                    .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE);
+                let mut open = brace
+                    .as_ref()
                     .map(|t| t.text_range().end())
                     .unwrap_or(set.text_range().start());
+                // After a comment on the brace's line (`{ # outputs`).
+                let mut next = brace.and_then(|b| b.next_sibling_or_token());
+                while let Some(t) = next {
+                    match t.kind() {
+                        SyntaxKind::TOKEN_WHITESPACE if !t.to_string().contains('\n') => {}
+                        SyntaxKind::TOKEN_COMMENT if !t.to_string().contains('\n') => {
+                            open = t.text_range().end();
+                            break;
+                        }
+                        _ => break,
+                    }
+                    next = t.next_sibling_or_token();
+                }
                 let kept_any = set
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
@@ -774,12 +789,13 @@ impl Codemod for FlakeParts {
                 }
                 fix.edit(NAME, path.clone(), Edit::insert(open, insert))?;
                 let mut deletions: Vec<TextRange> = Vec::new();
+                let mut at_start = true;
                 for entry in set
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
                 {
                     if moved.iter().any(|m| m.entries.contains(&entry)) {
-                        let range = moved_entry_range(&entry, set, text);
+                        let range = moved_entry_range(&entry, at_start, text);
                         match deletions.last_mut() {
                             Some(last) if last.end() >= range.start() => {
                                 *last = last.cover(range);
@@ -787,6 +803,7 @@ impl Codemod for FlakeParts {
                             _ => deletions.push(range),
                         }
                     } else {
+                        at_start = false;
                         fix.edit(
                             NAME,
                             path.clone(),
@@ -795,6 +812,19 @@ impl Codemod for FlakeParts {
                     }
                 }
                 for range in deletions {
+                    // Whole lines go with their line break.
+                    let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+                    let rest = &text[end..];
+                    let range = match rest.find('\n') {
+                        Some(i)
+                            if (start == 0 || text[..start].ends_with('\n'))
+                                && !text[..end].ends_with('\n')
+                                && rest[..i].trim().is_empty() =>
+                        {
+                            TextRange::new(range.start(), ((end + i + 1) as u32).into())
+                        }
+                        _ => range,
+                    };
                     fix.edit(NAME, path.clone(), Edit::delete(range))?;
                 }
                 if let Some(e) = &each {
@@ -992,15 +1022,11 @@ struct Moved {
 
 /// The range to delete for an entry that moves into perSystem: with its
 /// comments, and with the blank line that would be left next to a brace.
-fn moved_entry_range(entry: &SyntaxNode, set: &SyntaxNode, text: &str) -> TextRange {
+fn moved_entry_range(entry: &SyntaxNode, at_start: bool, text: &str) -> TextRange {
     let range = removal_range(attached_range(entry, text), text);
     let (mut start, mut end) = (usize::from(range.start()), usize::from(range.end()));
-    let open = set
-        .children_with_tokens()
-        .find(|t| t.kind() == SyntaxKind::TOKEN_L_BRACE)
-        .map_or(0, |t| usize::from(t.text_range().end()));
-    if text[open..start].trim().is_empty() {
-        // First in the set: the blank lines after it go too.
+    if at_start {
+        // Nothing of the set before it stays: the blank lines after it go too.
         while text[end..].starts_with('\n') || text[end..].starts_with(" \n") {
             let nl = text[end..].find('\n').unwrap_or(0);
             if !text[end..end + nl].trim().is_empty() {

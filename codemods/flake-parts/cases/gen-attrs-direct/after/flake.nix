@@ -28,7 +28,6 @@
           };
         };
 
-
       flake.overlays.default = final: prev: { greet = self.packages.${prev.system}.default; };
     };
 }
