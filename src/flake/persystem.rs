@@ -200,13 +200,61 @@ impl Flake {
                     keys.push(key.0);
                     parts.push((rest, value));
                 }
-                keys.dedup();
-                if parts.len() == defs.len() && keys.len() == 1 && is_system(&keys[0]) {
-                    o.systems = Ok(keys);
+                let mut systems: Vec<String> = Vec::new();
+                for k in &keys {
+                    if !systems.contains(k) {
+                        systems.push(k.clone());
+                    }
+                }
+                if parts.len() != defs.len() || !systems.iter().all(|s| is_system(s)) {
+                    o.value = Err("a system key not known statically".into());
+                } else if systems.len() == 1 {
+                    o.systems = Ok(systems);
                     o.value = Ok(parts[0].1.clone());
                     o.parts = parts;
                 } else {
-                    o.value = Err("defined by parts below several systems".into());
+                    // `packages.x86_64-linux.a = E1; packages.aarch64-linux.a = E2;`:
+                    // the same paths on every system, values equal up to the system.
+                    let of = |sys: &String| -> Vec<&(Vec<String>, SystemValue)> {
+                        keys.iter()
+                            .zip(&parts)
+                            .filter(|(k, _)| *k == sys)
+                            .map(|(_, p)| p)
+                            .collect()
+                    };
+                    let first = of(&systems[0]);
+                    let same = systems[1..].iter().all(|sys| {
+                        let other = of(sys);
+                        other.len() == first.len()
+                            && other.iter().zip(&first).all(|((r2, v2), (r1, v1))| {
+                                r1 == r2
+                                    && match (v1, v2) {
+                                        (
+                                            SystemValue::Literal {
+                                                value: a,
+                                                system: sa,
+                                            },
+                                            SystemValue::Literal {
+                                                value: b,
+                                                system: sb,
+                                            },
+                                        ) => {
+                                            system_template(a, sa) == system_template(b, sb)
+                                                && !b
+                                                    .descendants_with_tokens()
+                                                    .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+                                        }
+                                        _ => false,
+                                    }
+                            })
+                    });
+                    o.systems = Ok(systems.clone());
+                    if same {
+                        o.value = Ok(first[0].1.clone());
+                        o.parts = first.into_iter().cloned().collect();
+                    } else {
+                        o.value = Err("different content per system".into());
+                    }
                 }
             } else {
                 o.value = Err("defined by parts below the systems".into());
@@ -648,11 +696,9 @@ impl Flake {
             }
             SystemValue::Literal { value, system } => {
                 let mut set = EditSet::new();
-                for s in value.descendants() {
-                    if s.kind() == SyntaxKind::NODE_STRING
-                        && crate::flake::string_literal(&s).as_deref() == Some(system)
-                    {
-                        let _ = set.add(Edit::replace(s.text_range(), "system"));
+                for n in value.descendants() {
+                    if let Some(with) = system_occurrence(&n, system) {
+                        let _ = set.add(Edit::replace(n.text_range(), with));
                     }
                 }
                 return self.shifted(value, set, from, to);
@@ -1020,28 +1066,7 @@ fn literal_systems(
             Err("values written under `${...}` keys".into()),
         );
     }
-    let template = |(s, v): (&String, &SyntaxNode)| -> String {
-        let mut out = String::new();
-        for t in v.descendants_with_tokens().filter_map(|t| t.into_token()) {
-            if matches!(
-                t.kind(),
-                SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
-            ) {
-                continue;
-            }
-            if t.kind() == SyntaxKind::TOKEN_STRING_CONTENT
-                && t.parent().is_some_and(|p| {
-                    crate::flake::string_literal(&p).as_deref() == Some(s.as_str())
-                })
-            {
-                out.push_str("\u{0}system\u{0}");
-            } else {
-                out.push_str(t.text());
-            }
-            out.push(' ');
-        }
-        out
-    };
+    let template = |(s, v): (&String, &SyntaxNode)| system_template(v, s);
     let first = template((&pairs[0].0 .0, &pairs[0].1));
     let same = pairs.iter().all(|((s, _), v, _)| template((s, v)) == first);
     // Comments inside the other systems' values would be lost.
@@ -1065,6 +1090,67 @@ fn literal_systems(
             system: pairs[0].0 .0.clone(),
         }),
     )
+}
+
+/// What a mention of the system `system` in a value written for it
+/// becomes in perSystem: a string literal `"x86_64-linux"` becomes
+/// `system`, a selected attribute (`legacyPackages.x86_64-linux`,
+/// `.${"x86_64-linux"}`) becomes `${system}`. A binding's name is not one.
+fn system_occurrence(node: &SyntaxNode, system: &str) -> Option<&'static str> {
+    let parent = node.parent()?;
+    let selected = parent.kind() == SyntaxKind::NODE_ATTRPATH
+        && parent.parent().is_some_and(|p| {
+            matches!(
+                p.kind(),
+                SyntaxKind::NODE_SELECT | SyntaxKind::NODE_HAS_ATTR
+            )
+        });
+    match node.kind() {
+        SyntaxKind::NODE_STRING
+            if crate::flake::string_literal(node).as_deref() == Some(system) =>
+        {
+            if parent.kind() != SyntaxKind::NODE_ATTRPATH {
+                Some("system")
+            } else if selected {
+                Some("${system}")
+            } else {
+                None
+            }
+        }
+        SyntaxKind::NODE_IDENT if selected && node.text() == system => Some("${system}"),
+        _ => None,
+    }
+}
+
+/// The tokens of `value` (trivia aside) with each mention of `system`
+/// (see [`system_occurrence`]) as one placeholder: equal templates mean
+/// values that differ only in their system.
+fn system_template(value: &SyntaxNode, system: &str) -> String {
+    let mut out = String::new();
+    let mut skip: Option<TextRange> = None;
+    for e in value.descendants_with_tokens() {
+        if skip.is_some_and(|r| r.contains_range(e.text_range())) {
+            continue;
+        }
+        match e {
+            rnix::NodeOrToken::Node(n) => {
+                if system_occurrence(&n, system).is_some() {
+                    out.push_str("\u{0}system\u{0} ");
+                    skip = Some(n.text_range());
+                }
+            }
+            rnix::NodeOrToken::Token(t) => {
+                if !matches!(
+                    t.kind(),
+                    SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+                ) {
+                    out.push_str(t.text());
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `x86_64-linux`, `aarch64-darwin`...: an `ARCH-OS` system name.
@@ -1348,6 +1434,29 @@ mod tests {
         let a = output(&outs, "apps");
         assert_eq!(
             a.value.as_ref().err().map(String::as_str),
+            Some("different content per system")
+        );
+    }
+
+    #[test]
+    fn hand_written_parts_on_several_systems() {
+        let f = flake(
+            "      x = 1;",
+            "      packages.x86_64-linux.a = nixpkgs.legacyPackages.x86_64-linux.hello;\n      packages.aarch64-linux.a = nixpkgs.legacyPackages.aarch64-linux.hello;\n      checks.x86_64-linux.a = { x86_64-linux = 1; };\n      checks.aarch64-linux.a = { aarch64-linux = 1; };",
+        );
+        let outs = f.per_system_outputs();
+        let p = output(&outs, "packages");
+        assert_eq!(p.systems, Ok(strings(&["x86_64-linux", "aarch64-linux"])));
+        assert_eq!(p.parts.len(), 1);
+        assert_eq!(p.parts[0].0, strings(&["a"]));
+        assert_eq!(
+            f.system_value_text(&p.parts[0].1, "", ""),
+            "nixpkgs.legacyPackages.${system}.hello"
+        );
+        // A binding's name is not the system's mention: different content.
+        let c = output(&outs, "checks");
+        assert_eq!(
+            c.value.as_ref().err().map(String::as_str),
             Some("different content per system")
         );
     }

@@ -20,9 +20,8 @@
         {
           # Spelled out: both machines are Linux.
           packages = mkPackages system;
-        };
 
-      flake.devShells.x86_64-linux.default = nixpkgs.legacyPackages.x86_64-linux.mkShell { };
-      flake.devShells.aarch64-linux.default = nixpkgs.legacyPackages.aarch64-linux.mkShell { };
+          devShells.default = nixpkgs.legacyPackages.${system}.mkShell { };
+        };
     };
 }
