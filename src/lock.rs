@@ -162,6 +162,28 @@ impl Lock {
         }
     }
 
+    /// `[input, name]` for the first root input that brings a flake-parts
+    /// node of its own (`nixvim/flake-parts`), which another input can follow.
+    pub fn flake_parts_via_input(&self) -> Option<Vec<String>> {
+        for (input, node) in self.root_inputs() {
+            let Some(node) = node.and_then(|n| self.nodes.get(&n)) else {
+                continue;
+            };
+            for (name, r) in &node.inputs {
+                let InputRef::Node(target) = r else { continue };
+                let Some(t) = self.nodes.get(target) else {
+                    continue;
+                };
+                let repo = t.original.as_ref().and_then(|o| o.repo.as_deref());
+                let owner = t.original.as_ref().and_then(|o| o.owner.as_deref());
+                if repo == Some("flake-parts") && owner == Some("hercules-ci") {
+                    return Some(vec![input.clone(), name.clone()]);
+                }
+            }
+        }
+        None
+    }
+
     /// The root's inputs: name and the node each resolves to.
     pub fn root_inputs(&self) -> Vec<(String, Option<String>)> {
         let Some(root) = self.nodes.get(&self.root) else {

@@ -234,7 +234,12 @@ fn nix_files<V: AsRef<[u8]>>(
 #[test]
 fn every_case() {
     let nix = common::nix_available();
-    let cases = cases();
+    // `CASE_FILTER=flake-parts` runs only the cases whose `codemod/case` contains it.
+    let filter = std::env::var("CASE_FILTER").unwrap_or_default();
+    let cases: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| format!("{}/{}", c.codemod, c.name).contains(&filter))
+        .collect();
     assert!(!cases.is_empty());
     let mut failures = Vec::new();
     for case in &cases {

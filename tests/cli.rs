@@ -1695,3 +1695,25 @@ fn add_follows_options_and_the_lock_written_with_the_flake() {
         refused.describe()
     );
 }
+
+/// flake-parts with `--branch`: the commit body declares what flake-parts
+/// changes and says that flake.lock needs `nix flake lock`.
+#[test]
+fn flake_parts_branch_commit_declares_its_changes() {
+    let repo = repo_with(&hybrid());
+    let dir = repo.path();
+    let r = run(dir, &["apply", "flake-parts", "--branch"]);
+    r.assert_code(0);
+    let message = git(
+        dir,
+        &["log", "-1", "--format=%B", "flake-refactor/flake-parts"],
+    );
+    for line in [
+        "flake-parts: flake.lock lacks the new flake-parts input: run `nix flake lock`",
+        "`apps` now exists",
+        "`nixosModules` values come out wrapped",
+        "devShells, formatter move into perSystem",
+    ] {
+        assert!(message.contains(line), "no `{line}` in\n{message}");
+    }
+}

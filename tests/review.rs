@@ -278,9 +278,16 @@ fn hybrid_overview_and_practices() {
         .find(|x| x.rule == Rule::HomeManagerRepeated)
         .unwrap();
     assert_eq!(hm.trial, Some(flake_refactor::review::Trial::Changes(1)));
+    // FR005: the flake-parts codemod exists and would change flake.nix.
+    let parts = recs
+        .iter()
+        .find(|x| x.rule == Rule::HandWrittenPerSystem)
+        .unwrap();
+    assert_eq!(parts.trial, Some(flake_refactor::review::Trial::Changes(1)));
+    assert!(flake_refactor::review::codemod_available("flake-parts"));
     assert_eq!(
         r.combined_command().as_deref(),
-        Some("flake-refactor apply split-outputs use-mksystem extract-home-manager --flake examples/hybrid")
+        Some("flake-refactor apply split-outputs use-mksystem extract-home-manager flake-parts --flake examples/hybrid")
     );
 }
 

@@ -84,3 +84,14 @@ fn add_follows_pinned_inputs() {
         );
     });
 }
+
+#[test]
+fn hybrid_flake_parts() {
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("hybrid-flake-parts", user_view("examples/hybrid", &["flake-parts"]));
+        insta::assert_snapshot!(
+            "hybrid-split-outputs-then-flake-parts",
+            user_view("examples/hybrid", &["split-outputs", "flake-parts"])
+        );
+    });
+}

@@ -42,6 +42,7 @@ const STUBS: &[(&str, &str)] = &[
     ("nix-darwin", "nix-darwin"),
     ("nix-darwin/nixpkgs", "nixpkgs"),
     ("apple-silicon", "apple-silicon"),
+    ("systems", "systems"),
 ];
 
 /// Write `flake.lock` for the flake in `dir`, every known input locked to its stub.
@@ -1140,4 +1141,228 @@ fn split_and_extract_home_manager_compose_in_either_order() {
             .unwrap_or_else(|e| panic!("{order:?}: {e}"));
         assert_all_identical(&report, &format!("{order:?}"));
     }
+}
+
+// ---------------------------------------------------------------------------
+// flake-parts: identical except what the codemod declares
+// ---------------------------------------------------------------------------
+
+/// Run flake-parts (after `first`, when given) over the locked flake in
+/// `dir`, lock the result with the new input, and verify it against `dir`:
+/// the report and the outcome.
+fn flake_parts_verified(
+    dir: &Path,
+    first: &[&str],
+    options: &Options,
+) -> (VerifyReport, engine::Outcome) {
+    let mut names: Vec<&str> = first.to_vec();
+    names.push("flake-parts");
+    let codemods: Vec<_> = names.iter().map(|n| codemods::find(n).unwrap()).collect();
+    let mut ws = Workspace::new(dir);
+    let outcome = engine::run(&mut ws, Path::new("flake.nix"), &codemods, options)
+        .unwrap_or_else(|e| panic!("{names:?}: {e}"));
+    // The result, with flake.lock updated for the new input as the user
+    // would (`nix flake lock`).
+    let after = tempfile::tempdir().unwrap();
+    common::copy_tree(dir, after.path());
+    for c in &outcome.changes {
+        let p = after.path().join(&c.path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, c.new.as_ref().unwrap()).unwrap();
+    }
+    lock(after.path());
+    let mut changes = outcome.changes.clone();
+    changes.push(FileChange {
+        path: PathBuf::from("flake.lock"),
+        old: std::fs::read_to_string(dir.join("flake.lock")).ok(),
+        new: Some(std::fs::read_to_string(after.path().join("flake.lock")).unwrap()),
+    });
+    let report = evaluate::verify(
+        dir,
+        Path::new("flake.nix"),
+        &changes,
+        &outcome.declared_changes,
+    )
+    .unwrap_or_else(|e| panic!("{names:?}: {e}"));
+    (report, outcome)
+}
+
+/// Every row identical, or a declared change that still evaluates.
+fn assert_identical_except_declared(report: &VerifyReport, what: &str) {
+    assert!(!report.rows.is_empty(), "{what}: no outputs");
+    for row in &report.rows {
+        let ok = match &row.status {
+            Status::Identical => true,
+            Status::Declared(inner) => matches!(**inner, Status::Changed(_)),
+            _ => false,
+        };
+        assert!(
+            ok,
+            "{what}: {} is {:?}\n{}",
+            row.output(),
+            row.status,
+            report.render()
+        );
+    }
+}
+
+#[test]
+fn every_flake_parts_case_verifies_identical_except_declared() {
+    if !common::nix_available() {
+        return;
+    }
+    let cases = manifest().join("codemods/flake-parts/cases");
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for case in entries {
+        // A case with its own flake.lock (lock-reuse) names inputs that
+        // have no stub; its lock handling is checked by the cases test.
+        if !case.path().join("after").is_dir() || case.path().join("before/flake.lock").exists() {
+            continue;
+        }
+        let name = case.file_name().to_string_lossy().into_owned();
+        let args = std::fs::read_to_string(case.path().join("args")).unwrap_or_default();
+        let options = Options {
+            expand_systems: args.contains("--expand-systems"),
+            ..Options::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&case.path().join("before"), dir.path());
+        lock(dir.path());
+        let (report, outcome) = flake_parts_verified(dir.path(), &[], &options);
+        // The result is the case's after/ tree.
+        for c in &outcome.changes {
+            let want = std::fs::read_to_string(case.path().join("after").join(&c.path)).ok();
+            assert_eq!(
+                c.new,
+                want,
+                "{name}: {} differs from after/",
+                c.path.display()
+            );
+        }
+        if std::env::var_os("SHOW_REPORTS").is_some() {
+            eprintln!("== {name}\n{}", report.render());
+        }
+        assert_identical_except_declared(&report, &name);
+        seen += 1;
+    }
+    assert!(seen >= 15, "only {seen} cases with an after/ tree");
+}
+
+/// The main example migrates and verifies: packages, dev shells and the
+/// formatter identical; what flake-parts adds (darwin's empty `packages`
+/// and `checks`, `apps`, `legacyPackages`), the wrapped `nixosModules` and
+/// the outputs that pass the whole inputs set (which gains `flake-parts`)
+/// declared.
+#[test]
+fn the_example_migrates_to_flake_parts() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    let (report, outcome) = flake_parts_verified(dir.path(), &[], &Options::default());
+    assert_identical_except_declared(&report, "examples/hybrid");
+    // The hosts and homes pass the whole inputs set, which gains flake-parts.
+    for d in [
+        "packages.aarch64-darwin",
+        "checks.aarch64-darwin",
+        "apps",
+        "nixosModules",
+        "nixosConfigurations",
+        "homeConfigurations",
+    ] {
+        assert!(
+            outcome.declared_changes.iter().any(|x| x == d),
+            "{d} not declared: {:?}",
+            outcome.declared_changes
+        );
+    }
+    for out in ["devShells", "formatter", "packages", "homeManagerModules"] {
+        assert!(
+            report
+                .rows
+                .iter()
+                .filter(|r| r.output() == out || r.output().starts_with(&format!("{out}.")))
+                .all(|r| r.status == Status::Identical),
+            "{out} changed:\n{}",
+            report.render()
+        );
+    }
+}
+
+/// `split-outputs` then `flake-parts` in one run: the split files stay
+/// imported under `flake`, and the flake verifies.
+#[test]
+fn split_then_flake_parts_compose() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    let (report, outcome) =
+        flake_parts_verified(dir.path(), &["split-outputs"], &Options::default());
+    let flake = outcome
+        .changes
+        .iter()
+        .find(|c| c.path == Path::new("flake.nix"))
+        .and_then(|c| c.new.clone())
+        .unwrap();
+    assert!(flake.contains("mkFlake"), "{flake}");
+    assert!(
+        flake.contains("flake.nixosConfigurations = import ./hosts"),
+        "{flake}"
+    );
+    assert_identical_except_declared(&report, "split-outputs flake-parts");
+}
+
+/// The hand-migration failure the stub exists to catch: without
+/// `_module.args.pkgs`, perSystem's `pkgs` is plain `legacyPackages`, not
+/// the flake's own `allowUnfree` instantiation, and the packages change.
+#[test]
+fn a_lost_allow_unfree_is_caught() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join("codemods/flake-parts/cases/readme-example/before"),
+        dir.path(),
+    );
+    lock(dir.path());
+    let (_, outcome) = flake_parts_verified(dir.path(), &[], &Options::default());
+    let mut changes = outcome.changes.clone();
+    edit(
+        &mut changes,
+        "flake.nix",
+        "_module.args.pkgs = pkgsFor system;",
+        "",
+    );
+    let after = tempfile::tempdir().unwrap();
+    common::copy_tree(dir.path(), after.path());
+    for c in &changes {
+        std::fs::write(after.path().join(&c.path), c.new.as_ref().unwrap()).unwrap();
+    }
+    lock(after.path());
+    changes.push(FileChange {
+        path: PathBuf::from("flake.lock"),
+        old: std::fs::read_to_string(dir.path().join("flake.lock")).ok(),
+        new: Some(std::fs::read_to_string(after.path().join("flake.lock")).unwrap()),
+    });
+    let report = verify(dir.path(), &changes, &[]);
+    assert!(
+        matches!(
+            status_of(&report, "packages.x86_64-linux.hello"),
+            Status::Changed(_)
+        ),
+        "{}",
+        report.render()
+    );
+    assert!(matches!(
+        status_of(&report, "devShells.x86_64-linux.default"),
+        Status::Changed(_)
+    ));
 }

@@ -16,6 +16,7 @@ use crate::workspace::Workspace;
 pub mod add_follows;
 pub mod drop_osconfigfor;
 pub mod extract_home_manager;
+pub mod flake_parts;
 pub mod split_outputs;
 pub mod use_mksystem;
 
@@ -24,6 +25,7 @@ pub static ALL: &[&dyn Codemod] = &[
     &add_follows::AddFollows,
     &drop_osconfigfor::DropOsconfigfor,
     &extract_home_manager::ExtractHomeManager,
+    &flake_parts::FlakeParts,
     &split_outputs::SplitOutputs,
     &use_mksystem::UseMksystem,
 ];

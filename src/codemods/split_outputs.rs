@@ -1053,6 +1053,7 @@ fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> R
         // A module gets `inputs` and `self`; the other names must be inputs.
         let mut from_inputs: Vec<String> = Vec::new();
         let mut args: Vec<String> = vec!["inputs".into()];
+        let mut shared: Option<(TextSize, String)> = None;
         for name in &plan.pass {
             if name == "self" {
                 args.push("self".into());
@@ -1062,14 +1063,21 @@ fn split_flake_parts(cx: &Context, parts: &crate::flake::parts::FlakeParts) -> R
             } else {
                 let binder = flake.scope.binders.iter().find(|b| &b.name == name);
                 let at = binder.map(|b| b.name_range.start()).unwrap_or(at);
-                return Err(cx.refuse(
-                    NAME,
-                    at,
-                    format!(
-                        "`{output}` uses `{name}`, which other code of flake.nix uses too; a flake-parts module receives only module arguments (pass it with `_module.args` first, or move it by hand)"
-                    ),
-                ));
+                shared = Some((at, format!(
+                    "`{output}` uses `{name}`, which other code of flake.nix uses too; a flake-parts module receives only module arguments (pass it with `_module.args` first, or move it by hand)"
+                )));
+                break;
             }
+        }
+        if let Some((at, message)) = shared {
+            // Asked for by name: a refusal; otherwise the output stays
+            // where it is (exactly as it was) and the others move.
+            if !cx.options.only.is_empty() {
+                return Err(cx.refuse(NAME, at, message));
+            }
+            fix.notes
+                .push(cx.note(at, format!("{message}; left in place")));
+            continue;
         }
         // The new module.
         let entry_text = |range: TextRange| {

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod home_manager;
 pub mod model;
 pub mod parts;
+pub mod persystem;
 
 pub use model::{BuilderCall, Configuration, ModuleItem, Via};
 
@@ -136,10 +137,28 @@ impl Flake {
     }
 
     /// The set of output names that can be known without evaluation.
+    /// With flake-parts' `mkFlake` written in flake.nix: its `flake.<name>`
+    /// outputs (through `imports` too) and the six per-system outputs, which
+    /// flake-parts always makes. With a `// eachDefaultSystem (...)`
+    /// operand: also the outputs its function returns.
     pub fn output_names(&self) -> BTreeSet<String> {
+        if self.flake_parts().is_some() {
+            return self
+                .outputs_model()
+                .sources
+                .into_iter()
+                .map(|s| s.name)
+                .chain(persystem::PER_SYSTEM_OUTPUTS.iter().map(|s| s.to_string()))
+                .collect();
+        }
         self.outputs
             .iter()
             .flat_map(|o| o.defs.iter().map(|d| d.name.clone()))
+            .chain(
+                self.each_system_operands()
+                    .into_iter()
+                    .flat_map(|e| e.keys.unwrap_or_default()),
+            )
             .collect()
     }
 

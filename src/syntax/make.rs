@@ -676,3 +676,223 @@ pub fn application(function: &str, args: &[String]) -> String {
     }
     out
 }
+
+// ---------------------------------------------------------------------------
+// flake-parts
+// ---------------------------------------------------------------------------
+
+/// Whether `expr` can be applied or selected from without parentheses.
+fn simple(expr: &str) -> bool {
+    expr.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '\'' | '.'))
+        && !expr.is_empty()
+}
+
+fn paren_unless_simple(expr: &str) -> String {
+    if simple(expr) {
+        expr.to_string()
+    } else {
+        format!("({expr})")
+    }
+}
+
+/// `f system`: a per-system function applied to perSystem's `system`.
+pub fn apply_to_system(function: &str) -> String {
+    checked(format!("{} system", paren_unless_simple(function)))
+}
+
+/// `f arg`, each parenthesised when needed.
+pub fn apply(function: &str, arg: &str) -> String {
+    checked(format!("{} {}", paren_unless_simple(function), paren_unless_simple(arg)))
+}
+
+/// One system's nixpkgs from a shared binding: `pkgsFor system` (a
+/// function of the system) or `pkgsFor.${system}` (a set keyed by system).
+pub fn pkgs_of_system(binding: &str, function: bool) -> String {
+    if function {
+        checked(format!("{} system", attr_name(binding)))
+    } else {
+        checked(format!("{}.${{system}}", attr_name(binding)))
+    }
+}
+
+/// `MKFLAKE { inherit inputs; } ` (or `{ inputs = NAME; }`): what goes
+/// before the module of a flake-parts flake. `mk_flake` is how the
+/// function is reached (`flake-parts.lib.mkFlake`).
+pub fn mk_flake_head(mk_flake: &str, inputs: &str) -> String {
+    let arg = if inputs == "inputs" {
+        "{ inherit inputs; }".to_string()
+    } else {
+        format!("{{ inputs = {inputs}; }}")
+    };
+    checked(format!("{mk_flake} {arg} {{ }}"))
+        .trim_end_matches("{ }")
+        .to_string()
+}
+
+/// `flake-parts.lib.mkFlake` reached from `root` (`flake-parts` or `inputs.flake-parts`).
+pub fn mk_flake_function(root: &[&str]) -> String {
+    let mut path: Vec<String> = root.iter().map(|r| attr_name(r)).collect();
+    path.push("lib".into());
+    path.push("mkFlake".into());
+    checked(path.join("."))
+}
+
+/// `systems = [ ... ];` with one system per line (as nixfmt writes a list
+/// of several strings), entries indented by `indent` + `unit`.
+pub fn systems_binding(systems: &[String], indent: &str, unit: &str) -> String {
+    if systems.is_empty() {
+        return checked_in_set("systems = [ ];".to_string());
+    }
+    let mut out = String::from("systems = [\n");
+    for s in systems {
+        out.push_str(&format!("{indent}{unit}{}\n", string(s)));
+    }
+    out.push_str(&format!("{indent}];"));
+    checked_in_set(out)
+}
+
+/// `perSystem = { FORMALS, ... }: { ENTRIES };` laid out as nixfmt does
+/// (head and body on lines of their own); `entries` are complete bindings
+/// already indented by `indent` + 2 `unit`s (blank lines between them are
+/// the caller's).
+pub fn per_system_binding(
+    formals: &[&str],
+    entries: &[String],
+    indent: &str,
+    unit: &str,
+) -> String {
+    let mut items: Vec<&str> = formals.to_vec();
+    items.push("...");
+    let mut out = format!(
+        "perSystem =\n{indent}{unit}{{ {} }}:\n{indent}{unit}{{\n",
+        items.join(", ")
+    );
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(e);
+        out.push('\n');
+    }
+    out.push_str(&format!("{indent}{unit}}};"));
+    checked_in_set(out)
+}
+
+/// `name = value;` indented by `indent` (the value may start with a newline).
+pub fn indented_binding(indent: &str, name: &str, value: &str) -> String {
+    let sep = if value.starts_with('\n') { "" } else { " " };
+    checked_in_set(format!("{indent}{} ={sep}{value};", attr_name(name)))
+}
+
+/// `_module.args.pkgs = value;` indented by `indent`.
+pub fn module_args_pkgs(indent: &str, value: &str) -> String {
+    checked_in_set(format!("{indent}_module.args.pkgs = {value};"))
+}
+
+/// What goes before an entry of the outputs to put it below `flake`
+/// (`nixosConfigurations = ...;` becomes `flake.nixosConfigurations = ...;`).
+pub fn flake_prefix() -> String {
+    "flake.".to_string()
+}
+
+/// The flake-parts input's bindings (without indentation): `url = ...;` and,
+/// when the flake has a `nixpkgs` input, `inputs.nixpkgs-lib.follows = "nixpkgs";`.
+pub fn flake_parts_input_entries(follow_nixpkgs: bool) -> Vec<String> {
+    let mut entries = vec![binding("url", &string("github:hercules-ci/flake-parts"))];
+    if follow_nixpkgs {
+        entries.push(follows(
+            &[
+                "inputs".to_string(),
+                "nixpkgs-lib".to_string(),
+                "follows".to_string(),
+            ],
+            "nixpkgs",
+        ));
+    }
+    entries
+}
+
+/// `flake-parts.follows = "other/flake-parts";`: the input taken from
+/// another input's lock node.
+pub fn follows_input(name: &str, target: &str) -> String {
+    follows(&[name.to_string(), "follows".to_string()], target)
+}
+
+#[cfg(test)]
+mod flake_parts_tests {
+    use super::*;
+
+    #[test]
+    fn flake_parts_templates() {
+        assert_eq!(
+            mk_flake_head("flake-parts.lib.mkFlake", "inputs"),
+            "flake-parts.lib.mkFlake { inherit inputs; } "
+        );
+        assert_eq!(
+            mk_flake_head("inputs.flake-parts.lib.mkFlake", "args"),
+            "inputs.flake-parts.lib.mkFlake { inputs = args; } "
+        );
+        assert_eq!(apply_to_system("mkShells"), "mkShells system");
+        assert_eq!(
+            apply("pkgs: pkgs.hello", "pkgsFor.${system}"),
+            "(pkgs: pkgs.hello) (pkgsFor.${system})"
+        );
+        assert_eq!(pkgs_of_system("pkgsFor", false), "pkgsFor.${system}");
+        assert_eq!(
+            systems_binding(&["x86_64-linux".into()], "  ", "  "),
+            "systems = [\n    \"x86_64-linux\"\n  ];"
+        );
+        assert_eq!(
+            per_system_binding(&["system"], &["      a = 1;".into()], "  ", "  "),
+            "perSystem =\n    { system, ... }:\n    {\n      a = 1;\n    };"
+        );
+    }
+}
+
+/// `perSystem = { FORMALS, ... }: BODY;` for a body written elsewhere
+/// (already indented for a head at `indent` + `unit`; starting with a
+/// newline when it goes on a line of its own).
+pub fn per_system_function(formals: &[&str], body: &str, indent: &str, unit: &str) -> String {
+    let mut items: Vec<&str> = formals.to_vec();
+    items.push("...");
+    let sep = if body.starts_with('\n') {
+        String::new()
+    } else {
+        format!("\n{indent}{unit}")
+    };
+    checked_in_set(format!(
+        "perSystem =\n{indent}{unit}{{ {} }}:{sep}{body};",
+        items.join(", ")
+    ))
+}
+
+/// A module written as an attribute set of `entries` (bindings without
+/// their first line's indentation), entries at `entry_indent`, the closing
+/// brace at `indent`, blank lines between entries.
+pub fn module_set(entries: &[String], indent: &str, entry_indent: &str) -> String {
+    let mut out = String::from("{\n");
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(entry_indent);
+        out.push_str(e);
+        out.push('\n');
+    }
+    out.push_str(indent);
+    out.push('}');
+    checked(out)
+}
+
+/// `a.b.c = value;` indented by `indent`, the path's parts as written
+/// (the value may start with a newline).
+pub fn indented_path_binding(indent: &str, path: &[String], value: &str) -> String {
+    let sep = if value.starts_with('\n') { "" } else { " " };
+    checked_in_set(format!("{indent}{} ={sep}{value};", path.join(".")))
+}
+
+/// `inherit a b;` (names as written).
+pub fn inherit(names: &[String]) -> String {
+    checked_in_set(format!("inherit {};", names.join(" ")))
+}

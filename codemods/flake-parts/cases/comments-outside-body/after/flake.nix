@@ -1,0 +1,32 @@
+{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs";
+
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      forAllSystems = nixpkgs.lib.genAttrs [ "x86_64-linux" "aarch64-linux" ];
+    in
+    inputs.flake-parts.lib.mkFlake { inherit inputs; } {
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+
+      perSystem =
+        { system, ... }:
+        {
+          packages = {
+            # Moves with the body.
+            default = nixpkgs.legacyPackages.${system}.hello;
+          };
+        };
+
+      flake.devShells = forAllSystems (system: # one shell per system
+        {
+          default = nixpkgs.legacyPackages.${system}.mkShell { };
+        });
+
+      flake.formatter = forAllSystems (system: nixpkgs.legacyPackages.${system}.nixpkgs-fmt); # as in CI
+    };
+}

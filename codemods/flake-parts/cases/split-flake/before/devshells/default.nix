@@ -1,0 +1,4 @@
+{ pkgs }:
+{
+  default = pkgs.mkShell { packages = [ pkgs.git ]; };
+}

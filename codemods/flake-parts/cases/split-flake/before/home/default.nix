@@ -1,0 +1,7 @@
+{ inputs }:
+{
+  me = inputs.home-manager.lib.homeManagerConfiguration {
+    pkgs = inputs.nixpkgs.legacyPackages.x86_64-linux;
+    modules = [ ./me.nix ];
+  };
+}

@@ -1,0 +1,5 @@
+[
+  "x86_64-linux"
+  "aarch64-linux"
+  "aarch64-darwin"
+]
