@@ -319,7 +319,19 @@ pub fn lift(
     let param_indent = indent_of(body);
     for v in &outer {
         let alt = if in_list(v) { "Module" } else { "Arg" };
-        let name = fresh(&value_name(v), alt, &mut taken);
+        // What the hosts pass there, to name the parameter after a role
+        // they share with the helper's code.
+        let others: Vec<SyntaxNode> = matches
+            .iter()
+            .flat_map(|m| m.diffs.iter())
+            .filter_map(|d| match d {
+                Diff::Value { helper, other } if helper.text_range() == v.text_range() => {
+                    Some(other.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        let name = fresh(&value_name(v, &others), alt, &mut taken);
         // A new helper's parameter defaults to the base's code when most
         // hosts have that code.
         let differing = matches
@@ -867,40 +879,63 @@ fn entry_key(node: &SyntaxNode) -> Option<String> {
     None
 }
 
-/// A name from the role of the code a parameter replaces.
-fn value_name(node: &SyntaxNode) -> String {
+/// A name from the role of the code a parameter replaces (`node`, the
+/// helper's code) and of what the hosts pass instead (`others`).
+fn value_name(node: &SyntaxNode, others: &[SyntaxNode]) -> String {
     if let Some(k) = entry_key(node) {
         return camel(&k);
     }
-    // A module in a list: named after what it sets.
+    // A module in a list: named after what it sets, when the hosts' modules
+    // set the same; a call of a `mkX` function is named `x`.
     if in_list(node) {
-        let mut set = crate::syntax::unparen(node.clone());
-        if set.kind() == SyntaxKind::NODE_LAMBDA {
-            if let Some(b) = set.last_child() {
-                set = crate::syntax::unparen(b);
+        let role = |n: &SyntaxNode| module_role(n);
+        if let Some(r) = role(node) {
+            if others.iter().all(|o| role(o).as_ref() == Some(&r)) {
+                return r;
             }
         }
-        if set.kind() == SyntaxKind::NODE_ATTR_SET {
-            let keys: Vec<SyntaxNode> = set
-                .children()
-                .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-                .collect();
-            if keys.len() == 1 {
-                if let Some(k) = keys[0]
-                    .first_child()
-                    .and_then(|p| p.children().last())
-                    .and_then(|a| static_attr_name(&a))
-                {
-                    return camel(&k);
-                }
-            }
-        }
-        return "module".into();
+        // A slot each host may fill with its own module.
+        return "hostModule".into();
     }
     if node.kind() == SyntaxKind::NODE_IDENT {
         return format!("{}Input", node.text());
     }
     "arg".into()
+}
+
+/// The role of a module: the one top-level key it sets (`{ home-manager =
+/// ...; }`, also in a module function, → `homeManager`), or the function
+/// that builds it (`mkHomeManager { ... }` → `homeManager`).
+fn module_role(node: &SyntaxNode) -> Option<String> {
+    let mut set = crate::syntax::unparen(node.clone());
+    if set.kind() == SyntaxKind::NODE_LAMBDA {
+        set = crate::syntax::unparen(set.last_child()?);
+    }
+    if set.kind() == SyntaxKind::NODE_APPLY {
+        let head = crate::syntax::unparen(set.first_child()?);
+        if head.kind() == SyntaxKind::NODE_IDENT {
+            let name = head.text().to_string();
+            let role = name
+                .strip_prefix("mk")
+                .filter(|r| r.chars().next().is_some_and(|c| c.is_ascii_uppercase()))?;
+            let mut cs = role.chars();
+            let first = cs.next()?.to_ascii_lowercase();
+            return Some(std::iter::once(first).chain(cs).collect());
+        }
+        return None;
+    }
+    if set.kind() != SyntaxKind::NODE_ATTR_SET {
+        return None;
+    }
+    let keys: Vec<SyntaxNode> = set
+        .children()
+        .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        .collect();
+    if keys.len() != 1 {
+        return None;
+    }
+    let last = keys[0].first_child()?.children().last()?;
+    static_attr_name(&last).map(|k| camel(&k))
 }
 
 /// Whether `node` is an element of a list.

@@ -11,26 +11,26 @@
   outputs = { self, nixpkgs, ... }@inputs: let
     mkSystem = {
       moreArgs ? { },
-      module,
+      hostModule,
     }:
       nixpkgs.lib.nixosSystem ({
         system = "x86_64-linux";
-        modules = [ module ./modules ];
+        modules = [ hostModule ./modules ];
       } // moreArgs);
   in
   {
     nixosConfigurations = {
       a = mkSystem {
-        module = ./hosts/a.nix;
+        hostModule = ./hosts/a.nix;
       };
       b = mkSystem {
-        module = ./hosts/b.nix;
+        hostModule = ./hosts/b.nix;
       };
       c = mkSystem {
         moreArgs = {
           specialArgs = { inherit inputs; };
         };
-        module = ./hosts/c.nix;
+        hostModule = ./hosts/c.nix;
       };
     };
   };

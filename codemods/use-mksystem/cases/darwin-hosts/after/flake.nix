@@ -10,21 +10,21 @@
 
   outputs = { self, nixpkgs, nix-darwin, ... }: let
     mkDarwin = {
-      module,
+      hostModule,
     }:
       nix-darwin.lib.darwinSystem {
         system = "aarch64-darwin";
-        modules = [ module ./darwin/common.nix ];
+        modules = [ hostModule ./darwin/common.nix ];
       };
   in
   {
     darwinConfigurations = {
       # Work laptop.
       mbp = mkDarwin {
-        module = ./darwin/mbp.nix;
+        hostModule = ./darwin/mbp.nix;
       };
       mini = mkDarwin {
-        module = ./darwin/mini.nix;
+        hostModule = ./darwin/mini.nix;
       };
     };
   };

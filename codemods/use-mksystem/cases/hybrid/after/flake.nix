@@ -102,7 +102,7 @@
           pkgs-unstable = unstableFor system;
         },
         prependModules ? [ ],
-        hostNameModule ? { networking.hostName = hostname; },
+        hostModule ? { networking.hostName = hostname; },
         homeManager ? {
           home-manager = {
             useGlobalPkgs = true;
@@ -122,7 +122,7 @@
           modules = prependModules ++ [
             ./configurations/${hostname}.nix
             ./modules
-            hostNameModule
+            hostModule
 
             home-manager.nixosModules.home-manager
             homeManager
@@ -139,7 +139,7 @@
           specialArgs = { inherit inputs self; };
           # Build metadata, read by the motd and by `nixos-version --json`
           # wrappers. Same block as in m1 below — keep them in sync.
-          hostNameModule = {
+          hostModule = {
             environment.etc."nixos-metadata".text = ''
               GIT_COMMIT=${self.rev or self.dirtyRev or "unknown"}
               GIT_LAST_MODIFIED=${toString (self.lastModified or 0)}
@@ -160,7 +160,7 @@
             ./hardware/m1.nix
           ];
           # Build metadata (copy of the block in hetzner-sway).
-          hostNameModule = {
+          hostModule = {
             environment.etc."nixos-metadata".text = ''
               GIT_COMMIT=${self.rev or self.dirtyRev or "unknown"}
               GIT_LAST_MODIFIED=${toString (self.lastModified or 0)}

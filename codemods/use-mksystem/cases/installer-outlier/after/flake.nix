@@ -10,24 +10,24 @@
 
   outputs = { self, nixpkgs, ... }@inputs: let
     mkSystem = {
-      module,
+      hostModule,
     }:
       nixpkgs.lib.nixosSystem {
         system = "x86_64-linux";
         specialArgs = { inherit inputs; };
-        modules = [ module ./modules ];
+        modules = [ hostModule ./modules ];
       };
   in
   {
     nixosConfigurations = {
       web = mkSystem {
-        module = ./hosts/web.nix;
+        hostModule = ./hosts/web.nix;
       };
       db = mkSystem {
-        module = ./hosts/db.nix;
+        hostModule = ./hosts/db.nix;
       };
       cache = mkSystem {
-        module = ./hosts/cache.nix;
+        hostModule = ./hosts/cache.nix;
       };
       # Bootable USB stick.
       iso = nixpkgs.lib.nixosSystem {

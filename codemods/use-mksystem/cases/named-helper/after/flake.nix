@@ -10,21 +10,21 @@
 
   outputs = { self, nixpkgs, nix-darwin, ... }: let
     mkMac = {
-      module,
+      hostModule,
     }:
       nix-darwin.lib.darwinSystem {
         system = "aarch64-darwin";
-        modules = [ module ./darwin/common.nix ];
+        modules = [ hostModule ./darwin/common.nix ];
       };
   in
   {
     darwinConfigurations = {
       # Work laptop.
       mbp = mkMac {
-        module = ./darwin/mbp.nix;
+        hostModule = ./darwin/mbp.nix;
       };
       mini = mkMac {
-        module = ./darwin/mini.nix;
+        hostModule = ./darwin/mini.nix;
       };
     };
   };

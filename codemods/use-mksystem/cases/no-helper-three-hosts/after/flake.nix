@@ -10,13 +10,13 @@
 
   outputs = { self, nixpkgs, home-manager, ... }@inputs: let
     mkSystem = {
-      module,
+      hostModule,
     }:
       nixpkgs.lib.nixosSystem {
         system = "x86_64-linux";
         specialArgs = { inherit inputs; };
         modules = [
-          module
+          hostModule
           ./modules
           home-manager.nixosModules.home-manager
         ];
@@ -25,13 +25,13 @@
   {
     nixosConfigurations = {
         h00 = mkSystem {
-          module = ./hosts/h00.nix;
+          hostModule = ./hosts/h00.nix;
         };
         h01 = mkSystem {
-          module = ./hosts/h01.nix;
+          hostModule = ./hosts/h01.nix;
         };
         h02 = mkSystem {
-          module = ./hosts/h02.nix;
+          hostModule = ./hosts/h02.nix;
         };
     };
   };

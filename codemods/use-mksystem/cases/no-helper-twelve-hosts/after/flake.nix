@@ -11,13 +11,13 @@
   outputs = { self, nixpkgs, home-manager, ... }@inputs: let
     mkSystem = {
       moreModules ? [ ],
-      module,
+      hostModule,
     }:
       nixpkgs.lib.nixosSystem {
         system = "x86_64-linux";
         specialArgs = { inherit inputs; };
         modules = [
-          module
+          hostModule
           ./modules
           ] ++ moreModules ++ [
           home-manager.nixosModules.home-manager
@@ -31,52 +31,52 @@
             ./modules/disko.nix
             ./modules/gaming.nix
           ];
-          module = ./hosts/h00.nix;
+          hostModule = ./hosts/h00.nix;
         };
         h01 = mkSystem {
-          module = ./hosts/h01.nix;
+          hostModule = ./hosts/h01.nix;
         };
         h02 = mkSystem {
-          module = ./hosts/h02.nix;
+          hostModule = ./hosts/h02.nix;
         };
         h03 = mkSystem {
           moreModules = [
             ./modules/disko.nix
             ./modules/gaming.nix
           ];
-          module = ./hosts/h03.nix;
+          hostModule = ./hosts/h03.nix;
         };
         h04 = mkSystem {
-          module = ./hosts/h04.nix;
+          hostModule = ./hosts/h04.nix;
         };
         h05 = mkSystem {
-          module = ./hosts/h05.nix;
+          hostModule = ./hosts/h05.nix;
         };
         h06 = mkSystem {
           moreModules = [
             ./modules/disko.nix
             ./modules/gaming.nix
           ];
-          module = ./hosts/h06.nix;
+          hostModule = ./hosts/h06.nix;
         };
         h07 = mkSystem {
-          module = ./hosts/h07.nix;
+          hostModule = ./hosts/h07.nix;
         };
         h08 = mkSystem {
-          module = ./hosts/h08.nix;
+          hostModule = ./hosts/h08.nix;
         };
         h09 = mkSystem {
           moreModules = [
             ./modules/disko.nix
             ./modules/gaming.nix
           ];
-          module = ./hosts/h09.nix;
+          hostModule = ./hosts/h09.nix;
         };
         h10 = mkSystem {
-          module = ./hosts/h10.nix;
+          hostModule = ./hosts/h10.nix;
         };
         h11 = mkSystem {
-          module = ./hosts/h11.nix;
+          hostModule = ./hosts/h11.nix;
         };
     };
   };

@@ -8,25 +8,25 @@
   outputs = { self, nixpkgs, nixpkgs-unstable, ... }: let
     mkSystem = {
       nixpkgsInput ? nixpkgs,
-      module,
+      hostModule,
     }:
       nixpkgsInput.lib.nixosSystem {
         system = "x86_64-linux";
-        modules = [ module ./modules ];
+        modules = [ hostModule ./modules ];
       };
   in
   {
     nixosConfigurations = {
       one = mkSystem {
-        module = ./hosts/one.nix;
+        hostModule = ./hosts/one.nix;
       };
       two = mkSystem {
-        module = ./hosts/two.nix;
+        hostModule = ./hosts/two.nix;
       };
       # Gaming box: wants the newest mesa.
       edge = mkSystem {
         nixpkgsInput = nixpkgs-unstable;
-        module = ./hosts/edge.nix;
+        hostModule = ./hosts/edge.nix;
       };
     };
   };

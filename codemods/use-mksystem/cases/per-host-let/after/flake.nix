@@ -14,7 +14,7 @@
 
       mkSystem = {
         diskArg,
-        module,
+        hostModule,
       }:
         let
           disk = diskArg;
@@ -22,7 +22,7 @@
         lib.nixosSystem {
           system = "x86_64-linux";
           modules = [
-            module
+            hostModule
             { boot.loader.grub.device = disk; }
           ];
         };
@@ -32,12 +32,12 @@
         alpha =
           mkSystem {
             diskArg = "/dev/sda";
-            module = ./hosts/alpha.nix;
+            hostModule = ./hosts/alpha.nix;
           };
         beta =
           mkSystem {
             diskArg = "/dev/nvme0n1";
-            module = ./hosts/beta.nix;
+            hostModule = ./hosts/beta.nix;
           };
       };
     };

@@ -18,7 +18,7 @@ let
       pkgs-unstable = unstableFor system;
     },
     prependModules ? [ ],
-    hostNameModule ? { networking.hostName = hostname; },
+    hostModule ? { networking.hostName = hostname; },
     homeManager ? {
       home-manager = {
         useGlobalPkgs = true;
@@ -38,7 +38,7 @@ let
       modules = prependModules ++ [
         ../configurations/${hostname}.nix
         ../modules
-        hostNameModule
+        hostModule
 
         home-manager.nixosModules.home-manager
         homeManager
@@ -54,7 +54,7 @@ in
     specialArgs = { inherit inputs self; };
     # Build metadata, read by the motd and by `nixos-version --json`
     # wrappers. Same block as in m1 below — keep them in sync.
-    hostNameModule = {
+    hostModule = {
       environment.etc."nixos-metadata".text = ''
         GIT_COMMIT=${self.rev or self.dirtyRev or "unknown"}
         GIT_LAST_MODIFIED=${toString (self.lastModified or 0)}
@@ -75,7 +75,7 @@ in
       ../hardware/m1.nix
     ];
     # Build metadata (copy of the block in hetzner-sway).
-    hostNameModule = {
+    hostModule = {
       environment.etc."nixos-metadata".text = ''
         GIT_COMMIT=${self.rev or self.dirtyRev or "unknown"}
         GIT_LAST_MODIFIED=${toString (self.lastModified or 0)}
