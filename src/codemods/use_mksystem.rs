@@ -860,12 +860,6 @@ fn new_helper(
         if lifted.params.is_empty() {
             continue;
         }
-        if here.cx.options.helper_file.is_some() {
-            return Err(here.refuse(
-                hosts[0].value.node.text_range().start(),
-                "--helper-file is not supported yet: the new helper can only go in the outputs' `let`",
-            ));
-        }
         let name = match (&here.cx.options.name, n) {
             (Some(name), 0) => name.clone(),
             (_, 0) => default_name.to_string(),
@@ -978,7 +972,26 @@ fn new_helper(
             same_meaning(here, &free, at, c)?;
             prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
         }
-        let binding = make::binding(&name, &new_lambda);
+        // With --helper-file the function goes in a file of its own, which
+        // takes the names it reads; the `let` imports it.
+        let value = match &here.cx.options.helper_file {
+            None => new_lambda.clone(),
+            Some(rel) => {
+                let column = indent.len() + name.len() + 3;
+                helper_in_file(
+                    here,
+                    fix,
+                    rel,
+                    &new_lambda,
+                    &free,
+                    at,
+                    &indent,
+                    column,
+                    unit,
+                )?
+            }
+        };
+        let binding = make::binding(&name, &value);
         let insert = if outputs.lets.last().is_some() {
             format!("\n\n{indent}{binding}")
         } else {
@@ -1006,6 +1019,115 @@ fn new_helper(
         fix.actions.extend(param_actions(&name, &lifted, &hosts));
     }
     Ok(())
+}
+
+/// Write the new helper `lambda` (laid out for a binding at `indent`) into
+/// `rel` (relative to the flake) as a file taking the names it reads, and
+/// return the `import` that replaces it in the `let` at `at`. Refuses a
+/// path that is not a plain relative `.nix` path inside the flake, a file
+/// that exists, a name that is not bound where the helper goes (it may
+/// come from a `with`), and a relative path that cannot be rebased.
+#[allow(clippy::too_many_arguments)]
+fn helper_in_file(
+    here: &Here,
+    fix: &mut Fix,
+    rel: &str,
+    lambda: &str,
+    free: &std::collections::BTreeSet<String>,
+    at: rnix::TextSize,
+    indent: &str,
+    column: usize,
+    unit: &str,
+) -> Result<String, Error> {
+    let valid_segment = |seg: &str| {
+        !seg.is_empty()
+            && seg != "."
+            && seg != ".."
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
+    };
+    let rel = rel.strip_prefix("./").unwrap_or(rel);
+    if !rel.ends_with(".nix") || !rel.split('/').all(valid_segment) {
+        return Err(Error::Usage(format!(
+            "--helper-file {rel}: PATH must be a relative `.nix` path inside the flake made of letters, digits, `.`, `_`, `-` and `+` (it becomes a Nix path literal), without `.` or `..` segments"
+        )));
+    }
+    let flake_dir = here.cx.flake.dir();
+    let target = flake_dir.join(rel);
+    if here.cx.ws.exists(&target) || fix.creates.contains_key(&target) {
+        return Err(here.refuse(
+            at,
+            format!(
+                "--helper-file {rel}: {} already exists; choose a new file",
+                target.display()
+            ),
+        ));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for n in free {
+        if crate::scope::is_builtin(n) {
+            continue;
+        }
+        if here.scope().resolve_at(n, at).is_none() {
+            return Err(here.refuse(
+                at,
+                format!("--helper-file: the helper reads `{n}`, which no binding provides where the helper is defined (it may come from a `with`), so it cannot be passed to {rel}"),
+            ));
+        }
+        names.push(n.clone());
+    }
+    let here_dir = here
+        .path()
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let to_dir = target
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let root = rnix::Root::parse(lambda).syntax();
+    let body = crate::relocate::relocated_text(
+        &root,
+        root.text_range(),
+        &here_dir,
+        &to_dir,
+        indent::Shift {
+            remove: indent,
+            add: "",
+        },
+    )
+    .map_err(|_| {
+        here.refuse(
+            at,
+            format!(
+                "--helper-file {rel}: a relative path of the helper cannot be written from {}",
+                to_dir.display()
+            ),
+        )
+    })?;
+    let header = make::formals_header(&names, unit);
+    fix.creates.insert(
+        target.clone(),
+        make::file(Some(&header), &[], &[], body.trim_start()),
+    );
+    let from_here = crate::relocate::rebase_path(&format!("./{rel}"), false, &flake_dir, &here_dir)
+        .ok_or_else(|| {
+            here.refuse(
+                at,
+                format!(
+                    "--helper-file {rel}: cannot be reached from {}",
+                    here.path().display()
+                ),
+            )
+        })?;
+    Ok(make::import_call(
+        std::path::Path::new(&from_here),
+        &names,
+        indent,
+        unit,
+        column,
+    ))
 }
 
 type Chained<'a> = Option<(String, Vec<&'a Configuration>, Lift)>;

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  networking.domain = "h02.example";
+}

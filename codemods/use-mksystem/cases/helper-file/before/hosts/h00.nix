@@ -1,0 +1,4 @@
+{ ... }:
+{
+  networking.domain = "h00.example";
+}
