@@ -142,9 +142,42 @@ pub struct Outcome {
     pub removed_comments: Vec<String>,
 }
 
+/// How many extra rounds a chain of codemods may take to reach its fixpoint.
+const MAX_ROUNDS: usize = 3;
+
 impl Outcome {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// Add what a later round of the chain did: its actions and
+    /// declarations, and the notes of the codemods that changed something
+    /// in it (the others repeat what the first round said), without
+    /// duplicates.
+    fn absorb(&mut self, more: Outcome) {
+        let active: std::collections::BTreeSet<String> =
+            more.actions.iter().map(|(c, _)| c.clone()).collect();
+        for n in more.notes {
+            if active.contains(&n.0) && !self.notes.contains(&n) {
+                self.notes.push(n);
+            }
+        }
+        for a in more.actions {
+            if !self.actions.contains(&a) {
+                self.actions.push(a);
+            }
+        }
+        for d in more.declared_changes {
+            if !self.declared_changes.contains(&d) {
+                self.declared_changes.push(d);
+            }
+        }
+        for d in more.declared_by {
+            if !self.declared_by.contains(&d) {
+                self.declared_by.push(d);
+            }
+        }
+        self.removed_comments.extend(more.removed_comments);
     }
 }
 
@@ -158,6 +191,28 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let before = Flake::load(ws, flake_path)?;
     let mut outcome = apply_all(ws, flake_path, codemods, options, Some(&before))?;
+    // Several codemods compose: one may leave work for another that ran
+    // before it (flake-parts writes a `perSystem` that split-outputs moves
+    // into a module of its own). Run the chain again on its result until
+    // nothing changes, so that the run is its own fixpoint and a second
+    // run finds nothing to do; the idempotence check below still holds it.
+    if codemods.len() > 1 {
+        for _ in 0..MAX_ROUNDS {
+            let mut next = ws.snapshot();
+            let more = apply_all(&mut next, flake_path, codemods, options, None)?;
+            let changes = next.changes();
+            if changes.is_empty() {
+                break;
+            }
+            for c in changes {
+                match c.new {
+                    Some(text) => ws.write(&c.path, text)?,
+                    None => ws.delete(&c.path)?,
+                }
+            }
+            outcome.absorb(more);
+        }
+    }
     outcome.changes = ws.changes();
     // What the dry run shows must be writable: no path into `.git`, the Nix
     // store, or out of the repository through a symlink.

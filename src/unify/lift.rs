@@ -366,7 +366,10 @@ pub fn lift(
         let default = if f == t {
             "[ ]".to_string()
         } else {
-            let range = elems[*f].text_range().cover(elems[*t - 1].text_range());
+            let mut range = elems[*f].text_range().cover(elems[*t - 1].text_range());
+            if let Some(c) = run_tail_comments(&elems[*t - 1]) {
+                range = range.cover(c);
+            }
             let inner = format!("{param_indent}{}", o.unit);
             let run = shift_range(
                 list,
@@ -667,7 +670,7 @@ pub fn lift(
                         } else {
                             let mut range =
                                 run[0].text_range().cover(run[run.len() - 1].text_range());
-                            if let Some(c) = trailing_comment(&run[run.len() - 1]) {
+                            if let Some(c) = run_tail_comments(&run[run.len() - 1]) {
                                 range = range.cover(c);
                             }
                             let (lead, lead_ranges) = leading_comments(&run[0]);
@@ -738,20 +741,35 @@ pub fn lift(
     })
 }
 
-/// A `# comment` on the same line right after `node`.
-fn trailing_comment(node: &SyntaxNode) -> Option<TextRange> {
+/// The comments that belong with the last element `node` of a run: those
+/// on its line, and when no element follows it in the list, every comment
+/// up to the closing bracket (`./a.nix # why` / `/* note */ ]`). Comments
+/// on later lines before another element stay with that element.
+fn run_tail_comments(node: &SyntaxNode) -> Option<TextRange> {
+    let mut same_line: Option<TextRange> = None;
+    let mut all: Option<TextRange> = None;
+    let mut on_line = true;
     let mut t = node.next_sibling_or_token();
     while let Some(e) = t {
         match e.kind() {
-            SyntaxKind::TOKEN_WHITESPACE if !e.to_string().contains('\n') => {}
-            SyntaxKind::TOKEN_COMMENT if e.to_string().starts_with('#') => {
-                return Some(e.text_range())
+            SyntaxKind::TOKEN_WHITESPACE => {
+                if e.to_string().contains('\n') {
+                    on_line = false;
+                }
             }
-            _ => return None,
+            SyntaxKind::TOKEN_COMMENT => {
+                let r = e.text_range();
+                all = Some(all.map_or(r, |a| a.cover(r)));
+                if on_line {
+                    same_line = Some(same_line.map_or(r, |a| a.cover(r)));
+                }
+            }
+            SyntaxKind::TOKEN_R_BRACK => return all,
+            _ => return same_line,
         }
         t = e.next_sibling_or_token();
     }
-    None
+    all
 }
 
 /// `# comments` written right before `node` (after the previous sibling),
