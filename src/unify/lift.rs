@@ -363,6 +363,19 @@ pub fn lift(
         };
         let key = list_key(list).unwrap_or_else(|| "items".into());
         let name = fresh(&format!("{at}{}", capitalise(&key)), "List", &mut taken);
+        // A new helper takes a run most hosts lack as a parameter without
+        // default, each host passing its own (the base's run is not the
+        // helper's business), when every host's run can be read.
+        let differing = matches
+            .iter()
+            .filter(|m| seq_diff(m, list, *f, *t).is_some())
+            .count();
+        let own = !o.defaults
+            && f != t
+            && differing * 2 >= matches.len()
+            && matches.iter().zip(hosts).all(|(m, h)| {
+                seq_diff(m, list, *f, *t).is_some() || own_run(m, h, body, list, *f, *t).is_some()
+            });
         let default = if f == t {
             "[ ]".to_string()
         } else {
@@ -381,10 +394,9 @@ pub fn lift(
             );
             format!("[\n{inner}{run}\n{param_indent}]")
         };
-        let _ = o.defaults;
         params.push(Param {
             name,
-            default: Some(default),
+            default: (!own).then_some(default),
             range: list.text_range(),
             seq: Some((*f, *t)),
             attrs: None,
@@ -652,16 +664,14 @@ pub fn lift(
                     }
                 }
                 Some((f, t)) => {
-                    let run = m.diffs.iter().find_map(|d| match d {
-                        Diff::Seq {
-                            list,
-                            from,
-                            to,
-                            run,
-                        } if list.text_range() == p.range && *from == f && *to == t => {
-                            Some(run.clone())
-                        }
-                        _ => None,
+                    let list = body.descendants().find(|n| n.text_range() == p.range);
+                    let run = list.as_ref().and_then(|l| {
+                        seq_diff(m, l, f, t).or_else(|| {
+                            p.default
+                                .is_none()
+                                .then(|| own_run(m, host, body, l, f, t))
+                                .flatten()
+                        })
                     });
                     if let Some(run) = run {
                         new_params += 1;
@@ -739,6 +749,39 @@ pub fn lift(
         body: new_body,
         matches,
     })
+}
+
+/// The run a host has in place of the body's `list[from..to]`, when it differs there.
+fn seq_diff(m: &BodyMatch, list: &SyntaxNode, from: usize, to: usize) -> Option<Vec<SyntaxNode>> {
+    m.diffs.iter().find_map(|d| match d {
+        Diff::Seq {
+            list: l,
+            from: f,
+            to: t,
+            run,
+        } if l.text_range() == list.text_range() && *f == from && *t == to => Some(run.clone()),
+        _ => None,
+    })
+}
+
+/// The run `list[from..to]` as a host that does not differ there writes
+/// it: the body's own elements for the base host (the body is that host),
+/// else the elements of the host's list matched with `list` when it has as
+/// many elements. `None` when it cannot be read.
+fn own_run(
+    m: &BodyMatch,
+    host: &SyntaxNode,
+    body: &SyntaxNode,
+    list: &SyntaxNode,
+    from: usize,
+    to: usize,
+) -> Option<Vec<SyntaxNode>> {
+    let elems = list_elems(list);
+    if host.text_range() == body.text_range() {
+        return Some(elems[from..to].to_vec());
+    }
+    let theirs = list_elems(m.pairs.get(&list.text_range())?);
+    (theirs.len() == elems.len()).then(|| theirs[from..to].to_vec())
 }
 
 /// The comments that belong with the last element `node` of a run: those

@@ -14,11 +14,7 @@
       ];
 
       mkSystem = {
-        extraModules ? [
-          ./machines/empfang.nix # 受付
-          /* kiosk mode is set in the machine file,
-             not here */
-        ],
+        extraModules,
       }:
         nixpkgs.lib.nixosSystem {
           system = "x86_64-linux";
@@ -31,7 +27,13 @@
       # 事務所のマシン一覧
       nixosConfigurations = {
         # Empfang (reception desk)
-        empfang = mkSystem { };
+        empfang = mkSystem {
+          extraModules = [
+            ./machines/empfang.nix # 受付
+            /* kiosk mode is set in the machine file,
+               not here */
+          ];
+        };
 
         buchhaltung = mkSystem {
           # 経理
