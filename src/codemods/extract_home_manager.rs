@@ -645,9 +645,16 @@ fn extract(
             ));
         }
 
+        // A list element is a call in parentheses; the value of a binding
+        // or a formal's default, the call itself.
         let call = match &pattern {
-            Some(pattern) => make::paren(&make::lambda(pattern, &call)),
-            None => make::paren(&call),
+            Some(pattern) => make::lambda(pattern, &call),
+            None => call,
+        };
+        let call = if b.in_list() {
+            make::paren(&call)
+        } else {
+            call
         };
 
         // Comments of the block that neither the call nor the function keep.
@@ -670,7 +677,29 @@ fn extract(
                 None => lost.push(c),
             }
         }
-        let replacement = make::after_comments(&lost, &indent, &call);
+        // The comments go on lines of their own before the call; before the
+        // binding or formal when the block is its value written after `=`
+        // or `?`.
+        let entry = el.parent().filter(|p| {
+            !b.in_list()
+                && !lost.is_empty()
+                && !starts_line(&text, usize::from(el.text_range().start()))
+                && starts_line(&text, usize::from(p.text_range().start()))
+        });
+        let replacement = match &entry {
+            Some(entry) => {
+                fix.edit(
+                    NAME,
+                    path.clone(),
+                    Edit::insert(
+                        entry.text_range().start(),
+                        make::after_comments(&lost, &indent, ""),
+                    ),
+                )?;
+                call
+            }
+            None => make::after_comments(&lost, &indent, &call),
+        };
         fix.edit(
             NAME,
             path.clone(),

@@ -1,9 +1,14 @@
 //! Home Manager integration blocks written in the module lists of NixOS
 //! and nix-darwin configurations.
 //!
-//! A block is a module-list element written in place (not a name bound
-//! elsewhere) that sets `home-manager.*`: an attribute set, or a module
-//! function `({ config, ... }: { ... })` whose body is one. Blocks are found
+//! A block is a module written in place that sets `home-manager.*`: an
+//! attribute set, or a module function `({ config, ... }: { ... })` whose
+//! body is one. It is written as a module-list element, or, when the list
+//! names it (`homeManager`, `hmModules.alice`), where the name leads: the
+//! default of a helper's formal (`homeManager ? { ... }`), the argument a
+//! call passes for it (`mkSystem { homeManager = { ... }; }`) or a `let`
+//! binding (`hmModule = { ... };`). A block reached from several call sites
+//! through one default is one written copy. Blocks are found
 //! through the model: the module lists of every configuration (through
 //! helpers, `++`, imports of other files such as `hosts/default.nix`) and
 //! of every builder helper's body, so a block written once in a helper is
@@ -13,7 +18,7 @@ use std::collections::BTreeSet;
 
 use rnix::{SyntaxKind, SyntaxNode};
 
-use super::eval::{FileId, Val};
+use super::eval::{FileId, Part, Val, Whnf};
 use super::Flake;
 use crate::syntax::{static_attr_name, unparen};
 
@@ -22,7 +27,9 @@ use crate::syntax::{static_attr_name, unparen};
 pub struct HmBlock {
     /// The program file it is written in.
     pub file: FileId,
-    /// The element of its module list, as written (parentheses included).
+    /// The expression written for the block (parentheses included): an
+    /// element of a module list, or the value of a binding or a formal's
+    /// default that a module list names.
     pub element: SyntaxNode,
     /// The `NODE_LAMBDA` when the block is a module function.
     pub lambda: Option<SyntaxNode>,
@@ -71,17 +78,93 @@ impl Flake {
         let mut seen: BTreeSet<(FileId, u32, u32)> = BTreeSet::new();
         let mut out = Vec::new();
         for (written, output) in lists {
-            let r = written.node.text_range();
-            if !seen.insert((written.file, r.start().into(), r.end().into())) {
+            // A name in a helper's body leads to another module at each
+            // call site: each is followed, and each written copy kept once.
+            let (file, element) = match self.named_module(&written) {
+                Some(named) => named,
+                None => (written.file, written.node.clone()),
+            };
+            let r = element.text_range();
+            if !seen.insert((file, r.start().into(), r.end().into())) {
                 continue;
             }
-            if let Some(block) = block_of(written.file, &written.node, output) {
+            if let Some(block) = written_block(file, &element, output) {
                 out.push(block);
             }
         }
         out.sort_by_key(|b| (b.file, b.element.text_range().start()));
         out
     }
+}
+
+impl HmBlock {
+    /// Whether the block is an element of a list (a call replacing it
+    /// needs parentheses there), rather than the value of a binding or a
+    /// formal's default.
+    pub fn in_list(&self) -> bool {
+        self.element
+            .parent()
+            .is_some_and(|p| p.kind() == SyntaxKind::NODE_LIST)
+    }
+}
+
+impl Flake {
+    /// Where a module-list item that names a module (`homeManager`,
+    /// `hmModules.alice`) leads, when the module is written there as an
+    /// attribute set or a function: the expression as written (parentheses
+    /// included), the value of a binding, a formal's default or a list
+    /// element, in its file. `None` for anything else (a call, a `//`
+    /// merge, a path, an input's module, a value under a `let`).
+    pub fn named_module(&self, item: &Val) -> Option<(FileId, SyntaxNode)> {
+        let name = unparen(item.node.clone());
+        if !matches!(name.kind(), SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT) {
+            return None;
+        }
+        let target = match self.resolve(item) {
+            Whnf::Attrs(parts) => match parts.as_slice() {
+                [Part::Set { set, prefix }] if prefix.is_empty() => set.clone(),
+                _ => return None,
+            },
+            Whnf::Lambda(l) => l,
+            _ => return None,
+        };
+        let mut element = target.node.clone();
+        while let Some(p) = element.parent() {
+            if p.kind() != SyntaxKind::NODE_PAREN {
+                break;
+            }
+            element = p;
+        }
+        let parent = element.parent()?;
+        let placed = match parent.kind() {
+            SyntaxKind::NODE_LIST => true,
+            // The value of `name = ...;`, or the default of `name ? ...`.
+            SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_PAT_ENTRY => {
+                parent.children().last().as_ref() == Some(&element)
+                    && parent.children().count() == 2
+            }
+            _ => false,
+        };
+        placed.then_some((target.file, element))
+    }
+}
+
+/// The block a module written at `element` (a list element, a binding's
+/// value or a formal's default) is, if it is one.
+pub fn written_block(
+    file: FileId,
+    element: &SyntaxNode,
+    output: &'static str,
+) -> Option<HmBlock> {
+    if element.parent().is_none_or(|p| {
+        !matches!(
+            p.kind(),
+            SyntaxKind::NODE_LIST | SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_PAT_ENTRY
+        )
+    }) {
+        return None;
+    }
+    block_at(file, element, output)
 }
 
 /// The block an element of a module list is, if it is one.
@@ -92,6 +175,10 @@ pub fn block_of(file: FileId, element: &SyntaxNode, output: &'static str) -> Opt
     {
         return None;
     }
+    block_at(file, element, output)
+}
+
+fn block_at(file: FileId, element: &SyntaxNode, output: &'static str) -> Option<HmBlock> {
     let inner = unparen(element.clone());
     let (lambda, body) = match inner.kind() {
         SyntaxKind::NODE_ATTR_SET => (None, inner.clone()),
