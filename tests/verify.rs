@@ -1143,6 +1143,77 @@ fn split_and_extract_home_manager_compose_in_either_order() {
     }
 }
 
+/// `use-mksystem extract-home-manager` and `extract-home-manager
+/// use-mksystem` on the example: after use-mksystem the block is written
+/// as the default of a helper formal and as a call's argument; both orders
+/// leave one Home Manager block (the function) and evaluate to the same
+/// outputs as before.
+#[test]
+fn use_mksystem_and_extract_home_manager_compose_in_either_order() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    for order in [
+        &["use-mksystem", "extract-home-manager"][..],
+        &["extract-home-manager", "use-mksystem"],
+        &["use-mksystem", "extract-home-manager", "split-outputs"],
+    ] {
+        let changes = run_codemods(dir.path(), order);
+        let all: String = changes
+            .iter()
+            .filter_map(|c| c.new.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(all.contains("mkSystem = "), "{order:?}:\n{all}");
+        assert!(all.contains("mkHomeManager = "), "{order:?}:\n{all}");
+        assert_eq!(
+            all.matches("useGlobalPkgs").count(),
+            1,
+            "{order:?}: copies left:\n{all}"
+        );
+        let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+            .unwrap_or_else(|e| panic!("{order:?}: {e}"));
+        assert_all_identical(&report, &format!("{order:?}"));
+    }
+}
+
+/// `split-outputs use-mksystem extract-home-manager flake-parts` on the
+/// example: one Home Manager block, and the outputs identical except what
+/// flake-parts declares.
+#[test]
+fn split_mksystem_extract_home_manager_and_flake_parts_compose() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    let (report, outcome) = flake_parts_verified(
+        dir.path(),
+        &["split-outputs", "use-mksystem", "extract-home-manager"],
+        &Options::default(),
+    );
+    let all: String = outcome
+        .changes
+        .iter()
+        .filter_map(|c| c.new.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(all.contains("mkHomeManager = "), "{all}");
+    assert_eq!(
+        all.matches("useGlobalPkgs").count(),
+        1,
+        "copies left:\n{all}"
+    );
+    assert_identical_except_declared(
+        &report,
+        "split-outputs use-mksystem extract-home-manager flake-parts",
+    );
+}
+
 // ---------------------------------------------------------------------------
 // flake-parts: identical except what the codemod declares
 // ---------------------------------------------------------------------------

@@ -117,7 +117,10 @@ impl Flake {
     /// merge, a path, an input's module, a value under a `let`).
     pub fn named_module(&self, item: &Val) -> Option<(FileId, SyntaxNode)> {
         let name = unparen(item.node.clone());
-        if !matches!(name.kind(), SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT) {
+        if !matches!(
+            name.kind(),
+            SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT
+        ) {
             return None;
         }
         let target = match self.resolve(item) {
@@ -151,11 +154,7 @@ impl Flake {
 
 /// The block a module written at `element` (a list element, a binding's
 /// value or a formal's default) is, if it is one.
-pub fn written_block(
-    file: FileId,
-    element: &SyntaxNode,
-    output: &'static str,
-) -> Option<HmBlock> {
+pub fn written_block(file: FileId, element: &SyntaxNode, output: &'static str) -> Option<HmBlock> {
     if element.parent().is_none_or(|p| {
         !matches!(
             p.kind(),

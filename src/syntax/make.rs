@@ -703,7 +703,11 @@ pub fn apply_to_system(function: &str) -> String {
 
 /// `f arg`, each parenthesised when needed.
 pub fn apply(function: &str, arg: &str) -> String {
-    checked(format!("{} {}", paren_unless_simple(function), paren_unless_simple(arg)))
+    checked(format!(
+        "{} {}",
+        paren_unless_simple(function),
+        paren_unless_simple(arg)
+    ))
 }
 
 /// One system's nixpkgs from a shared binding: `pkgsFor system` (a
