@@ -1528,3 +1528,45 @@ fn helper_bypassed_trial_says_use_mksystem_refuses() {
         rec.trial
     );
 }
+
+/// After `use-mksystem` and `extract-home-manager`, in either order (and
+/// with `split-outputs` and `flake-parts` after them), the example
+/// configures Home Manager once: FR003 is gone.
+#[test]
+fn hybrid_after_use_mksystem_and_extract_home_manager_has_no_fr003() {
+    use flake_refactor::codemods;
+    assert!(ids(&hybrid()).contains(&"FR003"));
+    for order in [
+        &["use-mksystem", "extract-home-manager"][..],
+        &["extract-home-manager", "use-mksystem"],
+        &["split-outputs", "use-mksystem", "extract-home-manager"],
+        &[
+            "split-outputs",
+            "use-mksystem",
+            "extract-home-manager",
+            "flake-parts",
+        ],
+    ] {
+        let dir = copy(&fixture("examples/hybrid"));
+        let chosen: Vec<_> = order.iter().map(|n| codemods::find(n).unwrap()).collect();
+        let mut ws = Workspace::new(dir.path());
+        let outcome = flake_refactor::engine::run(
+            &mut ws,
+            Path::new("flake.nix"),
+            &chosen,
+            &codemods::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{order:?}: {e}"));
+        for c in &outcome.changes {
+            let p = dir.path().join(&c.path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, c.new.as_ref().unwrap()).unwrap();
+        }
+        let report = review_in(dir.path(), &Options::default());
+        assert!(
+            !ids(&report).contains(&"FR003"),
+            "{order:?}: {}",
+            render::render(&report, render::Format::Text).unwrap()
+        );
+    }
+}
