@@ -76,6 +76,15 @@ impl Codemod for ExtractHomeManager {
             by_file.entry(b.file).or_default().push(b);
         }
         let total: usize = by_file.values().map(Vec::len).sum();
+        let elsewhere = flake.home_manager_blocks_elsewhere();
+        if total >= 1 && total + elsewhere.len() >= 2 {
+            for (file, module) in &elsewhere {
+                fix.notes.push(Note {
+                    location: Some(flake.src(*file).location(module.text_range())),
+                    message: "a Home Manager module a module list names, not written where a call can replace it (the top of a file, under `let ... in` or `with`); it is left as it is".into(),
+                });
+            }
+        }
         for (file, group) in &by_file {
             if group.len() < 2 {
                 if total >= 2 {

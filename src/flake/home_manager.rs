@@ -45,6 +45,64 @@ impl Flake {
     /// Every Home Manager block of the NixOS and nix-darwin configurations
     /// and builder helpers, each once, in file and source order.
     pub fn home_manager_blocks(&self) -> Vec<HmBlock> {
+        let lists = self.system_module_items();
+        let mut seen: BTreeSet<(FileId, u32, u32)> = BTreeSet::new();
+        let mut out = Vec::new();
+        for (written, output) in lists {
+            // A name in a helper's body leads to another module at each
+            // call site: each is followed, and each written copy kept once.
+            let (file, element) = match self.named_module(&written) {
+                Some(named) => named,
+                None => (written.file, written.node.clone()),
+            };
+            let r = element.text_range();
+            if !seen.insert((file, r.start().into(), r.end().into())) {
+                continue;
+            }
+            if let Some(block) = written_block(file, &element, output) {
+                out.push(block);
+            }
+        }
+        out.sort_by_key(|b| (b.file, b.element.text_range().start()));
+        out
+    }
+
+    /// Home Manager modules that a module list names (`hmModule`) but that
+    /// are not written where a call could replace them (the top of an
+    /// imported file, the body of a `let ... in` or `with`): each once, as
+    /// (file, the set or function), in file and source order.
+    pub fn home_manager_blocks_elsewhere(&self) -> Vec<(FileId, SyntaxNode)> {
+        let mut seen: BTreeSet<(FileId, u32, u32)> = BTreeSet::new();
+        let mut out = Vec::new();
+        for (written, _) in self.system_module_items() {
+            let Some(target) = self.named_target(&written) else {
+                continue;
+            };
+            if self.named_module(&written).is_some() {
+                continue;
+            }
+            let body = match target.node.kind() {
+                SyntaxKind::NODE_LAMBDA => match target.node.children().last() {
+                    Some(b) => unparen(b),
+                    None => continue,
+                },
+                _ => target.node.clone(),
+            };
+            if body.kind() != SyntaxKind::NODE_ATTR_SET || !sets_home_manager(&body) {
+                continue;
+            }
+            let r = target.node.text_range();
+            if seen.insert((target.file, r.start().into(), r.end().into())) {
+                out.push((target.file, target.node));
+            }
+        }
+        out.sort_by_key(|(f, n)| (*f, n.text_range().start()));
+        out
+    }
+
+    /// The items of the module lists of the NixOS and nix-darwin
+    /// configurations and builder helpers, with their output.
+    fn system_module_items(&self) -> Vec<(Val, &'static str)> {
         let mut lists: Vec<(Val, &'static str)> = Vec::new();
         for conf in self.configurations() {
             let Some(call) = &conf.call else { continue };
@@ -75,25 +133,7 @@ impl Flake {
                 }
             }
         }
-        let mut seen: BTreeSet<(FileId, u32, u32)> = BTreeSet::new();
-        let mut out = Vec::new();
-        for (written, output) in lists {
-            // A name in a helper's body leads to another module at each
-            // call site: each is followed, and each written copy kept once.
-            let (file, element) = match self.named_module(&written) {
-                Some(named) => named,
-                None => (written.file, written.node.clone()),
-            };
-            let r = element.text_range();
-            if !seen.insert((file, r.start().into(), r.end().into())) {
-                continue;
-            }
-            if let Some(block) = written_block(file, &element, output) {
-                out.push(block);
-            }
-        }
-        out.sort_by_key(|b| (b.file, b.element.text_range().start()));
-        out
+        lists
     }
 }
 
@@ -116,21 +156,7 @@ impl Flake {
     /// element, in its file. `None` for anything else (a call, a `//`
     /// merge, a path, an input's module, a value under a `let`).
     pub fn named_module(&self, item: &Val) -> Option<(FileId, SyntaxNode)> {
-        let name = unparen(item.node.clone());
-        if !matches!(
-            name.kind(),
-            SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT
-        ) {
-            return None;
-        }
-        let target = match self.resolve(item) {
-            Whnf::Attrs(parts) => match parts.as_slice() {
-                [Part::Set { set, prefix }] if prefix.is_empty() => set.clone(),
-                _ => return None,
-            },
-            Whnf::Lambda(l) => l,
-            _ => return None,
-        };
+        let target = self.named_target(item)?;
         let mut element = target.node.clone();
         while let Some(p) = element.parent() {
             if p.kind() != SyntaxKind::NODE_PAREN {
@@ -149,6 +175,28 @@ impl Flake {
             _ => false,
         };
         placed.then_some((target.file, element))
+    }
+}
+
+impl Flake {
+    /// The attribute set or function a module-list item that is a name
+    /// (`homeManager`, `hmModules.alice`) leads to, wherever it is written.
+    fn named_target(&self, item: &Val) -> Option<Val> {
+        let name = unparen(item.node.clone());
+        if !matches!(
+            name.kind(),
+            SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT
+        ) {
+            return None;
+        }
+        match self.resolve(item) {
+            Whnf::Attrs(parts) => match parts.as_slice() {
+                [Part::Set { set, prefix }] if prefix.is_empty() => Some(set.clone()),
+                _ => None,
+            },
+            Whnf::Lambda(l) => Some(l),
+            _ => None,
+        }
     }
 }
 
