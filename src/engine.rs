@@ -158,6 +158,7 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let before = Flake::load(ws, flake_path)?;
     let mut outcome = apply_all(ws, flake_path, codemods, options, Some(&before))?;
+    settle(ws, flake_path, codemods, options, &mut outcome)?;
     outcome.changes = ws.changes();
     // What the dry run shows must be writable: no path into `.git`, the Nix
     // store, or out of the repository through a symlink.
@@ -166,6 +167,49 @@ pub fn run(
         apply_all(snapshot, flake_path, codemods, options, None).map(|_| snapshot.changes())
     })?;
     Ok(outcome)
+}
+
+/// How many more times a chain of codemods runs on its own result.
+const SETTLE_ROUNDS: usize = 2;
+
+/// A chain of two or more codemods can make room for its earlier ones
+/// (`use-mksystem extract-home-manager`: a host whose Home Manager block
+/// became a call now matches the helper): it runs again on its result
+/// until nothing changes, [`SETTLE_ROUNDS`] more times at most, so that the
+/// chain shows one diff that a second run leaves alone (the idempotence
+/// check still holds the result to that). The notes are the last round's
+/// (they describe the result); actions, declared changes and removed
+/// comments add up.
+fn settle(
+    ws: &mut Workspace,
+    flake_path: &Path,
+    codemods: &[&dyn Codemod],
+    options: &Options,
+    outcome: &mut Outcome,
+) -> Result<(), Error> {
+    if codemods.len() < 2 {
+        return Ok(());
+    }
+    for _ in 0..SETTLE_ROUNDS {
+        let before = ws.changes();
+        if before.is_empty() {
+            return Ok(());
+        }
+        let round = apply_all(ws, flake_path, codemods, options, None)?;
+        if ws.changes() == before {
+            return Ok(());
+        }
+        outcome.notes = round.notes;
+        outcome.actions.extend(round.actions);
+        for (by, d) in round.declared_by {
+            if !outcome.declared_changes.contains(&d) {
+                outcome.declared_changes.push(d.clone());
+            }
+            outcome.declared_by.push((by, d));
+        }
+        outcome.removed_comments.extend(round.removed_comments);
+    }
+    Ok(())
 }
 
 /// Apply the codemods without the final verification. `loaded` is the

@@ -1180,6 +1180,36 @@ fn use_mksystem_and_extract_home_manager_compose_in_either_order() {
     }
 }
 
+/// A chain runs again on its own result until nothing changes: on
+/// `hybrid-three-copies`, use-mksystem first leaves the laptop alone (its
+/// Home Manager block is most of it); once extract-home-manager made that
+/// block a call, the second round routes the laptop through `mkSystem` too.
+/// The result is one diff that a second run leaves alone, evaluating to the
+/// same outputs.
+#[test]
+fn a_chain_settles_when_a_later_codemod_makes_room_for_an_earlier_one() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join("codemods/extract-home-manager/cases/hybrid-three-copies/before"),
+        dir.path(),
+    );
+    lock(dir.path());
+    let changes = run_codemods(dir.path(), &["use-mksystem", "extract-home-manager"]);
+    let flake = changes
+        .iter()
+        .find(|c| c.path == Path::new("flake.nix"))
+        .and_then(|c| c.new.clone())
+        .unwrap();
+    assert!(flake.contains("laptop = mkSystem {"), "{flake}");
+    assert_eq!(flake.matches("useGlobalPkgs").count(), 1, "{flake}");
+    let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_all_identical(&report, "use-mksystem extract-home-manager");
+}
+
 /// `split-outputs use-mksystem extract-home-manager flake-parts` on the
 /// example: one Home Manager block, and the outputs identical except what
 /// flake-parts declares.
