@@ -1180,6 +1180,40 @@ fn use_mksystem_and_extract_home_manager_compose_in_either_order() {
     }
 }
 
+/// Every extract-home-manager case (without arguments) composes with
+/// use-mksystem in either order: the chain runs, and evaluates to the same
+/// outputs as before.
+#[test]
+fn every_extract_home_manager_case_composes_with_use_mksystem() {
+    if !common::nix_available() {
+        return;
+    }
+    let cases = manifest().join("codemods/extract-home-manager/cases");
+    let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    let mut seen = 0;
+    for case in entries {
+        if !case.path().join("after").is_dir() || case.path().join("args").exists() {
+            continue;
+        }
+        let name = case.file_name().to_string_lossy().into_owned();
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&case.path().join("before"), dir.path());
+        lock(dir.path());
+        for order in [
+            ["use-mksystem", "extract-home-manager"],
+            ["extract-home-manager", "use-mksystem"],
+        ] {
+            let changes = run_codemods(dir.path(), &order);
+            let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+                .unwrap_or_else(|e| panic!("{name} {order:?}: {e}"));
+            assert_all_identical(&report, &format!("{name} {order:?}"));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} cases");
+}
+
 /// A chain runs again on its own result until nothing changes: on
 /// `hybrid-three-copies`, use-mksystem first leaves the laptop alone (its
 /// Home Manager block is most of it); once extract-home-manager made that

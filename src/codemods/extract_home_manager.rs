@@ -75,6 +75,29 @@ impl Codemod for ExtractHomeManager {
         for b in blocks {
             by_file.entry(b.file).or_default().push(b);
         }
+        // Modules and `home-manager` settings are not copies of each other:
+        // one function per file, for the kind with more copies (modules on
+        // a tie); the others are left with a note.
+        for (file, group) in by_file.iter_mut() {
+            let settings = group.iter().filter(|b| b.settings).count();
+            let modules = group.len() - settings;
+            if settings == 0 || modules == 0 {
+                continue;
+            }
+            let keep_settings = settings > modules;
+            let src = flake.src(*file);
+            for b in group.iter().filter(|b| b.settings != keep_settings) {
+                fix.notes.push(Note {
+                    location: Some(src.location(b.element.text_range())),
+                    message: if b.settings {
+                        "these `home-manager` settings are passed to a helper's module, not written as a module like the other copies in this file; they are left as they are".into()
+                    } else {
+                        "this Home Manager module is left as it is: the other copies in this file are `home-manager` settings passed to a helper".into()
+                    },
+                });
+            }
+            group.retain(|b| b.settings == keep_settings);
+        }
         let total: usize = by_file.values().map(Vec::len).sum();
         let elsewhere = flake.home_manager_blocks_elsewhere();
         if total >= 1 && total + elsewhere.len() >= 2 {
@@ -260,7 +283,11 @@ fn extract(
     }
 
     // The user keys: one user per block under different keys becomes a parameter.
-    let users_path = vec!["home-manager".to_string(), "users".to_string()];
+    let users_path: Vec<String> = if blocks[0].settings {
+        vec!["users".to_string()]
+    } else {
+        vec!["home-manager".to_string(), "users".to_string()]
+    };
     let keys: Vec<Option<SyntaxNode>> = blocks
         .iter()
         .map(|b| canon::single_key_at(&b.body, &users_path))

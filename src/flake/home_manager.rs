@@ -39,6 +39,11 @@ pub struct HmBlock {
     /// The output of a configuration that uses it (`nixosConfigurations`,
     /// `darwinConfigurations`).
     pub output: &'static str,
+    /// The block is the value of the `home-manager` option rather than a
+    /// module: a module `{ home-manager = homeManager; }` in a helper's list
+    /// takes it from each call (as `use-mksystem` leaves copies that differ
+    /// only inside `home-manager`). `body` is that value.
+    pub settings: bool,
 }
 
 impl Flake {
@@ -49,6 +54,20 @@ impl Flake {
         let mut seen: BTreeSet<(FileId, u32, u32)> = BTreeSet::new();
         let mut out = Vec::new();
         for (written, output) in lists {
+            // `{ home-manager = homeManager; }`: the settings each call
+            // passes are the copies.
+            if let Some(block) = self.settings_block(&written, output) {
+                let r = block.element.text_range();
+                if seen.insert((block.file, r.start().into(), r.end().into())) {
+                    out.push(block);
+                }
+                continue;
+            }
+            // The module that takes them is not a copy (from a helper's
+            // body, its parameters unknown, say).
+            if settings_name(&written.node).is_some() {
+                continue;
+            }
             // A name in a helper's body leads to another module at each
             // call site: each is followed, and each written copy kept once.
             let (file, element) = match self.named_module(&written) {
@@ -179,6 +198,34 @@ impl Flake {
 }
 
 impl Flake {
+    /// When a module-list element is written `{ home-manager = x; }` with
+    /// `x` a name (a helper's parameter), the attribute set `x` leads to
+    /// from this call, as a block of settings, when it is written where a
+    /// call can replace it.
+    fn settings_block(&self, written: &Val, output: &'static str) -> Option<HmBlock> {
+        let value = settings_name(&written.node)?;
+        let (file, written_at) = self.named_module(&Val {
+            file: written.file,
+            node: value,
+            env: written.env.clone(),
+        })?;
+        let body = unparen(written_at.clone());
+        if body.kind() != SyntaxKind::NODE_ATTR_SET
+            || !crate::syntax::is_plain_set(&body)
+            || body.children().next().is_none()
+        {
+            return None;
+        }
+        Some(HmBlock {
+            file,
+            element: written_at,
+            lambda: None,
+            body,
+            output,
+            settings: true,
+        })
+    }
+
     /// The attribute set or function a module-list item that is a name
     /// (`homeManager`, `hmModules.alice`) leads to, wherever it is written.
     fn named_target(&self, item: &Val) -> Option<Val> {
@@ -244,6 +291,7 @@ fn block_at(file: FileId, element: &SyntaxNode, output: &'static str) -> Option<
         lambda,
         body,
         output,
+        settings: false,
     })
 }
 
@@ -259,4 +307,45 @@ pub fn sets_home_manager(set: &SyntaxNode) -> bool {
                 .as_deref()
                 == Some("home-manager")
         })
+}
+
+/// The name in a module-list element written `{ home-manager = x; }`, `x` a
+/// name: a module that takes its `home-manager` settings from elsewhere.
+fn settings_name(element: &SyntaxNode) -> Option<SyntaxNode> {
+    if element
+        .parent()
+        .is_none_or(|p| p.kind() != SyntaxKind::NODE_LIST)
+    {
+        return None;
+    }
+    let module = unparen(element.clone());
+    if module.kind() != SyntaxKind::NODE_ATTR_SET || !crate::syntax::is_plain_set(&module) {
+        return None;
+    }
+    let entries: Vec<SyntaxNode> = module
+        .children()
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+            )
+        })
+        .collect();
+    let [entry] = entries.as_slice() else {
+        return None;
+    };
+    let path = entry
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)?;
+    let attrs: Vec<SyntaxNode> = path.children().collect();
+    if attrs.len() != 1 || static_attr_name(&attrs[0]).as_deref() != Some("home-manager") {
+        return None;
+    }
+    let value = entry.children().last()?;
+    let inner = unparen(value.clone());
+    matches!(
+        inner.kind(),
+        SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT
+    )
+    .then_some(value)
 }
