@@ -177,9 +177,8 @@ const SETTLE_ROUNDS: usize = 2;
 /// became a call now matches the helper): it runs again on its result
 /// until nothing changes, [`SETTLE_ROUNDS`] more times at most, so that the
 /// chain shows one diff that a second run leaves alone (the idempotence
-/// check still holds the result to that). The notes are the last round's
-/// (they describe the result); actions, declared changes and removed
-/// comments add up.
+/// check still holds the result to that). Notes, actions, declared changes
+/// and removed comments add up (a note repeated by a later round once).
 fn settle(
     ws: &mut Workspace,
     flake_path: &Path,
@@ -199,13 +198,24 @@ fn settle(
         if ws.changes() == before {
             return Ok(());
         }
-        outcome.notes = round.notes;
+        for (by, note) in round.notes {
+            let shown = note.to_string();
+            if !outcome
+                .notes
+                .iter()
+                .any(|(b, n)| b == &by && n.to_string() == shown)
+            {
+                outcome.notes.push((by, note));
+            }
+        }
         outcome.actions.extend(round.actions);
         for (by, d) in round.declared_by {
             if !outcome.declared_changes.contains(&d) {
                 outcome.declared_changes.push(d.clone());
             }
-            outcome.declared_by.push((by, d));
+            if !outcome.declared_by.contains(&(by.clone(), d.clone())) {
+                outcome.declared_by.push((by, d));
+            }
         }
         outcome.removed_comments.extend(round.removed_comments);
     }
