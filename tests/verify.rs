@@ -1143,6 +1143,141 @@ fn split_and_extract_home_manager_compose_in_either_order() {
     }
 }
 
+/// `use-mksystem extract-home-manager` and `extract-home-manager
+/// use-mksystem` on the example: after use-mksystem the block is written
+/// as the default of a helper formal and as a call's argument; both orders
+/// leave one Home Manager block (the function) and evaluate to the same
+/// outputs as before.
+#[test]
+fn use_mksystem_and_extract_home_manager_compose_in_either_order() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    for order in [
+        &["use-mksystem", "extract-home-manager"][..],
+        &["extract-home-manager", "use-mksystem"],
+        &["use-mksystem", "extract-home-manager", "split-outputs"],
+    ] {
+        let changes = run_codemods(dir.path(), order);
+        let all: String = changes
+            .iter()
+            .filter_map(|c| c.new.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(all.contains("mkSystem = "), "{order:?}:\n{all}");
+        assert!(all.contains("mkHomeManager = "), "{order:?}:\n{all}");
+        assert_eq!(
+            all.matches("useGlobalPkgs").count(),
+            1,
+            "{order:?}: copies left:\n{all}"
+        );
+        let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+            .unwrap_or_else(|e| panic!("{order:?}: {e}"));
+        assert_all_identical(&report, &format!("{order:?}"));
+    }
+}
+
+/// Every extract-home-manager case (without arguments) composes with
+/// use-mksystem in either order: the chain runs, and evaluates to the same
+/// outputs as before.
+#[test]
+fn every_extract_home_manager_case_composes_with_use_mksystem() {
+    if !common::nix_available() {
+        return;
+    }
+    let cases = manifest().join("codemods/extract-home-manager/cases");
+    let mut entries: Vec<_> = std::fs::read_dir(&cases).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    let mut seen = 0;
+    for case in entries {
+        if !case.path().join("after").is_dir() || case.path().join("args").exists() {
+            continue;
+        }
+        let name = case.file_name().to_string_lossy().into_owned();
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_tree(&case.path().join("before"), dir.path());
+        lock(dir.path());
+        for order in [
+            ["use-mksystem", "extract-home-manager"],
+            ["extract-home-manager", "use-mksystem"],
+        ] {
+            let changes = run_codemods(dir.path(), &order);
+            let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+                .unwrap_or_else(|e| panic!("{name} {order:?}: {e}"));
+            assert_all_identical(&report, &format!("{name} {order:?}"));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} cases");
+}
+
+/// A chain runs again on its own result until nothing changes: on
+/// `hybrid-three-copies`, use-mksystem first leaves the laptop alone (its
+/// Home Manager block is most of it); once extract-home-manager made that
+/// block a call, the second round routes the laptop through `mkSystem` too.
+/// The result is one diff that a second run leaves alone, evaluating to the
+/// same outputs.
+#[test]
+fn a_chain_settles_when_a_later_codemod_makes_room_for_an_earlier_one() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &manifest().join("codemods/extract-home-manager/cases/hybrid-three-copies/before"),
+        dir.path(),
+    );
+    lock(dir.path());
+    let changes = run_codemods(dir.path(), &["use-mksystem", "extract-home-manager"]);
+    let flake = changes
+        .iter()
+        .find(|c| c.path == Path::new("flake.nix"))
+        .and_then(|c| c.new.clone())
+        .unwrap();
+    assert!(flake.contains("laptop = mkSystem {"), "{flake}");
+    assert_eq!(flake.matches("useGlobalPkgs").count(), 1, "{flake}");
+    let report = evaluate::verify(dir.path(), Path::new("flake.nix"), &changes, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_all_identical(&report, "use-mksystem extract-home-manager");
+}
+
+/// `split-outputs use-mksystem extract-home-manager flake-parts` on the
+/// example: one Home Manager block, and the outputs identical except what
+/// flake-parts declares.
+#[test]
+fn split_mksystem_extract_home_manager_and_flake_parts_compose() {
+    if !common::nix_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&manifest().join("examples/hybrid"), dir.path());
+    lock(dir.path());
+    let (report, outcome) = flake_parts_verified(
+        dir.path(),
+        &["split-outputs", "use-mksystem", "extract-home-manager"],
+        &Options::default(),
+    );
+    let all: String = outcome
+        .changes
+        .iter()
+        .filter_map(|c| c.new.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(all.contains("mkHomeManager = "), "{all}");
+    assert_eq!(
+        all.matches("useGlobalPkgs").count(),
+        1,
+        "copies left:\n{all}"
+    );
+    assert_identical_except_declared(
+        &report,
+        "split-outputs use-mksystem extract-home-manager flake-parts",
+    );
+}
+
 // ---------------------------------------------------------------------------
 // flake-parts: identical except what the codemod declares
 // ---------------------------------------------------------------------------

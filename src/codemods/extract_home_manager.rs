@@ -75,7 +75,39 @@ impl Codemod for ExtractHomeManager {
         for b in blocks {
             by_file.entry(b.file).or_default().push(b);
         }
+        // Modules and `home-manager` settings are not copies of each other:
+        // one function per file, for the kind with more copies (modules on
+        // a tie); the others are left with a note.
+        for (file, group) in by_file.iter_mut() {
+            let settings = group.iter().filter(|b| b.settings).count();
+            let modules = group.len() - settings;
+            if settings == 0 || modules == 0 {
+                continue;
+            }
+            let keep_settings = settings > modules;
+            let src = flake.src(*file);
+            for b in group.iter().filter(|b| b.settings != keep_settings) {
+                fix.notes.push(Note {
+                    location: Some(src.location(b.element.text_range())),
+                    message: if b.settings {
+                        "these `home-manager` settings are passed to a helper's module, not written as a module like the other copies in this file; they are left as they are".into()
+                    } else {
+                        "this Home Manager module is left as it is: the other copies in this file are `home-manager` settings passed to a helper".into()
+                    },
+                });
+            }
+            group.retain(|b| b.settings == keep_settings);
+        }
         let total: usize = by_file.values().map(Vec::len).sum();
+        let elsewhere = flake.home_manager_blocks_elsewhere();
+        if total >= 1 && total + elsewhere.len() >= 2 {
+            for (file, module) in &elsewhere {
+                fix.notes.push(Note {
+                    location: Some(flake.src(*file).location(module.text_range())),
+                    message: "a Home Manager module a module list names, not written where a call can replace it (the top of a file, under `let ... in` or `with`); it is left as it is".into(),
+                });
+            }
+        }
         for (file, group) in &by_file {
             if group.len() < 2 {
                 if total >= 2 {
@@ -251,7 +283,11 @@ fn extract(
     }
 
     // The user keys: one user per block under different keys becomes a parameter.
-    let users_path = vec!["home-manager".to_string(), "users".to_string()];
+    let users_path: Vec<String> = if blocks[0].settings {
+        vec!["users".to_string()]
+    } else {
+        vec!["home-manager".to_string(), "users".to_string()]
+    };
     let keys: Vec<Option<SyntaxNode>> = blocks
         .iter()
         .map(|b| canon::single_key_at(&b.body, &users_path))
@@ -645,9 +681,16 @@ fn extract(
             ));
         }
 
+        // A list element is a call in parentheses; the value of a binding
+        // or a formal's default, the call itself.
         let call = match &pattern {
-            Some(pattern) => make::paren(&make::lambda(pattern, &call)),
-            None => make::paren(&call),
+            Some(pattern) => make::lambda(pattern, &call),
+            None => call,
+        };
+        let call = if b.in_list() {
+            make::paren(&call)
+        } else {
+            call
         };
 
         // Comments of the block that neither the call nor the function keep.
@@ -670,7 +713,29 @@ fn extract(
                 None => lost.push(c),
             }
         }
-        let replacement = make::after_comments(&lost, &indent, &call);
+        // The comments go on lines of their own before the call; before the
+        // binding or formal when the block is its value written after `=`
+        // or `?`.
+        let entry = el.parent().filter(|p| {
+            !b.in_list()
+                && !lost.is_empty()
+                && !starts_line(&text, usize::from(el.text_range().start()))
+                && starts_line(&text, usize::from(p.text_range().start()))
+        });
+        let replacement = match &entry {
+            Some(entry) => {
+                fix.edit(
+                    NAME,
+                    path.clone(),
+                    Edit::insert(
+                        entry.text_range().start(),
+                        make::after_comments(&lost, &indent, ""),
+                    ),
+                )?;
+                call
+            }
+            None => make::after_comments(&lost, &indent, &call),
+        };
         fix.edit(
             NAME,
             path.clone(),

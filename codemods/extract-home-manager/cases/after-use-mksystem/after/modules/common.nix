@@ -1,0 +1,5 @@
+{ pkgs, ... }:
+{
+  time.timeZone = "Europe/Berlin";
+  environment.systemPackages = [ pkgs.git ];
+}

@@ -1,0 +1,5 @@
+{ hostname, ... }:
+{
+  home.stateVersion = "24.11";
+  programs.git.enable = true;
+}

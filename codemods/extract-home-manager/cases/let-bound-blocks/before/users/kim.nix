@@ -1,0 +1,5 @@
+{ ... }:
+{
+  home.stateVersion = "24.11";
+  programs.fish.enable = true;
+}
