@@ -12,6 +12,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 use super::{Applicability, Codemod, Context, Fix};
 use crate::error::Error;
 use crate::flake::persystem::{SystemValue, PER_SYSTEM_OUTPUTS};
+use crate::flake::persystem_import::ImportedGenerator;
 use crate::lock::Lock;
 use crate::relocate::{attached_range, removal_range};
 use crate::syntax::edit::Edit;
@@ -261,12 +262,24 @@ impl Codemod for FlakeParts {
 
         // The per-system outputs of the set, and the flake's systems.
         let per_system = flake.per_system_outputs();
+        // Outputs whose generator call is written in an imported file (a
+        // split flake): that file can become a flake-parts module.
+        let imported_gens: Vec<Option<Result<ImportedGenerator, String>>> = per_system
+            .iter()
+            .map(|o| {
+                if o.value.is_ok() || o.systems.is_err() {
+                    return None;
+                }
+                flake.imported_generator(o)
+            })
+            .collect();
         let systems: Vec<String> = match &each {
             Some(e) => e.systems.clone().unwrap_or_default(),
             None => per_system
                 .iter()
-                .filter(|o| o.value.is_ok())
-                .filter_map(|o| o.systems.as_ref().ok())
+                .zip(&imported_gens)
+                .filter(|(o, g)| o.value.is_ok() || matches!(g, Some(Ok(_))))
+                .filter_map(|(o, _)| o.systems.as_ref().ok())
                 .max_by_key(|s| s.len())
                 .cloned()
                 .unwrap_or_default(),
@@ -305,7 +318,62 @@ impl Codemod for FlakeParts {
         let mut moved: Vec<Moved> = Vec::new();
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
-        for o in &per_system {
+        let mut imported: Vec<(String, SyntaxNode, ImportedGenerator)> = Vec::new();
+        for (o, gen) in per_system.iter().zip(&imported_gens) {
+            match gen {
+                Some(Ok(g)) => {
+                    let s = o.systems.as_ref().cloned().unwrap_or_default();
+                    let own: BTreeSet<&String> = s.iter().collect();
+                    let why = if own != system_set
+                        && !(cx.options.expand_systems && own.is_subset(&system_set))
+                    {
+                        Some(format!(
+                            "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
+                            own.len(),
+                            s.join(", ")
+                        ))
+                    } else {
+                        lost_comment(&o.entries, std::slice::from_ref(&g.import), text).map(|c| {
+                            format!(
+                                "its comment `{}` is outside the code that would move",
+                                c.lines().next().unwrap_or_default()
+                            )
+                        })
+                    };
+                    match why {
+                        Some(why) => fix.notes.push(cx.note(
+                            o.entries[0].text_range().start(),
+                            format!("`{}` stays under `flake` as it is: {why}", o.name),
+                        )),
+                        None => {
+                            for sys in systems.iter().filter(|x| !own.contains(x)) {
+                                expanded.push(format!("{}.{sys}", o.name));
+                            }
+                            imported.push((o.name.clone(), o.entries[0].clone(), g.clone()));
+                        }
+                    }
+                    continue;
+                }
+                Some(Err(why)) => {
+                    let s = o.systems.as_ref().cloned().unwrap_or_default();
+                    let own: BTreeSet<&String> = s.iter().collect();
+                    let why = if own != system_set {
+                        format!(
+                            "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
+                            own.len(),
+                            s.join(", ")
+                        )
+                    } else {
+                        format!("its file cannot become a flake-parts module: {why}")
+                    };
+                    fix.notes.push(cx.note(
+                        o.entries[0].text_range().start(),
+                        format!("`{}` stays under `flake` as it is: {why}", o.name),
+                    ));
+                    continue;
+                }
+                None => {}
+            }
             let same_expr = systems_expr.is_some() && o.systems_expr == systems_expr;
             let reason = match (&o.value, &o.systems) {
                 (Ok(v), Err(_)) if same_expr => {
@@ -598,6 +666,7 @@ impl Codemod for FlakeParts {
         let moved_entries: Vec<SyntaxNode> = moved
             .iter()
             .flat_map(|m| m.entries.iter().cloned())
+            .chain(imported.iter().map(|(_, e, _)| e.clone()))
             .collect();
         let kept: Vec<SyntaxNode> = moved
             .iter()
@@ -613,6 +682,7 @@ impl Codemod for FlakeParts {
             kept.push(pkgs.clone());
         }
         kept.extend(systems_expr.iter().cloned());
+        kept.extend(imported.iter().map(|(_, _, g)| g.import.clone()));
         let unused = flake.bindings_left_unused(&moved_entries, &kept, &also_kept);
         if !unused.is_empty() {
             let mut removals: Vec<TextRange> =
@@ -710,6 +780,28 @@ impl Codemod for FlakeParts {
                 systems_entry
             )
         }];
+        if !imported.is_empty() {
+            // `imports = [ (import ./devshells { ... }) ];`, comments above
+            // an output's entry going with its item.
+            let item_indent = format!("{entry_indent}{unit}");
+            let items: Vec<(String, String)> = imported
+                .iter()
+                .map(|(_, entry, g)| {
+                    let from =
+                        line_indent(text, usize::from(entry.text_range().start())).to_string();
+                    let comments = leading_comments(entry, text, &from, &item_indent);
+                    let value = flake.system_value_text(
+                        &SystemValue::Verbatim {
+                            value: g.import.clone(),
+                        },
+                        &from,
+                        &item_indent,
+                    );
+                    (comments, make::paren(value.trim_start()))
+                })
+                .collect();
+            module_entries.insert(0, make::imports_list(&items, &entry_indent, &unit));
+        }
         let mut formals = vec!["system"];
         if uses_pkgs {
             formals.insert(0, "pkgs");
@@ -771,10 +863,14 @@ impl Codemod for FlakeParts {
                     }
                     next = t.next_sibling_or_token();
                 }
+                let gone = |c: &SyntaxNode| {
+                    moved.iter().any(|m| m.entries.contains(c))
+                        || imported.iter().any(|(_, e, _)| e == c)
+                };
                 let kept_any = set
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-                    .any(|c| !moved.iter().any(|m| m.entries.contains(&c)));
+                    .any(|c| !gone(&c));
                 let mut insert = String::new();
                 for (i, m) in module_entries.iter().enumerate() {
                     if i > 0 {
@@ -794,7 +890,7 @@ impl Codemod for FlakeParts {
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
                 {
-                    if moved.iter().any(|m| m.entries.contains(&entry)) {
+                    if gone(&entry) {
                         let range = moved_entry_range(&entry, at_start, text);
                         match deletions.last_mut() {
                             Some(last) if last.end() >= range.start() => {
@@ -858,11 +954,36 @@ impl Codemod for FlakeParts {
             }
         }
 
+        // Each imported file's generator call becomes a flake-parts module.
+        for (name, _, g) in &imported {
+            let ftext = flake.imported_text(g);
+            let funit = indent_unit(&ftext);
+            let call_indent =
+                line_indent(&ftext, usize::from(g.call.text_range().start())).to_string();
+            let ei = format!("{call_indent}{funit}");
+            let inner = format!("{ei}{funit}{funit}");
+            let value = flake.imported_body_text(g, &call_indent, &inner);
+            let binding = make::indented_path_binding(&inner, &[make::attr_name(name)], &value);
+            let per_system = make::per_system_binding(&["system"], &[binding], &ei, &funit);
+            let module = make::module_set(&[per_system], &call_indent, &ei);
+            fix.edit(
+                NAME,
+                g.path.clone(),
+                Edit::replace(g.call.text_range(), module),
+            )?;
+            let rel = g.path.strip_prefix(flake.dir()).unwrap_or(&g.path);
+            fix.actions.push(format!(
+                "{} becomes a flake-parts module making `{name}` in perSystem, listed in mkFlake's `imports`",
+                rel.display()
+            ));
+        }
+
         // What flake-parts changes, declared.
         let defined: BTreeSet<String> = flake.output_names();
         let moved_names: BTreeSet<&str> = moved
             .iter()
             .map(|m| m.name.as_str())
+            .chain(imported.iter().map(|(n, _, _)| n.as_str()))
             .chain(each.iter().flat_map(|e| {
                 e.keys
                     .as_ref()
