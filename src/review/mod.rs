@@ -141,6 +141,10 @@ pub struct Finding {
     /// Its severity: the rule's, or lower where the rule says why (FR007
     /// on a nixpkgs pinned on purpose is `info`).
     pub severity: Severity,
+    /// How to fix it by hand, where this finding needs other advice than
+    /// its rule's [`Rule::manual_fix`] (FR005 on a flake already on
+    /// flake-parts).
+    pub by_hand: Option<String>,
 }
 
 impl Finding {
@@ -151,7 +155,20 @@ impl Finding {
             spans,
             codemod: rule.codemod(),
             severity: rule.severity(),
+            by_hand: None,
         }
+    }
+
+    /// This finding with its own advice for a fix by hand (no codemod).
+    fn by_hand(mut self, advice: impl Into<String>) -> Finding {
+        self.by_hand = Some(advice.into());
+        self.codemod = None;
+        self
+    }
+
+    /// How to fix it by hand: the finding's own advice, else the rule's.
+    pub fn manual_fix(&self) -> &str {
+        self.by_hand.as_deref().unwrap_or(self.rule.manual_fix())
     }
 
     /// This finding at severity `severity`.

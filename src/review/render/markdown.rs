@@ -280,7 +280,11 @@ pub(super) fn render(r: &Report) -> String {
                 );
             }
             (None, _) => {
-                let _ = writeln!(out, "   By hand: {}", rec.rule.manual_fix());
+                let advice = rec
+                    .findings
+                    .first()
+                    .map_or(rec.rule.manual_fix(), |&i| r.findings[i].manual_fix());
+                let _ = writeln!(out, "   By hand: {advice}");
             }
         }
     }

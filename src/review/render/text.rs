@@ -41,8 +41,9 @@ pub(super) fn fix_line(r: &Report, f: &Finding) -> String {
         Some(c) => format!(
             "{} (planned codemod, not in this version yet); by hand: {}",
             r.apply_command(&[c]),
-            f.rule.manual_fix()
+            f.manual_fix()
         ),
+        None if f.by_hand.is_some() => format!("by hand: {}", f.manual_fix()),
         None => format!("by hand (no codemod yet): {}", f.rule.manual_fix()),
     }
 }
