@@ -151,7 +151,7 @@ impl Flake {
             return Err("its per-system function binds a `system` of its own".into());
         }
         // Nothing else may read the file: its value changes.
-        let mut uses = 0;
+        let (mut uses, mut own) = (0, false);
         for id in self.program_files() {
             let s = self.src(id);
             for n in s
@@ -168,11 +168,12 @@ impl Flake {
                 if let Some(p) = self.path_value(&v) {
                     if p == path || p.join("default.nix") == path {
                         uses += 1;
+                        own |= id == 0 && n == path_node;
                     }
                 }
             }
         }
-        if uses != 1 || !import.text_range().contains_range(path_node.text_range()) {
+        if uses != 1 || !own {
             return Err(format!(
                 "{} is read elsewhere too, which would then get a flake-parts module",
                 src.path().display()
