@@ -16,7 +16,7 @@
       perSystem =
         { system, ... }:
         {
-          formatter = nixpkgs.legacyPackages.${system}.nixfmt-rfc-style;
+          formatter = nixpkgs.legacyPackages.${system}.nixpkgs-fmt;
         };
 
       flake.devShells = import ./devshells { inherit forAllSystems nixpkgs; };

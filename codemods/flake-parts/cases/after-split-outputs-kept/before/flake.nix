@@ -12,6 +12,6 @@
 
       checks = import ./checks { inherit forAllSystems nixpkgs; };
 
-      formatter = forAllSystems (system: nixpkgs.legacyPackages.${system}.nixfmt-rfc-style);
+      formatter = forAllSystems (system: nixpkgs.legacyPackages.${system}.nixpkgs-fmt);
     };
 }
