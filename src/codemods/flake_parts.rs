@@ -12,7 +12,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 use super::{Applicability, Codemod, Context, Fix};
 use crate::error::Error;
 use crate::flake::persystem::{SystemValue, PER_SYSTEM_OUTPUTS};
-use crate::flake::persystem_import::ImportedGenerator;
+use crate::flake::persystem_import::{DeadArgument, ImportedGenerator};
 use crate::lock::Lock;
 use crate::relocate::{attached_range, removal_range};
 use crate::syntax::edit::Edit;
@@ -318,7 +318,8 @@ impl Codemod for FlakeParts {
         let mut moved: Vec<Moved> = Vec::new();
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
-        let mut imported: Vec<(String, SyntaxNode, ImportedGenerator)> = Vec::new();
+        let mut imported: Vec<(String, SyntaxNode, ImportedGenerator, Vec<DeadArgument>)> =
+            Vec::new();
         for (o, gen) in per_system.iter().zip(&imported_gens) {
             match gen {
                 Some(Ok(g)) => {
@@ -349,7 +350,12 @@ impl Codemod for FlakeParts {
                             for sys in systems.iter().filter(|x| !own.contains(x)) {
                                 expanded.push(format!("{}.{sys}", o.name));
                             }
-                            imported.push((o.name.clone(), o.entries[0].clone(), g.clone()));
+                            imported.push((
+                                o.name.clone(),
+                                o.entries[0].clone(),
+                                g.clone(),
+                                flake.imported_dead_arguments(g),
+                            ));
                         }
                     }
                     continue;
@@ -666,7 +672,7 @@ impl Codemod for FlakeParts {
         let moved_entries: Vec<SyntaxNode> = moved
             .iter()
             .flat_map(|m| m.entries.iter().cloned())
-            .chain(imported.iter().map(|(_, e, _)| e.clone()))
+            .chain(imported.iter().map(|(_, e, _, _)| e.clone()))
             .collect();
         let kept: Vec<SyntaxNode> = moved
             .iter()
@@ -682,7 +688,16 @@ impl Codemod for FlakeParts {
             kept.push(pkgs.clone());
         }
         kept.extend(systems_expr.iter().cloned());
-        kept.extend(imported.iter().map(|(_, _, g)| g.import.clone()));
+        // What the imports list keeps of each import: its names, but those
+        // of arguments that go with the generator call.
+        for (_, _, g, dead) in &imported {
+            kept.extend(
+                g.import
+                    .descendants()
+                    .filter(|n| n.kind() == SyntaxKind::NODE_IDENT)
+                    .filter(|n| !dead.iter().any(|d| &d.ident == n)),
+            );
+        }
         let unused = flake.bindings_left_unused(&moved_entries, &kept, &also_kept);
         if !unused.is_empty() {
             let mut removals: Vec<TextRange> =
@@ -786,16 +801,18 @@ impl Codemod for FlakeParts {
             let item_indent = format!("{entry_indent}{unit}");
             let items: Vec<(String, String)> = imported
                 .iter()
-                .map(|(_, entry, g)| {
+                .map(|(_, entry, g, dead)| {
                     let from =
                         line_indent(text, usize::from(entry.text_range().start())).to_string();
                     let comments = leading_comments(entry, text, &from, &item_indent);
-                    let value = flake.system_value_text(
+                    let drop: Vec<Edit> = dead.iter().map(|d| Edit::delete(d.inherited)).collect();
+                    let value = flake.system_value_text_with(
                         &SystemValue::Verbatim {
                             value: g.import.clone(),
                         },
                         &from,
                         &item_indent,
+                        &drop,
                     );
                     (comments, make::paren(value.trim_start()))
                 })
@@ -865,7 +882,7 @@ impl Codemod for FlakeParts {
                 }
                 let gone = |c: &SyntaxNode| {
                     moved.iter().any(|m| m.entries.contains(c))
-                        || imported.iter().any(|(_, e, _)| e == c)
+                        || imported.iter().any(|(_, e, _, _)| e == c)
                 };
                 let kept_any = set
                     .children()
@@ -955,7 +972,7 @@ impl Codemod for FlakeParts {
         }
 
         // Each imported file's generator call becomes a flake-parts module.
-        for (name, _, g) in &imported {
+        for (name, _, g, dead) in &imported {
             let ftext = flake.imported_text(g);
             let funit = indent_unit(&ftext);
             let call_indent =
@@ -971,10 +988,22 @@ impl Codemod for FlakeParts {
                 g.path.clone(),
                 Edit::replace(g.call.text_range(), module),
             )?;
+            for d in dead {
+                fix.edit(NAME, g.path.clone(), Edit::delete(d.formal))?;
+            }
             let rel = g.path.strip_prefix(flake.dir()).unwrap_or(&g.path);
+            let names: Vec<String> = dead.iter().map(|d| format!("`{}`", d.name)).collect();
             fix.actions.push(format!(
-                "{} becomes a flake-parts module making `{name}` in perSystem, listed in mkFlake's `imports`",
-                rel.display()
+                "{} becomes a flake-parts module making `{name}` in perSystem, listed in mkFlake's `imports`{}",
+                rel.display(),
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; it no longer takes {}, which only its generator call read",
+                        names.join(", ")
+                    )
+                }
             ));
         }
 
@@ -983,7 +1012,7 @@ impl Codemod for FlakeParts {
         let moved_names: BTreeSet<&str> = moved
             .iter()
             .map(|m| m.name.as_str())
-            .chain(imported.iter().map(|(n, _, _)| n.as_str()))
+            .chain(imported.iter().map(|(n, _, _, _)| n.as_str()))
             .chain(each.iter().flat_map(|e| {
                 e.keys
                     .as_ref()

@@ -257,3 +257,154 @@ fn import_path(node: &SyntaxNode) -> Option<SyntaxNode> {
         .then(|| unparen(arg))
         .filter(|p| p.kind() == SyntaxKind::NODE_PATH_REL)
 }
+
+/// An argument the imported file took only for its generator call
+/// (`forAllSystems`): once the call is a module, the file's formal and the
+/// name in flake.nix's `inherit` of the import's arguments go.
+#[derive(Debug, Clone)]
+pub struct DeadArgument {
+    pub name: String,
+    /// The formal in the file, with its comma and the space after it.
+    pub formal: TextRange,
+    /// The name in flake.nix's `inherit`, with the space next to it.
+    pub inherited: TextRange,
+    /// The name's node in flake.nix.
+    pub ident: SyntaxNode,
+}
+
+impl Flake {
+    /// The arguments of `g`'s file that only its generator call reads
+    /// (outside BODY), passed by a plain `inherit` of several names in
+    /// flake.nix: those that can go with the call.
+    pub fn imported_dead_arguments(&self, g: &ImportedGenerator) -> Vec<DeadArgument> {
+        let mut out = Vec::new();
+        let Some(args) = import_args(&g.import) else {
+            return out;
+        };
+        let src = self.src(g.file);
+        let root = src.file().root.clone();
+        let Some(lambda) = (match root.kind() {
+            SyntaxKind::NODE_ROOT => root.first_child(),
+            _ => Some(root),
+        })
+        .map(unparen)
+        .filter(|l| l.kind() == SyntaxKind::NODE_LAMBDA) else {
+            return out;
+        };
+        let Some(pattern) = lambda
+            .children()
+            .find(|c| c.kind() == SyntaxKind::NODE_PATTERN)
+        else {
+            return out;
+        };
+        if pattern
+            .children()
+            .any(|c| c.kind() == SyntaxKind::NODE_PAT_BIND)
+        {
+            return out;
+        }
+        let scope = src.scope();
+        for entry in pattern
+            .children()
+            .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
+        {
+            let Some(name) = entry.first_child() else {
+                continue;
+            };
+            if entry.children().count() != 1 {
+                continue; // a default
+            }
+            let Some(b) = scope.binder_named_at(name.text_range()) else {
+                continue;
+            };
+            let uses: Vec<TextRange> = scope.uses_of(b).map(|r| r.range).collect();
+            let only_the_call = !uses.is_empty()
+                && uses.iter().all(|r| {
+                    g.call.text_range().contains_range(*r)
+                        && !g.body.text_range().contains_range(*r)
+                });
+            if !only_the_call {
+                continue;
+            }
+            let Some(formal) = formal_removal(&entry) else {
+                continue;
+            };
+            let text = name.text().to_string();
+            let Some((ident, inherited)) = inherited_removal(&args, &text) else {
+                continue;
+            };
+            out.push(DeadArgument {
+                name: text,
+                formal,
+                inherited,
+                ident,
+            });
+        }
+        out
+    }
+}
+
+/// The argument set of `import PATH { ... }` (plain, not `rec`).
+fn import_args(import: &SyntaxNode) -> Option<SyntaxNode> {
+    let head = unparen(import.first_child()?);
+    if head.kind() != SyntaxKind::NODE_APPLY {
+        return None;
+    }
+    let args = unparen(import.children().nth(1)?);
+    (args.kind() == SyntaxKind::NODE_ATTR_SET
+        && !args
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_REC))
+    .then_some(args)
+}
+
+/// A formal with the comma after it, up to what follows (no comment in
+/// between).
+fn formal_removal(entry: &SyntaxNode) -> Option<TextRange> {
+    let mut next = entry.next_sibling_or_token();
+    let mut comma = false;
+    while let Some(t) = next {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE => {}
+            SyntaxKind::TOKEN_COMMA if !comma => comma = true,
+            SyntaxKind::TOKEN_COMMENT => return None,
+            _ if comma => {
+                return Some(TextRange::new(
+                    entry.text_range().start(),
+                    t.text_range().start(),
+                ))
+            }
+            _ => return None,
+        }
+        next = t.next_sibling_or_token();
+    }
+    None
+}
+
+/// `name` in a plain `inherit a name b;` of `args` with other names, and
+/// the range that removes it (with the whitespace after it, or before it
+/// when it is the last name).
+fn inherited_removal(args: &SyntaxNode, name: &str) -> Option<(SyntaxNode, TextRange)> {
+    let inherit = args.children().find(|c| {
+        c.kind() == SyntaxKind::NODE_INHERIT
+            && !c
+                .children()
+                .any(|x| x.kind() == SyntaxKind::NODE_INHERIT_FROM)
+            && c.children().any(|x| x.text() == name)
+    })?;
+    let names: Vec<SyntaxNode> = inherit.children().collect();
+    if names.len() < 2
+        || inherit
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+    {
+        return None;
+    }
+    let i = names.iter().position(|n| n.text() == name)?;
+    let ident = names[i].clone();
+    let range = match names.get(i + 1) {
+        Some(next) => TextRange::new(ident.text_range().start(), next.text_range().start()),
+        None => TextRange::new(names[i - 1].text_range().end(), ident.text_range().end()),
+    };
+    Some((ident, range))
+}

@@ -10,10 +10,6 @@
 
   outputs = { self, nixpkgs, ... }@inputs:
     let
-      # The build box is aarch64; the Mac only gets shells and apps.
-      systems = [ "x86_64-linux" "aarch64-linux" "aarch64-darwin" ];
-      forAllSystems = nixpkgs.lib.genAttrs systems;
-
       pkgsFor = system: import nixpkgs {
         inherit system;
         config.allowUnfree = true;
@@ -22,17 +18,21 @@
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       imports = [
         # Same shell everywhere.
-        (import ./devshells { inherit forAllSystems pkgsFor; })
+        (import ./devshells { inherit pkgsFor; })
         (import ./apps {
           inherit
-            forAllSystems
             pkgsFor
             self
             ;
         })
       ];
 
-      inherit systems;
+      # The build box is aarch64; the Mac only gets shells and apps.
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+        "aarch64-darwin"
+      ];
 
       perSystem =
         { pkgs, system, ... }:

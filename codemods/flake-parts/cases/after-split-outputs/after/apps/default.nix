@@ -1,5 +1,4 @@
 {
-  forAllSystems,
   pkgsFor,
   self,
   ...

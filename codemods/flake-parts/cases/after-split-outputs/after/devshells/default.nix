@@ -1,5 +1,5 @@
 # The dev shell: the same tools on every system.
-{ forAllSystems, pkgsFor, ... }:
+{ pkgsFor, ... }:
 {
   perSystem =
     { system, ... }:
