@@ -358,8 +358,8 @@ fn import_args(import: &SyntaxNode) -> Option<SyntaxNode> {
     .then_some(args)
 }
 
-/// A formal with the comma after it, up to what follows (no comment in
-/// between).
+/// A formal with the comma after it, up to what follows, or, the last
+/// one, with the comma before it (no comment in between).
 fn formal_removal(entry: &SyntaxNode) -> Option<TextRange> {
     let mut next = entry.next_sibling_or_token();
     let mut comma = false;
@@ -374,9 +374,25 @@ fn formal_removal(entry: &SyntaxNode) -> Option<TextRange> {
                     t.text_range().start(),
                 ))
             }
+            SyntaxKind::TOKEN_R_BRACE => break,
             _ => return None,
         }
         next = t.next_sibling_or_token();
+    }
+    // The last formal: `{ a, b }` loses `, b`.
+    let mut prev = entry.prev_sibling_or_token();
+    while let Some(t) = prev {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE => {}
+            SyntaxKind::TOKEN_COMMA => {
+                return Some(TextRange::new(
+                    t.text_range().start(),
+                    entry.text_range().end(),
+                ))
+            }
+            _ => return None,
+        }
+        prev = t.prev_sibling_or_token();
     }
     None
 }
