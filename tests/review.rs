@@ -1593,6 +1593,19 @@ fn per_system_on_flake_parts_names_what_remains() {
     assert!(!r
         .combined_command()
         .is_some_and(|c| c.contains("flake-parts")));
+    let rec = r
+        .recommendations()
+        .into_iter()
+        .find(|x| x.rule == Rule::HandWrittenPerSystem)
+        .unwrap();
+    assert_eq!(rec.command, None);
+    assert_eq!(
+        rec.action,
+        "Consider moving the per-system outputs left under `flake` into perSystem"
+    );
+    let markdown = render::render(&r, render::Format::Markdown).unwrap();
+    assert!(markdown.contains("guarded by the system"), "{markdown}");
+    assert!(!markdown.contains("adopt flake-parts"), "{markdown}");
 }
 
 /// A flake on flake-parts with every per-system output in perSystem: no FR005.

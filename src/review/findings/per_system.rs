@@ -278,7 +278,8 @@ fn on_flake_parts(
             ),
             found.into_iter().map(|(_, _, s)| s).collect(),
         )
-        .by_hand(advice),
+        .by_hand(advice)
+        .with_action("Consider moving the per-system outputs left under `flake` into perSystem"),
     )
 }
 
