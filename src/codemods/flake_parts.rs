@@ -363,7 +363,9 @@ impl Codemod for FlakeParts {
                 Some(Err(why)) => {
                     let s = o.systems.as_ref().cloned().unwrap_or_default();
                     let own: BTreeSet<&String> = s.iter().collect();
-                    let why = if own != system_set {
+                    let why = if own != system_set
+                        && !(cx.options.expand_systems && own.is_subset(&system_set))
+                    {
                         format!(
                             "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
                             own.len(),

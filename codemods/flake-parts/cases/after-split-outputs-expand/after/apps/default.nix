@@ -1,0 +1,23 @@
+{
+  pkgsFor,
+  self,
+  ...
+}:
+let
+  # `nix run .#rev` prints the flake's revision.
+  revApp = pkgs: {
+    type = "app";
+    program = "${pkgs.writeShellScript "rev" ''
+      echo ${self.shortRev or "dirty"}
+    ''}";
+  };
+in
+{
+  perSystem =
+    { system, ... }:
+    {
+      apps = {
+        rev = revApp (pkgsFor system);
+      };
+    };
+}

@@ -1,0 +1,21 @@
+# The dev shell: the same tools on every system.
+{ pkgsFor, ... }:
+{
+  perSystem =
+    { system, ... }:
+    {
+      devShells =
+        let
+          pkgs = pkgsFor system;
+        in
+        {
+          default = pkgs.mkShell {
+            # jq for poking at `nix eval --json`.
+            packages = [ pkgs.git pkgs.jq ];
+            shellHook = ''
+              echo "hacking on ${system}"
+            '';
+          };
+        };
+    };
+}
