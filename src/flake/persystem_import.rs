@@ -424,3 +424,70 @@ fn inherited_removal(args: &SyntaxNode, name: &str) -> Option<(SyntaxNode, TextR
     };
     Some((ident, range))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+    use std::path::Path;
+
+    const FLAKE: &str = "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  outputs = { self, nixpkgs, ... }:\n    let\n      forAllSystems = nixpkgs.lib.genAttrs [ \"x86_64-linux\" ];\n    in\n    {\n      devShells = import ./shells.nix { inherit forAllSystems nixpkgs; };\n    };\n}\n";
+
+    /// The imported generator of `devShells`, with shells.nix holding `file`.
+    fn imported(file: &str) -> (tempfile::TempDir, Option<Result<ImportedGenerator, String>>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("flake.nix"), FLAKE).unwrap();
+        std::fs::write(dir.path().join("shells.nix"), file).unwrap();
+        let ws = Workspace::new(dir.path());
+        let flake = Flake::load(&ws, Path::new("flake.nix")).unwrap();
+        let outs = flake.per_system_outputs();
+        let o = outs.iter().find(|o| o.name == "devShells").unwrap();
+        let g = flake.imported_generator(o);
+        if let Some(Ok(g)) = &g {
+            // The argument only the call reads goes; `nixpkgs` stays.
+            let dead = flake.imported_dead_arguments(g);
+            assert_eq!(
+                dead.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+                ["forAllSystems"]
+            );
+            let text = flake.imported_body_text(g, "", "      ");
+            assert!(!text.contains(" s}"), "{text}");
+        }
+        (dir, g)
+    }
+
+    #[test]
+    fn a_generator_call_in_an_imported_file() {
+        let (_d, g) = imported(
+            "{ forAllSystems, nixpkgs }:\nforAllSystems (s: { default = nixpkgs.legacyPackages.${s}.hello; })\n",
+        );
+        let g = g.unwrap().unwrap();
+        assert_eq!(g.path, Path::new("shells.nix"));
+        assert_eq!(
+            g.body.text().to_string(),
+            "{ default = nixpkgs.legacyPackages.${s}.hello; }"
+        );
+    }
+
+    #[test]
+    fn what_keeps_an_imported_generator_where_it_is() {
+        // BODY reads a `system` bound outside it.
+        let (_d, g) = imported(
+            "{ forAllSystems, nixpkgs }:\nlet system = \"x86_64-linux\"; in\nforAllSystems (s: { default = nixpkgs.legacyPackages.${system}.hello; })\n",
+        );
+        let why = g.unwrap().unwrap_err();
+        assert!(why.contains("reads a `system` bound outside it"), "{why}");
+        // BODY binds a `system` of its own under another parameter name.
+        let (_d, g) = imported(
+            "{ forAllSystems, nixpkgs }:\nforAllSystems (s: let system = s; in { default = nixpkgs.legacyPackages.${system}.hello; })\n",
+        );
+        let why = g.unwrap().unwrap_err();
+        assert!(why.contains("binds a `system` of its own"), "{why}");
+        // A `with` between the arguments and the call.
+        let (_d, g) = imported(
+            "{ forAllSystems, nixpkgs }:\nwith nixpkgs; forAllSystems (s: { default = legacyPackages.${s}.hello; })\n",
+        );
+        let why = g.unwrap().unwrap_err();
+        assert!(why.contains("is not a generator call"), "{why}");
+    }
+}
