@@ -83,7 +83,7 @@ impl Flake {
         let f = &args[1];
         if f.file == 0 {
             return Err(
-                "a generator whose per-system function is written in flake.nix, around the import"
+                "its generator wraps the file's function in flake.nix (a pkgs-first `f: genAttrs LIST (s: f ...)`), so that function is not given the system"
                     .into(),
             );
         }

@@ -6,6 +6,7 @@
   outputs = { self, nixpkgs, ... }@inputs:
     let
       forAllSystems = nixpkgs.lib.genAttrs [ "x86_64-linux" "aarch64-linux" ];
+      forEachSystem = f: forAllSystems (s: f nixpkgs.legacyPackages.${s});
     in
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [
@@ -24,5 +25,7 @@
       flake.packages = import ./packages { inherit forAllSystems nixpkgs; };
 
       flake.checks = import ./checks { inherit forAllSystems nixpkgs; };
+
+      flake.apps = import ./apps { inherit forEachSystem; };
     };
 }

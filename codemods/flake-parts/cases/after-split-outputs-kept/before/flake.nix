@@ -4,6 +4,7 @@
   outputs = { self, nixpkgs, ... }:
     let
       forAllSystems = nixpkgs.lib.genAttrs [ "x86_64-linux" "aarch64-linux" ];
+      forEachSystem = f: forAllSystems (s: f nixpkgs.legacyPackages.${s});
     in
     {
       devShells = import ./devshells { inherit forAllSystems nixpkgs; };
@@ -11,6 +12,8 @@
       packages = import ./packages { inherit forAllSystems nixpkgs; };
 
       checks = import ./checks { inherit forAllSystems nixpkgs; };
+
+      apps = import ./apps { inherit forEachSystem; };
 
       formatter = forAllSystems (system: nixpkgs.legacyPackages.${system}.nixpkgs-fmt);
     };
