@@ -320,19 +320,25 @@ impl Codemod for FlakeParts {
         let mut expanded: Vec<String> = Vec::new();
         let mut imported: Vec<(String, SyntaxNode, ImportedGenerator, Vec<DeadArgument>)> =
             Vec::new();
+        // Why an output on the systems `s` would gain outputs in perSystem.
+        let fewer = |s: &[String]| -> Option<String> {
+            let own: BTreeSet<&String> = s.iter().collect();
+            (own != system_set && !(cx.options.expand_systems && own.is_subset(&system_set)))
+                .then(|| {
+                    format!(
+                        "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
+                        own.len(),
+                        s.join(", ")
+                    )
+                })
+        };
         for (o, gen) in per_system.iter().zip(&imported_gens) {
             match gen {
                 Some(Ok(g)) => {
                     let s = o.systems.as_ref().cloned().unwrap_or_default();
                     let own: BTreeSet<&String> = s.iter().collect();
-                    let why = if own != system_set
-                        && !(cx.options.expand_systems && own.is_subset(&system_set))
-                    {
-                        Some(format!(
-                            "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
-                            own.len(),
-                            s.join(", ")
-                        ))
+                    let why = if let Some(why) = fewer(&s) {
+                        Some(why)
                     } else {
                         lost_comment(&o.entries, std::slice::from_ref(&g.import), text).map(|c| {
                             format!(
@@ -362,18 +368,9 @@ impl Codemod for FlakeParts {
                 }
                 Some(Err(why)) => {
                     let s = o.systems.as_ref().cloned().unwrap_or_default();
-                    let own: BTreeSet<&String> = s.iter().collect();
-                    let why = if own != system_set
-                        && !(cx.options.expand_systems && own.is_subset(&system_set))
-                    {
-                        format!(
-                            "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
-                            own.len(),
-                            s.join(", ")
-                        )
-                    } else {
+                    let why = fewer(&s).unwrap_or_else(|| {
                         format!("its file cannot become a flake-parts module: {why}")
-                    };
+                    });
                     fix.notes.push(cx.note(
                         o.entries[0].text_range().start(),
                         format!("`{}` stays under `flake` as it is: {why}", o.name),
