@@ -1562,10 +1562,7 @@ fn per_system_on_flake_parts_names_what_remains() {
         std::fs::write(p, c.new.as_ref().unwrap()).unwrap();
     }
     let flake = std::fs::read_to_string(example.path().join("flake.nix")).unwrap();
-    assert!(
-        flake.contains("imports = [ (import ./devshells {"),
-        "{flake}"
-    );
+    assert!(flake.contains("imports = [ ./devshells ];"), "{flake}");
     let r = review_in(example.path(), &Options::default());
     assert!(r.overview.flake_parts);
     let f = find(&r, Rule::HandWrittenPerSystem);

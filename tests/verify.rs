@@ -1319,10 +1319,7 @@ fn split_then_flake_parts_compose() {
     assert_identical_except_declared(&report, "split-outputs flake-parts");
     // devShells, written in devshells/default.nix by split-outputs, covers
     // every system: the file becomes a flake-parts module in `imports`.
-    assert!(
-        flake.contains("imports = [ (import ./devshells {"),
-        "{flake}"
-    );
+    assert!(flake.contains("imports = [ ./devshells ];"), "{flake}");
     assert!(!flake.contains("flake.devShells"), "{flake}");
     let shells = outcome
         .changes

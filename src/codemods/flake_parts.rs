@@ -318,8 +318,7 @@ impl Codemod for FlakeParts {
         let mut moved: Vec<Moved> = Vec::new();
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
-        let mut imported: Vec<(String, SyntaxNode, ImportedGenerator, Vec<DeadArgument>)> =
-            Vec::new();
+        let mut imported: Vec<Imported> = Vec::new();
         // Why an output on the systems `s` would gain outputs in perSystem.
         let fewer = |s: &[String]| -> Option<String> {
             let own: BTreeSet<&String> = s.iter().collect();
@@ -356,12 +355,13 @@ impl Codemod for FlakeParts {
                             for sys in systems.iter().filter(|x| !own.contains(x)) {
                                 expanded.push(format!("{}.{sys}", o.name));
                             }
-                            imported.push((
-                                o.name.clone(),
-                                o.entries[0].clone(),
-                                g.clone(),
-                                flake.imported_dead_arguments(g),
-                            ));
+                            imported.push(Imported {
+                                name: o.name.clone(),
+                                entry: o.entries[0].clone(),
+                                generator: g.clone(),
+                                dead: Vec::new(),
+                                pkgs_edits: Vec::new(),
+                            });
                         }
                     }
                     continue;
@@ -544,6 +544,17 @@ impl Codemod for FlakeParts {
             });
         }
 
+        // An imported module reads perSystem's `pkgs` where it read the
+        // shared instantiation (`_module.args.pkgs` is that); arguments only
+        // its generator call (or that instantiation) read go.
+        for i in &mut imported {
+            if let (None, Some(sh)) = (&pkgs_first, &shared) {
+                i.pkgs_edits = flake.imported_pkgs_edits(&i.generator, sh);
+            }
+            let gone: Vec<TextRange> = i.pkgs_edits.iter().map(|e| e.range).collect();
+            i.dead = flake.imported_dead_arguments(&i.generator, &gone);
+        }
+
         // The module's own entries.
         let entry_indent = match &set {
             Some(set) => set
@@ -671,7 +682,7 @@ impl Codemod for FlakeParts {
         let moved_entries: Vec<SyntaxNode> = moved
             .iter()
             .flat_map(|m| m.entries.iter().cloned())
-            .chain(imported.iter().map(|(_, e, _, _)| e.clone()))
+            .chain(imported.iter().map(|i| i.entry.clone()))
             .collect();
         let kept: Vec<SyntaxNode> = moved
             .iter()
@@ -689,7 +700,10 @@ impl Codemod for FlakeParts {
         kept.extend(systems_expr.iter().cloned());
         // What the imports list keeps of each import: its names, but those
         // of arguments that go with the generator call.
-        for (_, _, g, dead) in &imported {
+        for Imported {
+            generator: g, dead, ..
+        } in &imported
+        {
             kept.extend(
                 g.import
                     .descendants()
@@ -800,21 +814,35 @@ impl Codemod for FlakeParts {
             let item_indent = format!("{entry_indent}{unit}");
             let items: Vec<(String, String)> = imported
                 .iter()
-                .map(|(_, entry, g, dead)| {
-                    let from =
-                        line_indent(text, usize::from(entry.text_range().start())).to_string();
-                    let comments = leading_comments(entry, text, &from, &item_indent);
-                    let drop: Vec<Edit> = dead.iter().map(|d| Edit::delete(d.inherited)).collect();
-                    let value = flake.system_value_text_with(
-                        &SystemValue::Verbatim {
-                            value: g.import.clone(),
-                        },
-                        &from,
-                        &item_indent,
-                        &drop,
-                    );
-                    (comments, make::paren(value.trim_start()))
-                })
+                .map(
+                    |Imported {
+                         entry,
+                         generator: g,
+                         dead,
+                         ..
+                     }| {
+                        let from =
+                            line_indent(text, usize::from(entry.text_range().start())).to_string();
+                        let comments = leading_comments(entry, text, &from, &item_indent);
+                        let drop: Vec<Edit> = dead
+                            .iter()
+                            .filter_map(|d| d.inherited)
+                            .map(Edit::delete)
+                            .collect();
+                        let value = flake.system_value_text_with(
+                            &SystemValue::Verbatim {
+                                value: g.import.clone(),
+                            },
+                            &from,
+                            &item_indent,
+                            &drop,
+                        );
+                        match flake.imported_as_path(g, dead) {
+                            Some(path) => (comments, path.text().to_string()),
+                            None => (comments, make::paren(value.trim_start())),
+                        }
+                    },
+                )
                 .collect();
             module_entries.insert(0, make::imports_list(&items, &entry_indent, &unit));
         }
@@ -881,7 +909,7 @@ impl Codemod for FlakeParts {
                 }
                 let gone = |c: &SyntaxNode| {
                     moved.iter().any(|m| m.entries.contains(c))
-                        || imported.iter().any(|(_, e, _, _)| e == c)
+                        || imported.iter().any(|i| &i.entry == c)
                 };
                 let kept_any = set
                     .children()
@@ -971,16 +999,28 @@ impl Codemod for FlakeParts {
         }
 
         // Each imported file's generator call becomes a flake-parts module.
-        for (name, _, g, dead) in &imported {
+        for Imported {
+            name,
+            generator: g,
+            dead,
+            pkgs_edits,
+            ..
+        } in &imported
+        {
             let ftext = flake.imported_text(g);
             let funit = indent_unit(&ftext);
             let call_indent =
                 line_indent(&ftext, usize::from(g.call.text_range().start())).to_string();
             let ei = format!("{call_indent}{funit}");
             let inner = format!("{ei}{funit}{funit}");
-            let value = flake.imported_body_text(g, &call_indent, &inner);
+            let value = flake.imported_body_text(g, &call_indent, &inner, pkgs_edits);
             let binding = make::indented_path_binding(&inner, &[make::attr_name(name)], &value);
-            let per_system = make::per_system_binding(&["system"], &[binding], &ei, &funit);
+            let formals: &[&str] = if pkgs_edits.is_empty() {
+                &["system"]
+            } else {
+                &["pkgs", "system"]
+            };
+            let per_system = make::per_system_binding(formals, &[binding], &ei, &funit);
             let module = make::module_set(&[per_system], &call_indent, &ei);
             fix.edit(
                 NAME,
@@ -1011,7 +1051,7 @@ impl Codemod for FlakeParts {
         let moved_names: BTreeSet<&str> = moved
             .iter()
             .map(|m| m.name.as_str())
-            .chain(imported.iter().map(|(n, _, _, _)| n.as_str()))
+            .chain(imported.iter().map(|i| i.name.as_str()))
             .chain(each.iter().flat_map(|e| {
                 e.keys
                     .as_ref()
@@ -1158,6 +1198,18 @@ impl Codemod for FlakeParts {
         }
         Ok(fix)
     }
+}
+
+/// A per-system output whose imported file becomes a flake-parts module.
+struct Imported {
+    name: String,
+    /// Its entry of the outputs set (which goes).
+    entry: SyntaxNode,
+    generator: ImportedGenerator,
+    /// Arguments only the generator call read, which go.
+    dead: Vec<DeadArgument>,
+    /// Edits of the file's BODY to read perSystem's `pkgs`.
+    pkgs_edits: Vec<Edit>,
 }
 
 /// An output that moves into perSystem.

@@ -192,14 +192,25 @@ impl Flake {
     /// BODY of `g` as the value of a binding that starts a line indented by
     /// `to` (the call's line was indented by `from`), its parameter written
     /// `system`: like [`Flake::system_value_text`], in the imported file.
-    pub fn imported_body_text(&self, g: &ImportedGenerator, from: &str, to: &str) -> String {
+    pub fn imported_body_text(
+        &self,
+        g: &ImportedGenerator,
+        from: &str,
+        to: &str,
+        extra: &[Edit],
+    ) -> String {
         let src = self.src(g.file);
         let text = src.file().text.as_str();
         let mut set = EditSet::new();
+        for e in extra {
+            let _ = set.add(e.clone());
+        }
         if &text[g.param] != "system" {
             if let Some(b) = src.scope().binder_named_at(g.param) {
                 for r in src.scope().uses_of(b) {
-                    if g.body.text_range().contains_range(r.range) {
+                    if g.body.text_range().contains_range(r.range)
+                        && !extra.iter().any(|e| e.range.contains_range(r.range))
+                    {
                         let _ = set.add(Edit::replace(r.range, "system"));
                     }
                 }
@@ -266,17 +277,41 @@ pub struct DeadArgument {
     pub name: String,
     /// The formal in the file, with its comma and the space after it.
     pub formal: TextRange,
-    /// The name in flake.nix's `inherit`, with the space next to it.
-    pub inherited: TextRange,
+    /// What goes of flake.nix's `inherit` (this name and the space next
+    /// to it, or a run of consecutive names given to its first one).
+    pub inherited: Option<TextRange>,
     /// The name's node in flake.nix.
     pub ident: SyntaxNode,
 }
 
 impl Flake {
+    /// The path of `g`'s import when `dead` are all its arguments (the
+    /// file then takes `{ ... }` and is a module by itself): `imports`
+    /// lists `./devshells` rather than a call.
+    pub fn imported_as_path(
+        &self,
+        g: &ImportedGenerator,
+        dead: &[DeadArgument],
+    ) -> Option<SyntaxNode> {
+        if dead.is_empty() || dead.iter().any(|d| d.inherited.is_some()) {
+            return None;
+        }
+        let args = import_args(&g.import)?;
+        let names: Vec<SyntaxNode> = args.children().next()?.children().collect();
+        (names.len() == dead.len() && names.iter().all(|n| dead.iter().any(|d| &d.ident == n)))
+            .then(|| import_path(&g.import))
+            .flatten()
+    }
+
     /// The arguments of `g`'s file that only its generator call reads
     /// (outside BODY), passed by a plain `inherit` of several names in
     /// flake.nix: those that can go with the call.
-    pub fn imported_dead_arguments(&self, g: &ImportedGenerator) -> Vec<DeadArgument> {
+    /// Uses inside `gone` (code the codemod replaces) do not count.
+    pub fn imported_dead_arguments(
+        &self,
+        g: &ImportedGenerator,
+        gone: &[TextRange],
+    ) -> Vec<DeadArgument> {
         let mut out = Vec::new();
         let Some(args) = import_args(&g.import) else {
             return out;
@@ -319,26 +354,97 @@ impl Flake {
             };
             let uses: Vec<TextRange> = scope.uses_of(b).map(|r| r.range).collect();
             let only_the_call = !uses.is_empty()
-                && uses.iter().all(|r| {
-                    g.call.text_range().contains_range(*r)
-                        && !g.body.text_range().contains_range(*r)
-                });
+                && uses
+                    .iter()
+                    .filter(|r| !gone.iter().any(|x| x.contains_range(**r)))
+                    .all(|r| {
+                        g.call.text_range().contains_range(*r)
+                            && !g.body.text_range().contains_range(*r)
+                    });
             if !only_the_call {
                 continue;
             }
             let Some(formal) = formal_removal(&entry) else {
                 continue;
             };
+            if out
+                .iter()
+                .any(|d: &DeadArgument| d.formal.intersect(formal).is_some_and(|r| !r.is_empty()))
+            {
+                continue;
+            }
             let text = name.text().to_string();
-            let Some((ident, inherited)) = inherited_removal(&args, &text) else {
+            let Some(ident) = inherited_ident(&args, &text) else {
                 continue;
             };
             out.push(DeadArgument {
                 name: text,
                 formal,
-                inherited,
+                inherited: None,
                 ident,
             });
+        }
+        // Every argument goes, and the file takes `{ ... }`: it is a
+        // module by itself (see [`Flake::imported_as_path`]).
+        let entries = pattern
+            .children()
+            .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
+            .count();
+        let ellipsis = pattern
+            .children_with_tokens()
+            .any(|t| t.kind() == SyntaxKind::TOKEN_ELLIPSIS);
+        let only_inherit: Vec<SyntaxNode> = args.children().collect();
+        if ellipsis
+            && entries == out.len()
+            && only_inherit.len() == 1
+            && only_inherit[0].children().count() == out.len()
+            && !args
+                .children_with_tokens()
+                .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        {
+            return out;
+        }
+        // Per `inherit`: one name at least stays (the last dead one is
+        // kept when all would go), and each run of consecutive names goes
+        // as one range.
+        let inherits: Vec<SyntaxNode> = {
+            let mut v: Vec<SyntaxNode> = out.iter().filter_map(|d| d.ident.parent()).collect();
+            v.dedup();
+            v
+        };
+        for inherit in inherits {
+            let names: Vec<SyntaxNode> = inherit.children().collect();
+            let is_dead = |n: &SyntaxNode, out: &[DeadArgument]| out.iter().any(|d| &d.ident == n);
+            if names.iter().all(|n| is_dead(n, &out)) {
+                if let Some(last) = names.last() {
+                    out.retain(|d| &d.ident != last);
+                }
+            }
+            let mut i = 0;
+            while i < names.len() {
+                if !is_dead(&names[i], &out) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < names.len() && is_dead(&names[i], &out) {
+                    i += 1;
+                }
+                // names[start..i] go.
+                let range = match names.get(i) {
+                    Some(next) => {
+                        TextRange::new(names[start].text_range().start(), next.text_range().start())
+                    }
+                    None if start > 0 => TextRange::new(
+                        names[start - 1].text_range().end(),
+                        names[i - 1].text_range().end(),
+                    ),
+                    None => continue,
+                };
+                if let Some(d) = out.iter_mut().find(|d| d.ident == names[start]) {
+                    d.inherited = Some(range);
+                }
+            }
         }
         out
     }
@@ -397,10 +503,9 @@ fn formal_removal(entry: &SyntaxNode) -> Option<TextRange> {
     None
 }
 
-/// `name` in a plain `inherit a name b;` of `args` with other names, and
-/// the range that removes it (with the whitespace after it, or before it
-/// when it is the last name).
-fn inherited_removal(args: &SyntaxNode, name: &str) -> Option<(SyntaxNode, TextRange)> {
+/// `name` in a plain `inherit a name b;` of `args` with other names and
+/// no comment.
+fn inherited_ident(args: &SyntaxNode, name: &str) -> Option<SyntaxNode> {
     let inherit = args.children().find(|c| {
         c.kind() == SyntaxKind::NODE_INHERIT
             && !c
@@ -408,21 +513,166 @@ fn inherited_removal(args: &SyntaxNode, name: &str) -> Option<(SyntaxNode, TextR
                 .any(|x| x.kind() == SyntaxKind::NODE_INHERIT_FROM)
             && c.children().any(|x| x.text() == name)
     })?;
-    let names: Vec<SyntaxNode> = inherit.children().collect();
-    if names.len() < 2
+    if inherit.children().count() < 2
         || inherit
             .children_with_tokens()
             .any(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
     {
         return None;
     }
-    let i = names.iter().position(|n| n.text() == name)?;
-    let ident = names[i].clone();
-    let range = match names.get(i + 1) {
-        Some(next) => TextRange::new(ident.text_range().start(), next.text_range().start()),
-        None => TextRange::new(names[i - 1].text_range().end(), ident.text_range().end()),
-    };
-    Some((ident, range))
+    inherit.children().find(|x| x.text() == name)
+}
+
+impl Flake {
+    /// Edits in `g`'s file that make BODY read perSystem's `pkgs` where it
+    /// reads the flake's shared instantiation for the system (which
+    /// flake.nix sets as `_module.args.pkgs`), passed to the file under its
+    /// name (`inherit pkgsFor;`, the file's formal `pkgsFor`): `let pkgs =
+    /// pkgsFor system; in REST` (its only binding) becomes REST, `(pkgsFor
+    /// system).hello` becomes `pkgs.hello`. Empty when BODY reads a `pkgs`
+    /// from outside it (perSystem's would hide it), or nothing matches.
+    pub fn imported_pkgs_edits(
+        &self,
+        g: &ImportedGenerator,
+        shared: &super::persystem::SharedPkgs,
+    ) -> Vec<Edit> {
+        let none = Vec::new();
+        let Some(outputs) = &self.outputs else {
+            return none;
+        };
+        let Some(args) = import_args(&g.import) else {
+            return none;
+        };
+        // flake.nix passes the shared binding itself, by name.
+        let passed = args
+            .children()
+            .filter(|c| {
+                c.kind() == SyntaxKind::NODE_INHERIT
+                    && !c
+                        .children()
+                        .any(|x| x.kind() == SyntaxKind::NODE_INHERIT_FROM)
+            })
+            .flat_map(|c| c.children().collect::<Vec<_>>())
+            .any(|ident| {
+                ident.text() == shared.name.as_str()
+                    && self
+                        .scope
+                        .reference_at(ident.text_range())
+                        .and_then(|r| r.binder)
+                        .is_some_and(|b| outputs.lets.contains(&self.scope.binders[b].scope))
+            });
+        if !passed {
+            return none;
+        }
+        let src = self.src(g.file);
+        let scope = src.scope();
+        let text = src.file().text.as_str();
+        // The file's formal of that name.
+        let Some(formal) = scope.binders.iter().position(|b| {
+            b.name == shared.name
+                && b.kind == crate::scope::BinderKind::Formal
+                && b.scope.text_range().contains_range(g.call.text_range())
+        }) else {
+            return none;
+        };
+        let Some(system) = scope.binder_named_at(g.param) else {
+            return none;
+        };
+        if scope.free_in(g.body.text_range()).any(|r| r.name == "pkgs") {
+            return none;
+        }
+        let is = |node: &SyntaxNode, b: usize| -> bool {
+            let node = unparen(node.clone());
+            node.kind() == SyntaxKind::NODE_IDENT
+                && scope.reference_at(node.text_range()).and_then(|r| r.binder) == Some(b)
+        };
+        let matches = |n: &SyntaxNode| -> bool {
+            match n.kind() {
+                SyntaxKind::NODE_APPLY if shared.function => {
+                    let (Some(f), Some(a)) = (n.children().next(), n.children().nth(1)) else {
+                        return false;
+                    };
+                    is(&f, formal) && is(&a, system)
+                }
+                SyntaxKind::NODE_SELECT if !shared.function => {
+                    let (Some(set), Some(path)) = (n.children().next(), n.children().nth(1)) else {
+                        return false;
+                    };
+                    let attrs: Vec<SyntaxNode> = path.children().collect();
+                    is(&set, formal)
+                        && attrs.len() == 1
+                        && attrs[0].kind() == SyntaxKind::NODE_DYNAMIC
+                        && attrs[0].children().next().is_some_and(|i| is(&i, system))
+                        && !n
+                            .children_with_tokens()
+                            .any(|t| t.kind() == SyntaxKind::TOKEN_OR)
+                }
+                _ => false,
+            }
+        };
+        let body = &g.body;
+        let mut edits = Vec::new();
+        let mut dropped: Option<TextRange> = None;
+        if body.kind() == SyntaxKind::NODE_LET_IN {
+            let bindings: Vec<SyntaxNode> = body
+                .children()
+                .filter(|c| {
+                    matches!(
+                        c.kind(),
+                        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+                    )
+                })
+                .collect();
+            if let ([b], Some(rest)) = (bindings.as_slice(), body.children().last()) {
+                let range = TextRange::new(body.text_range().start(), rest.text_range().start());
+                let comment = text[range].contains('#') || text[range].contains("/*");
+                let named_pkgs = syntax::attrpath_names(b).is_some_and(|p| p == ["pkgs"]);
+                if named_pkgs
+                    && !comment
+                    && syntax::attr_value(b).is_some_and(|v| matches(&unparen(v)))
+                {
+                    edits.push(Edit::delete(range));
+                    dropped = Some(range);
+                }
+            }
+        }
+        for n in body.descendants() {
+            if dropped.is_some_and(|d| d.contains_range(n.text_range())) || !matches(&n) {
+                continue;
+            }
+            let shadowed = scope.binders.iter().any(|b| {
+                b.name == "pkgs"
+                    && body.text_range().contains_range(b.name_range)
+                    && !dropped.is_some_and(|d| d.contains_range(b.name_range))
+                    && b.scope.text_range().contains_range(n.text_range())
+            });
+            if shadowed {
+                continue;
+            }
+            let target = match n.parent() {
+                Some(p) if p.kind() == SyntaxKind::NODE_PAREN => p,
+                _ => n.clone(),
+            };
+            if edits
+                .iter()
+                .any(|e: &Edit| e.range.contains_range(target.text_range()))
+            {
+                continue;
+            }
+            edits.push(Edit::replace(target.text_range(), "pkgs"));
+        }
+        // A `pkgs` of BODY's own left in scope where `pkgs` now appears
+        // would capture it: nothing then.
+        let own_pkgs = scope.binders.iter().any(|b| {
+            b.name == "pkgs"
+                && body.text_range().contains_range(b.name_range)
+                && !dropped.is_some_and(|d| d.contains_range(b.name_range))
+        });
+        if own_pkgs && edits.iter().any(|e| dropped != Some(e.range)) {
+            return none;
+        }
+        edits
+    }
 }
 
 #[cfg(test)]
@@ -445,12 +695,12 @@ mod tests {
         let g = flake.imported_generator(o);
         if let Some(Ok(g)) = &g {
             // The argument only the call reads goes; `nixpkgs` stays.
-            let dead = flake.imported_dead_arguments(g);
+            let dead = flake.imported_dead_arguments(g, &[]);
             assert_eq!(
                 dead.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
                 ["forAllSystems"]
             );
-            let text = flake.imported_body_text(g, "", "      ");
+            let text = flake.imported_body_text(g, "", "      ", &[]);
             assert!(!text.contains(" s}"), "{text}");
         }
         (dir, g)

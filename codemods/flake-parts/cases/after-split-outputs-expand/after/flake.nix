@@ -19,10 +19,9 @@
       imports = [
         (import ./checks { inherit pkgsFor self; })
         # Same shell everywhere.
-        (import ./devshells { inherit pkgsFor; })
+        ./devshells
         (import ./apps {
           inherit
-            pkgsFor
             self
             ;
         })

@@ -18,10 +18,9 @@
     inputs.flake-parts.lib.mkFlake { inherit inputs; } {
       imports = [
         # Same shell everywhere.
-        (import ./devshells { inherit pkgsFor; })
+        ./devshells
         (import ./apps {
           inherit
-            pkgsFor
             self
             ;
         })

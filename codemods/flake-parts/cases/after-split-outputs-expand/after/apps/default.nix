@@ -1,5 +1,4 @@
 {
-  pkgsFor,
   self,
   ...
 }:
@@ -14,10 +13,10 @@ let
 in
 {
   perSystem =
-    { system, ... }:
+    { pkgs, system, ... }:
     {
       apps = {
-        rev = revApp (pkgsFor system);
+        rev = revApp pkgs;
       };
     };
 }

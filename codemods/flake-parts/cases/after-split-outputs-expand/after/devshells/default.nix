@@ -1,21 +1,17 @@
 # The dev shell: the same tools on every system.
-{ pkgsFor, ... }:
+{ ... }:
 {
   perSystem =
-    { system, ... }:
+    { pkgs, system, ... }:
     {
-      devShells =
-        let
-          pkgs = pkgsFor system;
-        in
-        {
-          default = pkgs.mkShell {
-            # jq for poking at `nix eval --json`.
-            packages = [ pkgs.git pkgs.jq ];
-            shellHook = ''
-              echo "hacking on ${system}"
-            '';
-          };
+      devShells = {
+        default = pkgs.mkShell {
+          # jq for poking at `nix eval --json`.
+          packages = [ pkgs.git pkgs.jq ];
+          shellHook = ''
+            echo "hacking on ${system}"
+          '';
         };
+      };
     };
 }
