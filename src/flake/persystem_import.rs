@@ -740,4 +740,42 @@ mod tests {
         let why = g.unwrap().unwrap_err();
         assert!(why.contains("is not a generator call"), "{why}");
     }
+
+    /// A flake with a shared `pkgsFor`, passed to shells.nix (holding `file`).
+    fn with_shared(file: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let flake = "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  outputs = { self, nixpkgs, ... }:\n    let\n      forAllSystems = nixpkgs.lib.genAttrs [ \"x86_64-linux\" ];\n      pkgsFor = system: import nixpkgs { inherit system; };\n    in\n    {\n      devShells = import ./shells.nix { inherit forAllSystems pkgsFor; };\n    };\n}\n";
+        std::fs::write(dir.path().join("flake.nix"), flake).unwrap();
+        std::fs::write(dir.path().join("shells.nix"), file).unwrap();
+        let ws = Workspace::new(dir.path());
+        let flake = Flake::load(&ws, Path::new("flake.nix")).unwrap();
+        let shared = flake.shared_pkgs().unwrap();
+        let outs = flake.per_system_outputs();
+        let o = outs.iter().find(|o| o.name == "devShells").unwrap();
+        let g = flake.imported_generator(o).unwrap().unwrap();
+        let edits = flake.imported_pkgs_edits(&g, &shared);
+        let text = flake.imported_text(&g);
+        edits
+            .iter()
+            .map(|e| format!("{:?}->{}", &text[e.range], e.insert))
+            .collect()
+    }
+
+    #[test]
+    fn imported_modules_read_per_system_pkgs() {
+        // `let pkgs = pkgsFor s; in` goes; `(pkgsFor s).jq` is `pkgs.jq`.
+        let edits = with_shared(
+            "{ forAllSystems, pkgsFor, ... }:\nforAllSystems (s: let pkgs = pkgsFor s; in { default = pkgs.mkShell { }; })\n",
+        );
+        assert_eq!(edits, ["\"let pkgs = pkgsFor s; in \"->"]);
+        let edits = with_shared(
+            "{ forAllSystems, pkgsFor, ... }:\nforAllSystems (s: { default = (pkgsFor s).jq; })\n",
+        );
+        assert_eq!(edits, ["\"(pkgsFor s)\"->pkgs"]);
+        // A `pkgs` from outside BODY (the file's own) would be hidden.
+        let edits = with_shared(
+            "{ forAllSystems, pkgsFor, pkgs ? null, ... }:\nforAllSystems (s: { default = (pkgsFor s).jq; x = pkgs; })\n",
+        );
+        assert!(edits.is_empty(), "{edits:?}");
+    }
 }
