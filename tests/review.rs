@@ -1583,3 +1583,108 @@ fn hybrid_after_use_mksystem_and_extract_home_manager_has_no_fr003() {
         );
     }
 }
+
+/// FR005 on a flake already on flake-parts: after `split-outputs
+/// use-mksystem extract-home-manager flake-parts` on the example, devShells
+/// and formatter are in perSystem (devShells through devshells/default.nix,
+/// now a flake-parts module); packages and checks, on two of the three
+/// systems, stay under `flake`. FR005 names no codemod (flake-parts would
+/// do nothing), says what remains and how to move it by hand.
+#[test]
+fn per_system_on_flake_parts_names_what_remains() {
+    let example = copy(&fixture("examples/hybrid"));
+    let names = [
+        "split-outputs",
+        "use-mksystem",
+        "extract-home-manager",
+        "flake-parts",
+    ];
+    let codemods: Vec<_> = names
+        .iter()
+        .map(|n| flake_refactor::codemods::find(n).unwrap())
+        .collect();
+    let mut ws = Workspace::new(example.path());
+    let outcome = flake_refactor::engine::run(
+        &mut ws,
+        Path::new("flake.nix"),
+        &codemods,
+        &flake_refactor::codemods::Options::default(),
+    )
+    .unwrap();
+    for c in &outcome.changes {
+        let p = example.path().join(&c.path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, c.new.as_ref().unwrap()).unwrap();
+    }
+    let flake = std::fs::read_to_string(example.path().join("flake.nix")).unwrap();
+    assert!(flake.contains("imports = [ ./devshells ];"), "{flake}");
+    let r = review_in(example.path(), &Options::default());
+    assert!(r.overview.flake_parts);
+    let f = find(&r, Rule::HandWrittenPerSystem);
+    assert_eq!(f.codemod, None, "{f:#?}");
+    assert!(
+        f.message.starts_with("the flake is on flake-parts"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("packages ("), "{}", f.message);
+    assert!(f.message.contains("checks ("), "{}", f.message);
+    assert!(!f.message.contains("devShells"), "{}", f.message);
+    assert!(
+        f.message.contains(
+            "on fewer systems than the flake's (x86_64-linux, aarch64-linux, aarch64-darwin)"
+        ),
+        "{}",
+        f.message
+    );
+    assert!(f.manual_fix().contains("guarded by the system"));
+    assert!(!f.manual_fix().contains("adopt flake-parts"));
+    let text = render::render(&r, render::Format::Text).unwrap();
+    assert!(!text.contains("apply flake-parts"), "{text}");
+    assert!(!text.contains("adopt flake-parts"), "{text}");
+    assert!(!r
+        .combined_command()
+        .is_some_and(|c| c.contains("flake-parts")));
+    let rec = r
+        .recommendations()
+        .into_iter()
+        .find(|x| x.rule == Rule::HandWrittenPerSystem)
+        .unwrap();
+    assert_eq!(rec.command, None);
+    assert_eq!(
+        rec.action,
+        "Consider moving the per-system outputs left under `flake` into perSystem"
+    );
+    let markdown = render::render(&r, render::Format::Markdown).unwrap();
+    assert!(markdown.contains("guarded by the system"), "{markdown}");
+    assert!(!markdown.contains("adopt flake-parts"), "{markdown}");
+}
+
+/// A flake on flake-parts with every per-system output in perSystem: no FR005.
+#[test]
+fn no_per_system_finding_when_everything_is_in_per_system() {
+    let dir = copy(&fixture(
+        "codemods/flake-parts/cases/after-split-outputs/after",
+    ));
+    // packages and checks (two systems) out, the rest in perSystem.
+    let flake = std::fs::read_to_string(dir.path().join("flake.nix")).unwrap();
+    let flake = flake
+        .replace(
+            "      flake.packages = import ./packages { inherit pkgsFor; };\n",
+            "",
+        )
+        .replace(
+            "      flake.checks = import ./checks { inherit nixpkgs pkgsFor self; };\n",
+            "",
+        );
+    std::fs::write(dir.path().join("flake.nix"), flake).unwrap();
+    let r = review_in(dir.path(), &Options::default());
+    assert!(r.overview.flake_parts);
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == Rule::HandWrittenPerSystem),
+        "{:#?}",
+        r.findings
+    );
+}

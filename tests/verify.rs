@@ -1452,6 +1452,29 @@ fn split_then_flake_parts_compose() {
         "{flake}"
     );
     assert_identical_except_declared(&report, "split-outputs flake-parts");
+    // devShells, written in devshells/default.nix by split-outputs, covers
+    // every system: the file becomes a flake-parts module in `imports`.
+    assert!(flake.contains("imports = [ ./devshells ];"), "{flake}");
+    assert!(!flake.contains("flake.devShells"), "{flake}");
+    let shells = outcome
+        .changes
+        .iter()
+        .find(|c| c.path == Path::new("devshells/default.nix"))
+        .and_then(|c| c.new.clone())
+        .unwrap();
+    assert!(shells.contains("perSystem ="), "{shells}");
+    for system in ["x86_64-linux", "aarch64-linux", "aarch64-darwin"] {
+        assert_eq!(
+            status_of(&report, &format!("devShells.{system}.default")),
+            &Status::Identical
+        );
+    }
+    // packages and checks (two systems) stay exact under `flake`.
+    assert!(
+        flake.contains("flake.packages = import ./packages"),
+        "{flake}"
+    );
+    assert!(flake.contains("flake.checks = import ./checks"), "{flake}");
 }
 
 /// The hand-migration failure the stub exists to catch: without

@@ -12,6 +12,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, TextSize};
 use super::{Applicability, Codemod, Context, Fix};
 use crate::error::Error;
 use crate::flake::persystem::{SystemValue, PER_SYSTEM_OUTPUTS};
+use crate::flake::persystem_import::{DeadArgument, ImportedGenerator};
 use crate::lock::Lock;
 use crate::relocate::{attached_range, removal_range};
 use crate::syntax::edit::Edit;
@@ -261,12 +262,24 @@ impl Codemod for FlakeParts {
 
         // The per-system outputs of the set, and the flake's systems.
         let per_system = flake.per_system_outputs();
+        // Outputs whose generator call is written in an imported file (a
+        // split flake): that file can become a flake-parts module.
+        let imported_gens: Vec<Option<Result<ImportedGenerator, String>>> = per_system
+            .iter()
+            .map(|o| {
+                if o.value.is_ok() || o.systems.is_err() {
+                    return None;
+                }
+                flake.imported_generator(o)
+            })
+            .collect();
         let systems: Vec<String> = match &each {
             Some(e) => e.systems.clone().unwrap_or_default(),
             None => per_system
                 .iter()
-                .filter(|o| o.value.is_ok())
-                .filter_map(|o| o.systems.as_ref().ok())
+                .zip(&imported_gens)
+                .filter(|(o, g)| o.value.is_ok() || matches!(g, Some(Ok(_))))
+                .filter_map(|(o, _)| o.systems.as_ref().ok())
                 .max_by_key(|s| s.len())
                 .cloned()
                 .unwrap_or_default(),
@@ -305,7 +318,67 @@ impl Codemod for FlakeParts {
         let mut moved: Vec<Moved> = Vec::new();
         let mut pkgs_first = None;
         let mut expanded: Vec<String> = Vec::new();
-        for o in &per_system {
+        let mut imported: Vec<Imported> = Vec::new();
+        // Why an output on the systems `s` would gain outputs in perSystem.
+        let fewer = |s: &[String]| -> Option<String> {
+            let own: BTreeSet<&String> = s.iter().collect();
+            (own != system_set && !(cx.options.expand_systems && own.is_subset(&system_set)))
+                .then(|| {
+                    format!(
+                        "defined on {} of the flake's systems ({}), so perSystem would add it on the others",
+                        own.len(),
+                        s.join(", ")
+                    )
+                })
+        };
+        for (o, gen) in per_system.iter().zip(&imported_gens) {
+            match gen {
+                Some(Ok(g)) => {
+                    let s = o.systems.as_ref().cloned().unwrap_or_default();
+                    let own: BTreeSet<&String> = s.iter().collect();
+                    let why = if let Some(why) = fewer(&s) {
+                        Some(why)
+                    } else {
+                        lost_comment(&o.entries, std::slice::from_ref(&g.import), text).map(|c| {
+                            format!(
+                                "its comment `{}` is outside the code that would move",
+                                c.lines().next().unwrap_or_default()
+                            )
+                        })
+                    };
+                    match why {
+                        Some(why) => fix.notes.push(cx.note(
+                            o.entries[0].text_range().start(),
+                            format!("`{}` stays under `flake` as it is: {why}", o.name),
+                        )),
+                        None => {
+                            for sys in systems.iter().filter(|x| !own.contains(x)) {
+                                expanded.push(format!("{}.{sys}", o.name));
+                            }
+                            imported.push(Imported {
+                                name: o.name.clone(),
+                                entry: o.entries[0].clone(),
+                                generator: g.clone(),
+                                dead: Vec::new(),
+                                pkgs_edits: Vec::new(),
+                            });
+                        }
+                    }
+                    continue;
+                }
+                Some(Err(why)) => {
+                    let s = o.systems.as_ref().cloned().unwrap_or_default();
+                    let why = fewer(&s).unwrap_or_else(|| {
+                        format!("its file cannot become a flake-parts module: {why}")
+                    });
+                    fix.notes.push(cx.note(
+                        o.entries[0].text_range().start(),
+                        format!("`{}` stays under `flake` as it is: {why}", o.name),
+                    ));
+                    continue;
+                }
+                None => {}
+            }
             let same_expr = systems_expr.is_some() && o.systems_expr == systems_expr;
             let reason = match (&o.value, &o.systems) {
                 (Ok(v), Err(_)) if same_expr => {
@@ -471,6 +544,17 @@ impl Codemod for FlakeParts {
             });
         }
 
+        // An imported module reads perSystem's `pkgs` where it read the
+        // shared instantiation (`_module.args.pkgs` is that); arguments only
+        // its generator call (or that instantiation) read go.
+        for i in &mut imported {
+            if let (None, Some(sh)) = (&pkgs_first, &shared) {
+                i.pkgs_edits = flake.imported_pkgs_edits(&i.generator, sh);
+            }
+            let gone: Vec<TextRange> = i.pkgs_edits.iter().map(|e| e.range).collect();
+            i.dead = flake.imported_dead_arguments(&i.generator, &gone);
+        }
+
         // The module's own entries.
         let entry_indent = match &set {
             Some(set) => set
@@ -598,6 +682,7 @@ impl Codemod for FlakeParts {
         let moved_entries: Vec<SyntaxNode> = moved
             .iter()
             .flat_map(|m| m.entries.iter().cloned())
+            .chain(imported.iter().map(|i| i.entry.clone()))
             .collect();
         let kept: Vec<SyntaxNode> = moved
             .iter()
@@ -613,6 +698,19 @@ impl Codemod for FlakeParts {
             kept.push(pkgs.clone());
         }
         kept.extend(systems_expr.iter().cloned());
+        // What the imports list keeps of each import: its names, but those
+        // of arguments that go with the generator call.
+        for Imported {
+            generator: g, dead, ..
+        } in &imported
+        {
+            kept.extend(
+                g.import
+                    .descendants()
+                    .filter(|n| n.kind() == SyntaxKind::NODE_IDENT)
+                    .filter(|n| !dead.iter().any(|d| &d.ident == n)),
+            );
+        }
         let unused = flake.bindings_left_unused(&moved_entries, &kept, &also_kept);
         if !unused.is_empty() {
             let mut removals: Vec<TextRange> =
@@ -710,6 +808,44 @@ impl Codemod for FlakeParts {
                 systems_entry
             )
         }];
+        if !imported.is_empty() {
+            // `imports = [ (import ./devshells { ... }) ];`, comments above
+            // an output's entry going with its item.
+            let item_indent = format!("{entry_indent}{unit}");
+            let items: Vec<(String, String)> = imported
+                .iter()
+                .map(
+                    |Imported {
+                         entry,
+                         generator: g,
+                         dead,
+                         ..
+                     }| {
+                        let from =
+                            line_indent(text, usize::from(entry.text_range().start())).to_string();
+                        let comments = leading_comments(entry, text, &from, &item_indent);
+                        let drop: Vec<Edit> = dead
+                            .iter()
+                            .filter_map(|d| d.inherited)
+                            .map(Edit::delete)
+                            .collect();
+                        let value = flake.system_value_text_with(
+                            &SystemValue::Verbatim {
+                                value: g.import.clone(),
+                            },
+                            &from,
+                            &item_indent,
+                            &drop,
+                        );
+                        match flake.imported_as_path(g, dead) {
+                            Some(path) => (comments, path.text().to_string()),
+                            None => (comments, make::paren(value.trim_start())),
+                        }
+                    },
+                )
+                .collect();
+            module_entries.insert(0, make::imports_list(&items, &entry_indent, &unit));
+        }
         let mut formals = vec!["system"];
         if uses_pkgs {
             formals.insert(0, "pkgs");
@@ -771,10 +907,14 @@ impl Codemod for FlakeParts {
                     }
                     next = t.next_sibling_or_token();
                 }
+                let gone = |c: &SyntaxNode| {
+                    moved.iter().any(|m| m.entries.contains(c))
+                        || imported.iter().any(|i| &i.entry == c)
+                };
                 let kept_any = set
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
-                    .any(|c| !moved.iter().any(|m| m.entries.contains(&c)));
+                    .any(|c| !gone(&c));
                 let mut insert = String::new();
                 for (i, m) in module_entries.iter().enumerate() {
                     if i > 0 {
@@ -794,7 +934,7 @@ impl Codemod for FlakeParts {
                     .children()
                     .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
                 {
-                    if moved.iter().any(|m| m.entries.contains(&entry)) {
+                    if gone(&entry) {
                         let range = moved_entry_range(&entry, at_start, text);
                         match deletions.last_mut() {
                             Some(last) if last.end() >= range.start() => {
@@ -858,11 +998,60 @@ impl Codemod for FlakeParts {
             }
         }
 
+        // Each imported file's generator call becomes a flake-parts module.
+        for Imported {
+            name,
+            generator: g,
+            dead,
+            pkgs_edits,
+            ..
+        } in &imported
+        {
+            let ftext = flake.imported_text(g);
+            let funit = indent_unit(&ftext);
+            let call_indent =
+                line_indent(&ftext, usize::from(g.call.text_range().start())).to_string();
+            let ei = format!("{call_indent}{funit}");
+            let inner = format!("{ei}{funit}{funit}");
+            let value = flake.imported_body_text(g, &call_indent, &inner, pkgs_edits);
+            let binding = make::indented_path_binding(&inner, &[make::attr_name(name)], &value);
+            let formals: &[&str] = if pkgs_edits.is_empty() {
+                &["system"]
+            } else {
+                &["pkgs", "system"]
+            };
+            let per_system = make::per_system_binding(formals, &[binding], &ei, &funit);
+            let module = make::module_set(&[per_system], &call_indent, &ei);
+            fix.edit(
+                NAME,
+                g.path.clone(),
+                Edit::replace(g.call.text_range(), module),
+            )?;
+            for d in dead {
+                fix.edit(NAME, g.path.clone(), Edit::delete(d.formal))?;
+            }
+            let rel = g.path.strip_prefix(flake.dir()).unwrap_or(&g.path);
+            let names: Vec<String> = dead.iter().map(|d| format!("`{}`", d.name)).collect();
+            fix.actions.push(format!(
+                "{} becomes a flake-parts module making `{name}` in perSystem, listed in mkFlake's `imports`{}",
+                rel.display(),
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; it no longer takes {}, which only its generator call read",
+                        names.join(", ")
+                    )
+                }
+            ));
+        }
+
         // What flake-parts changes, declared.
         let defined: BTreeSet<String> = flake.output_names();
         let moved_names: BTreeSet<&str> = moved
             .iter()
             .map(|m| m.name.as_str())
+            .chain(imported.iter().map(|i| i.name.as_str()))
             .chain(each.iter().flat_map(|e| {
                 e.keys
                     .as_ref()
@@ -1009,6 +1198,18 @@ impl Codemod for FlakeParts {
         }
         Ok(fix)
     }
+}
+
+/// A per-system output whose imported file becomes a flake-parts module.
+struct Imported {
+    name: String,
+    /// Its entry of the outputs set (which goes).
+    entry: SyntaxNode,
+    generator: ImportedGenerator,
+    /// Arguments only the generator call read, which go.
+    dead: Vec<DeadArgument>,
+    /// Edits of the file's BODY to read perSystem's `pkgs`.
+    pkgs_edits: Vec<Edit>,
 }
 
 /// An output that moves into perSystem.

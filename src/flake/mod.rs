@@ -19,6 +19,7 @@ pub mod home_manager;
 pub mod model;
 pub mod parts;
 pub mod persystem;
+pub mod persystem_import;
 
 pub use model::{BuilderCall, Configuration, ModuleItem, Via};
 

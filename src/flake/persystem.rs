@@ -319,6 +319,7 @@ impl Flake {
                     Err(u) => return (Err(u.why.clone()), Err(u.why)),
                 };
                 let mut pairs = Vec::new();
+                let mut elsewhere = false;
                 for e in entries {
                     let (Some(key), super::eval::Lookup::Val(v)) = (e.key.name(), &e.value) else {
                         return (
@@ -327,12 +328,20 @@ impl Flake {
                         );
                     };
                     if v.file != 0 || !value.text_range().contains_range(v.node.text_range()) {
-                        return (
-                            Err("not written here".into()),
-                            Err("a value not written in this output".into()),
-                        );
+                        elsewhere = true;
                     }
                     pairs.push(((key.to_string(), false), v.node.clone(), false));
+                }
+                if elsewhere {
+                    // Keyed by systems (say, in an imported file): the
+                    // systems are known, the values are not written here.
+                    let keys: Vec<String> = pairs.iter().map(|((k, _), _, _)| k.clone()).collect();
+                    let systems = if !keys.is_empty() && keys.iter().all(|k| is_system(k)) {
+                        Ok(keys)
+                    } else {
+                        Err("not written here".into())
+                    };
+                    return (systems, Err("a value not written in this output".into()));
                 }
                 literal_systems(&pairs)
             }

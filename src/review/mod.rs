@@ -141,6 +141,13 @@ pub struct Finding {
     /// Its severity: the rule's, or lower where the rule says why (FR007
     /// on a nixpkgs pinned on purpose is `info`).
     pub severity: Severity,
+    /// How to fix it by hand, where this finding needs other advice than
+    /// its rule's [`Rule::manual_fix`] (FR005 on a flake already on
+    /// flake-parts).
+    pub by_hand: Option<String>,
+    /// What to do, where this finding needs another imperative than its
+    /// rule's [`Rule::action`].
+    pub action: Option<&'static str>,
 }
 
 impl Finding {
@@ -151,7 +158,27 @@ impl Finding {
             spans,
             codemod: rule.codemod(),
             severity: rule.severity(),
+            by_hand: None,
+            action: None,
         }
+    }
+
+    /// This finding with its own advice for a fix by hand (no codemod).
+    fn by_hand(mut self, advice: impl Into<String>) -> Finding {
+        self.by_hand = Some(advice.into());
+        self.codemod = None;
+        self
+    }
+
+    /// This finding with its own imperative for the recommendations.
+    fn with_action(mut self, action: &'static str) -> Finding {
+        self.action = Some(action);
+        self
+    }
+
+    /// How to fix it by hand: the finding's own advice, else the rule's.
+    pub fn manual_fix(&self) -> &str {
+        self.by_hand.as_deref().unwrap_or(self.rule.manual_fix())
     }
 
     /// This finding at severity `severity`.
@@ -238,6 +265,9 @@ fn trials(
 pub struct Recommendation {
     /// The rule.
     pub rule: Rule,
+    /// What to do, as an imperative: the rule's [`Rule::action`], or its
+    /// first finding's own.
+    pub action: &'static str,
     /// Indexes into [`Report::findings`].
     pub findings: Vec<usize>,
     /// `flake-refactor apply <codemod> [--flake DIR]`, when a codemod is named.
@@ -351,6 +381,10 @@ impl Report {
                 let codemod = findings.iter().find_map(|&i| self.findings[i].codemod);
                 Recommendation {
                     rule,
+                    action: findings
+                        .first()
+                        .and_then(|&i| self.findings[i].action)
+                        .unwrap_or(rule.action()),
                     command: codemod.map(|c| self.apply_command(&[c])),
                     available: codemod.is_some_and(codemod_available),
                     trial: codemod.and_then(|c| self.trials.get(c).cloned()),

@@ -900,3 +900,21 @@ pub fn indented_path_binding(indent: &str, path: &[String], value: &str) -> Stri
 pub fn inherit(names: &[String]) -> String {
     checked_in_set(format!("inherit {};", names.join(" ")))
 }
+
+/// `imports = [ ITEM ];` for one item without comments, else one item per
+/// line (each after its comment lines, already indented), the items at
+/// `indent` + `unit`, the `]` at `indent`.
+pub fn imports_list(items: &[(String, String)], indent: &str, unit: &str) -> String {
+    if let [(comments, item)] = items {
+        if comments.is_empty() && !item.contains('\n') {
+            return checked_in_set(format!("imports = [ {item} ];"));
+        }
+    }
+    let mut out = String::from("imports = [\n");
+    for (comments, item) in items {
+        out.push_str(comments);
+        out.push_str(&format!("{indent}{unit}{item}\n"));
+    }
+    out.push_str(&format!("{indent}];"));
+    checked_in_set(out)
+}

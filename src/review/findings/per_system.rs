@@ -155,6 +155,8 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
     let model = cx.flake.outputs_model();
     // (output, how, span), in source order.
     let mut found: Vec<(String, String, Span)> = Vec::new();
+    // The systems of each output found, when known.
+    let mut covers: Vec<Option<Vec<String>>> = Vec::new();
     let mut generators: Vec<(FileId, rnix::TextRange)> = Vec::new();
     for source in &model.sources {
         // `{ ... } // flake-utils.lib.eachDefaultSystem (system: { ... })`.
@@ -169,6 +171,7 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
                 let how = format!("flake-utils' {function}");
                 let span = cx.span_in(*file, *range).labelled(how.clone());
                 found.push(("outputs".into(), how, span));
+                covers.push(None);
             }
             continue;
         }
@@ -176,6 +179,7 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
             continue;
         }
         if let Some((how, systems)) = per_system(cx, &source.entry.value) {
+            covers.push(systems.clone());
             let how = match systems {
                 Some(s) => format!("{how}: {}", s.join(", ")),
                 None => how,
@@ -191,6 +195,9 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
     }
     if found.is_empty() {
         return None;
+    }
+    if model.flake_parts || cx.flake.flake_parts().is_some() {
+        return on_flake_parts(cx, found, covers);
     }
     // One mention per output and way.
     let mut described: Vec<String> = Vec::new();
@@ -212,4 +219,95 @@ pub(super) fn hand_written(cx: &Cx) -> Option<Finding> {
         ),
         found.into_iter().map(|(_, _, s)| s).collect(),
     ))
+}
+
+/// FR005 on a flake already on flake-parts: what is still written per
+/// system outside `perSystem` (kept under `flake`, typically because it
+/// covers fewer systems than the flake's), and how to move it by hand; the
+/// `flake-parts` codemod has nothing left to do there.
+fn on_flake_parts(
+    cx: &Cx,
+    found: Vec<(String, String, Span)>,
+    covers: Vec<Option<Vec<String>>>,
+) -> Option<Finding> {
+    let systems = module_systems(cx);
+    let mut fewer: Vec<String> = Vec::new();
+    let mut other: Vec<String> = Vec::new();
+    for ((name, how, _), own) in found.iter().zip(&covers) {
+        let d = if name == "outputs" {
+            format!("the outputs made with {how}")
+        } else {
+            format!("{name} ({how})")
+        };
+        let is_fewer = match (&systems, own) {
+            (Some(all), Some(own)) => own.len() < all.len() && own.iter().all(|s| all.contains(s)),
+            _ => false,
+        };
+        let list = if is_fewer { &mut fewer } else { &mut other };
+        if !list.contains(&d) {
+            list.push(d);
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !fewer.is_empty() {
+        parts.push(format!(
+            "{} {} under `flake`, on fewer systems than the flake's ({})",
+            and_list(&fewer),
+            if fewer.len() == 1 { "stays" } else { "stay" },
+            systems.as_deref().unwrap_or_default().join(", ")
+        ));
+    }
+    if !other.is_empty() {
+        parts.push(format!(
+            "{} {} written by hand outside `perSystem`",
+            and_list(&other),
+            if other.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    let advice = if other.is_empty() {
+        "move them into `perSystem`, guarded by the system (`packages = lib.optionalAttrs (builtins.elem system [ ... ]) { ... };`): the outputs stay the same, since flake-parts already makes them, empty, on the other systems; or keep them under `flake` deliberately (the `flake-parts` codemod's `--expand-systems` moves them only when migrating, unguarded)"
+    } else {
+        "move them into `perSystem` (guarded by the system where they cover fewer systems than the flake's), or keep them under `flake` deliberately"
+    };
+    Some(
+        Finding::new(
+            Rule::HandWrittenPerSystem,
+            format!(
+                "the flake is on flake-parts, but per-system outputs remain outside `perSystem`: {}",
+                parts.join("; ")
+            ),
+            found.into_iter().map(|(_, _, s)| s).collect(),
+        )
+        .by_hand(advice)
+        .with_action("Consider moving the per-system outputs left under `flake` into perSystem"),
+    )
+}
+
+/// The `systems` of flake.nix's mkFlake module, when known statically.
+fn module_systems(cx: &Cx) -> Option<Vec<String>> {
+    let parts = cx.flake.flake_parts()?;
+    for entry in parts.module.children() {
+        let node = match entry.kind() {
+            SyntaxKind::NODE_ATTRPATH_VALUE
+                if crate::syntax::attrpath_names(&entry).as_deref()
+                    == Some(&["systems".to_string()][..]) =>
+            {
+                crate::syntax::attr_value(&entry)?
+            }
+            // `inherit systems;`
+            SyntaxKind::NODE_INHERIT
+                if !entry
+                    .children()
+                    .any(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM) =>
+            {
+                match entry.children().find(|c| c.text() == "systems") {
+                    Some(ident) => ident,
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        return systems_of(cx, &cx.flake.val(node));
+    }
+    None
 }

@@ -378,7 +378,7 @@ pub(super) fn render(r: &Report, root: Option<&std::path::Path>) -> Result<Strin
             .into_iter()
             .map(|rec| Recommendation {
                 id: rec.rule.id(),
-                action: rec.rule.action(),
+                action: rec.action,
                 findings: rec.findings,
                 command: rec.command,
                 codemod_available: rec.available,

@@ -83,7 +83,7 @@ pub(super) fn render(r: &Report) -> String {
             .recommendations()
             .iter()
             .take(3)
-            .map(|rec| rec.rule.action().to_string())
+            .map(|rec| rec.action.to_string())
             .collect();
         if !top.is_empty() {
             out.push_str("\n**Top 3 priorities:**\n\n");
@@ -261,7 +261,7 @@ pub(super) fn render(r: &Report) -> String {
             out,
             "{}. **{}** ({}, {})",
             n + 1,
-            rec.rule.action(),
+            rec.action,
             rec.rule.id(),
             ids.join(", ")
         );
@@ -280,7 +280,11 @@ pub(super) fn render(r: &Report) -> String {
                 );
             }
             (None, _) => {
-                let _ = writeln!(out, "   By hand: {}", rec.rule.manual_fix());
+                let advice = rec
+                    .findings
+                    .first()
+                    .map_or(rec.rule.manual_fix(), |&i| r.findings[i].manual_fix());
+                let _ = writeln!(out, "   By hand: {advice}");
             }
         }
     }

@@ -41,8 +41,9 @@ pub(super) fn fix_line(r: &Report, f: &Finding) -> String {
         Some(c) => format!(
             "{} (planned codemod, not in this version yet); by hand: {}",
             r.apply_command(&[c]),
-            f.rule.manual_fix()
+            f.manual_fix()
         ),
+        None if f.by_hand.is_some() => format!("by hand: {}", f.manual_fix()),
         None => format!("by hand (no codemod yet): {}", f.rule.manual_fix()),
     }
 }
@@ -193,13 +194,7 @@ fn overview(out: &mut String, r: &Report) {
     if !recs.is_empty() {
         out.push_str("\nTop 3 priorities:\n");
         for (n, rec) in recs.iter().take(3).enumerate() {
-            let _ = writeln!(
-                out,
-                "  {}. {} [{}]",
-                n + 1,
-                rec.rule.action(),
-                rec.rule.id()
-            );
+            let _ = writeln!(out, "  {}. {} [{}]", n + 1, rec.action, rec.rule.id());
         }
         out.push_str("\nRecommendations:\n");
         for (n, rec) in recs.iter().enumerate() {
@@ -218,7 +213,7 @@ fn overview(out: &mut String, r: &Report) {
             out.push_str(&wrap(
                 &format!(
                     "[{ids}] {} ({count} finding{}): {how}",
-                    rec.rule.action(),
+                    rec.action,
                     if count == 1 { "" } else { "s" }
                 ),
                 WIDTH,

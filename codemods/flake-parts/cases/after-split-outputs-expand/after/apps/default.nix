@@ -1,0 +1,22 @@
+{
+  self,
+  ...
+}:
+let
+  # `nix run .#rev` prints the flake's revision.
+  revApp = pkgs: {
+    type = "app";
+    program = "${pkgs.writeShellScript "rev" ''
+      echo ${self.shortRev or "dirty"}
+    ''}";
+  };
+in
+{
+  perSystem =
+    { pkgs, system, ... }:
+    {
+      apps = {
+        rev = revApp pkgs;
+      };
+    };
+}

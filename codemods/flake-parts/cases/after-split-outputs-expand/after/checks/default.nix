@@ -1,0 +1,15 @@
+{
+  pkgsFor,
+  self,
+  ...
+}:
+# The dev shell builds: the check every system can run.
+{
+  perSystem =
+    { system, ... }:
+    {
+      checks = {
+        shell = self.devShells.${system}.default;
+      };
+    };
+}

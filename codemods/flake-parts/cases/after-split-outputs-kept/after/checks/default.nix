@@ -1,0 +1,3 @@
+# The packages are the checks.
+{ forAllSystems, nixpkgs, ... }:
+import ../packages { inherit forAllSystems nixpkgs; }

@@ -1,0 +1,7 @@
+{ forEachSystem }:
+forEachSystem (pkgs: {
+  hello = {
+    type = "app";
+    program = "${pkgs.hello}/bin/hello";
+  };
+})

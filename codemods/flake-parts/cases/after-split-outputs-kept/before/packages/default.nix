@@ -1,0 +1,4 @@
+{ forAllSystems, nixpkgs, ... }:
+forAllSystems (system: {
+  hello = nixpkgs.legacyPackages.${system}.hello;
+})

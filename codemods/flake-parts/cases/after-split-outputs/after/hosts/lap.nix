@@ -1,0 +1,5 @@
+{ pkgs, ... }:
+{
+  networking.hostName = "lap";
+  environment.systemPackages = [ pkgs.git ];
+}

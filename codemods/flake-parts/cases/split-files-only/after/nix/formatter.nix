@@ -1,0 +1,7 @@
+{ nixpkgs }: {
+  perSystem =
+    { system, ... }:
+    {
+      formatter = nixpkgs.legacyPackages.${system}.nixpkgs-fmt;
+    };
+}

@@ -1,0 +1,1 @@
+{ eachSystem, nixpkgs }: eachSystem (s: nixpkgs.legacyPackages.${s}.nixpkgs-fmt)
