@@ -9,6 +9,7 @@
 //! (`inputs.x.nixosModules.y`, a variable, a call) is reported as opaque, with
 //! its location.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
@@ -341,17 +342,17 @@ mod tests {
 pub struct ParseCache {
     /// Module paths as written (a directory, say) to the file they name
     /// (its `default.nix`).
-    resolved: std::collections::HashMap<PathBuf, PathBuf>,
+    resolved: FxHashMap<PathBuf, PathBuf>,
     /// Files read, by resolved path; absent: the file does not exist (or,
     /// for [`follow`], it moved into the graph: see `taken`).
-    files: std::collections::HashMap<PathBuf, Result<ParsedFile, Error>>,
+    files: FxHashMap<PathBuf, Result<ParsedFile, Error>>,
     /// Files that moved into a graph.
-    taken: std::collections::HashSet<PathBuf>,
+    taken: FxHashSet<PathBuf>,
     /// Imports computed by the worker that parsed the file, for the kind it
     /// was first reached as.
-    imports: std::collections::HashMap<PathBuf, (Kind, Vec<(Kind, Module)>)>,
+    imports: FxHashMap<PathBuf, (Kind, Vec<(Kind, Module)>)>,
     /// Line indexes of files that hold inline modules (flake.nix, usually).
-    lines: std::collections::HashMap<PathBuf, Option<syntax::LineIndex>>,
+    lines: FxHashMap<PathBuf, Option<syntax::LineIndex>>,
 }
 
 impl ParseCache {
@@ -746,7 +747,7 @@ type IndexedEdges<'g> = (Vec<usize>, Vec<(Kind, &'g Module)>);
 /// file-to-file edge resolved once.
 pub struct GraphIndex<'g> {
     keys: Vec<(Kind, &'g Path)>,
-    ids: std::collections::HashMap<(Kind, &'g Path), usize>,
+    ids: FxHashMap<(Kind, &'g Path), usize>,
     /// Per file: the files its imports name (resolved), and its other imports.
     edges: Vec<IndexedEdges<'g>>,
     lines: std::collections::HashMap<&'g Path, &'g syntax::LineIndex>,
@@ -756,7 +757,7 @@ impl Graph {
     /// Index the graph for [`GraphIndex::reach`] queries.
     pub fn index(&self) -> GraphIndex<'_> {
         let keys: Vec<(Kind, &Path)> = self.files.keys().map(|(k, p)| (*k, p.as_path())).collect();
-        let ids: std::collections::HashMap<(Kind, &Path), usize> =
+        let ids: FxHashMap<(Kind, &Path), usize> =
             keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         let resolve = |kind: Kind, path: &Path| {
             ids.get(&(kind, path)).copied().or_else(|| {

@@ -103,6 +103,28 @@ pub const MAX_NAME_RUN: usize = 2048;
 /// `!!!x`, `a++b++c`, `1+1+1`.
 pub const MAX_OPERATOR_CHAIN: usize = 1000;
 
+/// [`check_shape_limits`]'s byte classes, one table lookup per byte.
+const OPERATOR_BYTE: u8 = 1;
+const NAME_BYTE: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if matches!(
+            c,
+            b'+' | b'-' | b'*' | b'/' | b'!' | b'<' | b'>' | b'=' | b'&' | b'|' | b'?'
+        ) {
+            t[b] |= OPERATOR_BYTE;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'+' | b'-') {
+            t[b] |= NAME_BYTE;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Refuse the shapes rnix parses in time that grows with the square of
 /// their length, before parsing: a run of more than [`MAX_NAME_RUN`] name
 /// characters (its tokenizer looks ahead to the end of the run for every
@@ -123,13 +145,9 @@ pub fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
     // means no chain can pass it, and the file need not be tokenized twice.
     let mut operator_bytes = 0usize;
     for (i, b) in text.bytes().enumerate() {
-        if matches!(
-            b,
-            b'+' | b'-' | b'*' | b'/' | b'!' | b'<' | b'>' | b'=' | b'&' | b'|' | b'?'
-        ) {
-            operator_bytes += 1;
-        }
-        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-') {
+        let class = BYTE_CLASS[usize::from(b)];
+        operator_bytes += usize::from(class & OPERATOR_BYTE);
+        if class & NAME_BYTE != 0 {
             run += 1;
             if run > MAX_NAME_RUN {
                 return Err(too_long(
