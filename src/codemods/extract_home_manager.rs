@@ -112,9 +112,22 @@ impl Codemod for ExtractHomeManager {
             if group.len() < 2 {
                 if total >= 2 {
                     let src = flake.src(*file);
+                    let rewritten = by_file.iter().any(|(f, g)| f != file && g.len() >= 2);
+                    let others: Vec<String> = by_file
+                        .iter()
+                        .filter(|(f, _)| *f != file)
+                        .map(|(f, _)| format!("`{}`", flake.src(*f).path().display()))
+                        .collect();
                     fix.notes.push(Note {
                         location: Some(src.location(group[0].element.text_range())),
-                        message: "the only Home Manager block in this file; the copies in other files are rewritten without it".into(),
+                        message: if rewritten {
+                            "the only Home Manager block in this file; the copies in other files are rewritten without it".into()
+                        } else {
+                            format!(
+                                "the only Home Manager block in this file; the other copies are in {} and one function is not shared between files; it is left as it is",
+                                others.join(", ")
+                            )
+                        },
                     });
                 }
                 continue;
