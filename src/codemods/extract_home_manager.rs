@@ -23,6 +23,7 @@ use super::{Applicability, Codemod, Context, Fix, Note};
 use crate::error::Error;
 use crate::flake::eval::{one_line, FileId};
 use crate::flake::home_manager::HmBlock;
+use crate::flake::import_site::ImportSite;
 use crate::flake::Flake;
 use crate::relocate::{common_body, innermost_common_let, names_to_pass};
 use crate::scope::{is_builtin, ScopeIndex};
@@ -108,6 +109,25 @@ impl Codemod for ExtractHomeManager {
                 });
             }
         }
+        // Copies in several files: one function in flake.nix, passed to the
+        // files it imports; otherwise each file on its own, with a note.
+        if total >= 2 && by_file.values().filter(|g| !g.is_empty()).count() >= 2 {
+            match across_files(flake, &by_file, name) {
+                Ok(attempt) => {
+                    fix.notes.extend(attempt.notes);
+                    fix.actions.extend(attempt.actions);
+                    fix.removed_comments.extend(attempt.removed_comments);
+                    fix.edits = attempt.edits;
+                    return Ok(fix);
+                }
+                Err((at, why)) => fix.notes.push(Note {
+                    location: Some(at),
+                    message: format!(
+                        "the Home Manager blocks are in several files and are not shared through one function in flake.nix: {why}; each file is handled on its own"
+                    ),
+                }),
+            }
+        }
         for (file, group) in &by_file {
             if group.len() < 2 {
                 if total >= 2 {
@@ -138,6 +158,58 @@ impl Codemod for ExtractHomeManager {
     }
 }
 
+/// One function in `flake.nix` for the blocks of every file: each file
+/// other than `flake.nix` must be imported from it once, with an argument
+/// set the function can be passed in. The place of the first obstacle and
+/// why, otherwise (a refusal included: each file is then handled on its
+/// own, where it is refused again if it applies there).
+fn across_files(
+    flake: &Flake,
+    by_file: &BTreeMap<FileId, Vec<HmBlock>>,
+    name: &str,
+) -> Result<Fix, (crate::error::Location, String)> {
+    let blocks: Vec<HmBlock> = by_file.values().flatten().cloned().collect();
+    if blocks.iter().any(|b| b.settings != blocks[0].settings) {
+        let src = flake.src(blocks[0].file);
+        return Err((
+            src.location(blocks[0].element.text_range()),
+            "some copies are `home-manager` settings and others modules".into(),
+        ));
+    }
+    let mut sites: Vec<ImportSite> = Vec::new();
+    for (file, group) in by_file {
+        if *file == 0 || group.is_empty() {
+            continue;
+        }
+        let src = flake.src(*file);
+        let at = src.location(group[0].element.text_range());
+        let Some(site) = flake.sole_import_site(*file) else {
+            return Err((
+                at,
+                format!(
+                    "`{}` is not called once from flake.nix as `import PATH {{ ... }}` with a function of named arguments",
+                    src.path().display()
+                ),
+            ));
+        };
+        sites.push(site);
+    }
+    let mut attempt = Fix::default();
+    match extract(flake, 0, &blocks, name, &mut attempt, &sites) {
+        Ok(()) => Ok(attempt),
+        Err(Error::Refused {
+            location, message, ..
+        }) => Err((
+            location.unwrap_or_else(|| flake.src(0).location(TextRange::empty(0.into()))),
+            message,
+        )),
+        Err(e) => Err((
+            flake.src(0).location(TextRange::empty(0.into())),
+            e.to_string(),
+        )),
+    }
+}
+
 /// The start of the refusal for copies too different to share a function.
 const TOO_DIFFERENT: &str = "the Home Manager blocks are too different to share one function";
 
@@ -161,7 +233,7 @@ fn extract_largest(
     let mut first_refusal: Option<Error> = None;
     loop {
         let mut attempt = Fix::default();
-        match extract(flake, file, &current, name, &mut attempt) {
+        match extract(flake, file, &current, name, &mut attempt, &[]) {
             Ok(()) => {
                 for (path, set) in attempt.edits {
                     let into = fix.edits.entry(path).or_default();
@@ -276,23 +348,38 @@ fn extract(
     blocks: &[HmBlock],
     name: &str,
     fix: &mut Fix,
+    sites: &[ImportSite],
 ) -> Result<(), Error> {
     let src = flake.src(file);
     let text = src.file().text.clone();
     let scope = src.scope();
     let path: PathBuf = src.path().to_path_buf();
     let unit = indent_unit(&text);
-    let loc = |r: TextRange| src.location(r).to_string();
     let first = blocks[0].element.text_range();
+    let first_file = blocks[0].file;
+    // A place in the file of block `k`.
+    let bloc = |k: usize, r: TextRange| flake.src(blocks[k].file).location(r).to_string();
 
-    // The function's name is free in this file.
-    if scope.binders.iter().any(|b| b.name == name) || scope.refs.iter().any(|r| r.name == name) {
-        return Err(refuse(
-            flake,
-            file,
-            first,
-            format!("`{name}` is already a name in this file; choose another with --name"),
-        ));
+    // The function's name is free in every file it is written or read in.
+    let mut files: BTreeSet<FileId> = blocks.iter().map(|b| b.file).collect();
+    files.insert(file);
+    for f in files {
+        let fsrc = flake.src(f);
+        let fscope = fsrc.scope();
+        if fscope.binders.iter().any(|b| b.name == name)
+            || fscope.refs.iter().any(|r| r.name == name)
+        {
+            let at = blocks
+                .iter()
+                .find(|b| b.file == f)
+                .map_or(TextRange::empty(0.into()), |b| b.element.text_range());
+            return Err(refuse(
+                flake,
+                f,
+                at,
+                format!("`{name}` is already a name in this file; choose another with --name"),
+            ));
+        }
     }
 
     // The user keys: one user per block under different keys becomes a parameter.
@@ -343,7 +430,7 @@ fn extract(
             None => {
                 return Err(refuse(
                     flake,
-                    file,
+                    b.file,
                     b.element.text_range(),
                     "cannot read this Home Manager block as a module (a `rec` set, a dynamic path, or an attribute defined twice)",
                 ))
@@ -358,8 +445,8 @@ fn extract(
     // Where each difference is, in the original file.
     let origin_of = |k: usize, node: &SyntaxNode| -> String {
         match canons[k].origin(node.text_range()) {
-            Some(at) => loc(TextRange::empty(at)),
-            None => loc(blocks[k].element.text_range()),
+            Some(at) => bloc(k, TextRange::empty(at)),
+            None => bloc(k, blocks[k].element.text_range()),
         }
     };
     let diff = |holes: &[usize]| -> String {
@@ -370,7 +457,7 @@ fn extract(
                 let shown = match &b[h] {
                     Binding::Expr(n) => format!("{}: {}", origin_of(k, n), one_line(n)),
                     Binding::Seq(ns) if ns.is_empty() => {
-                        format!("{}: (nothing)", loc(blocks[k].element.text_range()))
+                        format!("{}: (nothing)", bloc(k, blocks[k].element.text_range()))
                     }
                     Binding::Seq(ns) => format!(
                         "{}: {}",
@@ -378,7 +465,7 @@ fn extract(
                         ns.iter().map(one_line).collect::<Vec<_>>().join(" ")
                     ),
                     Binding::Absent => {
-                        format!("{}: (absent)", loc(blocks[k].element.text_range()))
+                        format!("{}: (absent)", bloc(k, blocks[k].element.text_range()))
                     }
                 };
                 lines.push(format!("    {shown}"));
@@ -389,7 +476,7 @@ fn extract(
     let too_different = |why: &str, holes: &[usize]| -> Error {
         refuse(
             flake,
-            file,
+            first_file,
             first,
             format!("{TOO_DIFFERENT} ({why}):\n{}", diff(holes)),
         )
@@ -424,7 +511,7 @@ fn extract(
             return Err(too_different(
                 &format!(
                     "the block at {} would need {count} arguments, more than {MAX_PARAMS}",
-                    loc(blocks[k].element.text_range())
+                    bloc(k, blocks[k].element.text_range())
                 ),
                 &passed,
             ));
@@ -441,7 +528,7 @@ fn extract(
                     &format!(
                         "`{}` would replace most of the block at {}",
                         base_name(&g, h),
-                        loc(blocks[k].element.text_range())
+                        bloc(k, blocks[k].element.text_range())
                     ),
                     &[h],
                 ));
@@ -462,14 +549,36 @@ fn extract(
     )
     .map_err(|why| too_different(&why, &all))?;
     let (mut reads, bound_inside) =
-        free_names(&draft).map_err(|e| refuse(flake, file, first, e))?;
+        free_names(&draft).map_err(|e| refuse(flake, first_file, first, e))?;
+    // A relative path the copies share means one file only when every
+    // copy is written in the directory the function goes to.
+    if !sites.is_empty() {
+        let dir = src.dir();
+        let relative = rnix::Root::parse(&draft)
+            .syntax()
+            .descendants()
+            .any(|n| n.kind() == SyntaxKind::NODE_PATH_REL);
+        if relative && blocks.iter().any(|b| flake.src(b.file).dir() != dir) {
+            return Err(refuse(
+                flake,
+                first_file,
+                first,
+                "the copies share a relative path but are written in different directories",
+            ));
+        }
+    }
     if let Some(m) = &marker {
         reads.remove(m);
     }
 
     // Where the function goes: the innermost `let` around every block, or a
     // new `let` around the file's body.
-    let elements: Vec<SyntaxNode> = blocks.iter().map(|b| b.element.clone()).collect();
+    let elements: Vec<SyntaxNode> = blocks
+        .iter()
+        .filter(|b| b.file == file)
+        .map(|b| b.element.clone())
+        .chain(sites.iter().map(|s| s.call.clone()))
+        .collect();
     let common_let = innermost_common_let(&elements);
     let site: TextRange = match &common_let {
         Some(l) => l.text_range(),
@@ -487,8 +596,12 @@ fn extract(
 
     // Names the shared part reads: kept when they mean the same at the
     // definition as in every block, otherwise passed by name.
-    let places: Vec<TextRange> = blocks.iter().map(|b| b.element.text_range()).collect();
-    let passed_names = names_to_pass(scope, &reads, &places, site).map_err(|unclear| {
+    let places: Vec<TextRange> = blocks
+        .iter()
+        .filter(|b| b.file == file)
+        .map(|b| b.element.text_range())
+        .collect();
+    let mut passed_names = names_to_pass(scope, &reads, &places, site).map_err(|unclear| {
         let message = if unclear.from_with {
             format!(
                 "`{}` may come from a `with` here; cannot tell what it means in a function",
@@ -499,6 +612,67 @@ fn extract(
         };
         refuse(flake, file, unclear.range, message)
     })?;
+    // In the files `flake.nix` imports, a name keeps its meaning when the
+    // copy reads the file's formal and the import passes it `inherit`ed
+    // from where the function is defined.
+    for x in &reads {
+        if passed_names.contains(x) {
+            continue;
+        }
+        let at_site = crate::relocate::resolve_at(scope, x, site);
+        let mut same = at_site.is_some();
+        for b in blocks.iter().filter(|b| b.file != file) {
+            let Some(import) = sites.iter().find(|s| s.file == b.file) else {
+                return Err(refuse(
+                    flake,
+                    b.file,
+                    b.element.text_range(),
+                    "internal: a copy in a file without its import",
+                ));
+            };
+            let bsrc = flake.src(b.file);
+            let bscope = bsrc.scope();
+            for r in bscope
+                .refs
+                .iter()
+                .filter(|r| &r.name == x && b.element.text_range().contains_range(r.range))
+            {
+                let Some(binder) = r.binder else {
+                    let message = if r.withs.is_empty() {
+                        format!("`{x}` is not defined here")
+                    } else {
+                        format!("`{x}` may come from a `with` here; cannot tell what it means in a function")
+                    };
+                    return Err(refuse(flake, b.file, r.range, message));
+                };
+                let formal = &bscope.binders[binder];
+                let is_formal = formal.kind == crate::scope::BinderKind::Formal
+                    && import.pattern.parent().as_ref() == Some(&formal.scope);
+                let passed_same = import
+                    .args
+                    .children()
+                    .filter(|e| e.kind() == SyntaxKind::NODE_INHERIT)
+                    .filter(|e| {
+                        !e.children()
+                            .any(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM)
+                    })
+                    .flat_map(|e| e.children().collect::<Vec<_>>())
+                    .filter(|a| a.kind() == SyntaxKind::NODE_IDENT && a.text() == x.as_str())
+                    .any(|a| {
+                        scope
+                            .reference_at(a.text_range())
+                            .is_some_and(|r| r.binder.is_some() && r.binder == at_site)
+                    });
+                if !(is_formal && passed_same) {
+                    same = false;
+                }
+            }
+        }
+        if !same {
+            passed_names.push(x.clone());
+        }
+    }
+    passed_names.sort();
 
     // Parameter names.
     let mut taken: BTreeSet<String> = reads.union(&bound_inside).cloned().collect();
@@ -637,6 +811,9 @@ fn extract(
         .collect();
     for (k, b) in blocks.iter().enumerate() {
         let el = &b.element;
+        let bsrc = flake.src(b.file);
+        let text = bsrc.file().text.clone();
+        let path: PathBuf = bsrc.path().to_path_buf();
         let indent = line_indent(&text, usize::from(el.text_range().start())).to_string();
         let arg_indent = format!("{indent}{unit}");
         let mut entries: Vec<(String, String)> = Vec::new();
@@ -685,7 +862,7 @@ fn extract(
         if proved != Some(true) {
             return Err(refuse(
                 flake,
-                file,
+                b.file,
                 el.text_range(),
                 format!(
                     "internal: the call that would replace this block does not reduce to it, so nothing is changed:\n  {}",
@@ -765,6 +942,67 @@ fn extract(
         }
     };
     fix.edit(NAME, path.clone(), insert)?;
+    // Each file `flake.nix` imports with copies receives the function
+    // through its argument set and formals.
+    for import in sites {
+        let Some(inherit) = import.args.children().find(|e| {
+            e.kind() == SyntaxKind::NODE_INHERIT
+                && !e
+                    .children()
+                    .any(|c| c.kind() == SyntaxKind::NODE_INHERIT_FROM)
+        }) else {
+            return Err(refuse(
+                flake,
+                file,
+                import.args.text_range(),
+                "no `inherit` in this argument set to pass the function with",
+            ));
+        };
+        let Some(semicolon) = inherit
+            .children_with_tokens()
+            .filter_map(|e| e.into_token())
+            .find(|t| t.kind() == SyntaxKind::TOKEN_SEMICOLON)
+        else {
+            return Err(refuse(
+                flake,
+                file,
+                inherit.text_range(),
+                "an `inherit` without `;`",
+            ));
+        };
+        fix.edit(
+            NAME,
+            path.clone(),
+            Edit::insert(semicolon.text_range().start(), make::inherit_more(name)),
+        )?;
+        let isrc = flake.src(import.file);
+        let Some(last) = import
+            .pattern
+            .children()
+            .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
+            .last()
+        else {
+            return Err(refuse(
+                flake,
+                import.file,
+                import.pattern.text_range(),
+                "no formal to add the function after",
+            ));
+        };
+        if import.pattern.text().to_string().contains('\n') {
+            return Err(refuse(
+                flake,
+                import.file,
+                import.pattern.text_range(),
+                "formals written on several lines",
+            ));
+        }
+        fix.edit(
+            NAME,
+            isrc.path().to_path_buf(),
+            Edit::insert(last.text_range().end(), make::formal_after(name)),
+        )?;
+    }
     let params = formals.len();
     fix.actions.push(format!(
         "{}: `{name}` ({params} parameter{}) replaces {} Home Manager blocks: {}",
@@ -773,7 +1011,10 @@ fn extract(
         blocks.len(),
         blocks
             .iter()
-            .map(|b| loc(b.element.text_range()))
+            .map(|b| flake
+                .src(b.file)
+                .location(b.element.text_range())
+                .to_string())
             .collect::<Vec<_>>()
             .join(", ")
     ));

@@ -16,6 +16,7 @@ use crate::workspace::Workspace;
 
 pub mod eval;
 pub mod home_manager;
+pub mod import_site;
 pub mod model;
 pub mod parts;
 pub mod persystem;

@@ -918,3 +918,15 @@ pub fn imports_list(items: &[(String, String)], indent: &str, unit: &str) -> Str
     out.push_str(&format!("{indent}];"));
     checked_in_set(out)
 }
+
+/// A name added at the end of the names of an `inherit a b;` (inserted
+/// before its `;`).
+pub fn inherit_more(name: &str) -> String {
+    format!(" {name}")
+}
+
+/// A formal added after the last formal of a one-line pattern
+/// (`{ a, b }` becomes `{ a, b, NAME }`).
+pub fn formal_after(name: &str) -> String {
+    format!(", {name}")
+}

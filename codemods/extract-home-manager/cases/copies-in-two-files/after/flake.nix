@@ -12,14 +12,19 @@
         modules = [
           { networking.hostName = name; }
           home-manager.nixosModules.home-manager
-          {
-            home-manager.useGlobalPkgs = true;
-            home-manager.users.zoe = ./home.nix;
-          }
+          (mkHomeManager { userModule = ./home.nix; })
         ];
+      };
+
+      mkHomeManager = { useUserPackages ? null, userModule }@args: {
+        home-manager = {
+          useGlobalPkgs = true;
+          users.zoe = userModule;
+        }
+          // (if args ? useUserPackages then { inherit useUserPackages; } else { });
       };
     in
     {
-      nixosConfigurations = import ./hosts { inherit nixpkgs home-manager mkHost; };
+      nixosConfigurations = import ./hosts { inherit nixpkgs home-manager mkHost mkHomeManager; };
     };
 }

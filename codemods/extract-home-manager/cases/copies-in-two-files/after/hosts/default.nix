@@ -1,27 +1,18 @@
-{ nixpkgs, home-manager, mkHost }:
-let
-  mkHomeManager = { useUserPackages ? null }@args: {
-    home-manager = {
-      useGlobalPkgs = true;
-      users.zoe = ../home.nix;
-    }
-      // (if args ? useUserPackages then { inherit useUserPackages; } else { });
-  };
-in
+{ nixpkgs, home-manager, mkHost, mkHomeManager }:
 {
   small = mkHost "small";
   big = nixpkgs.lib.nixosSystem {
     system = "x86_64-linux";
     modules = [
       home-manager.nixosModules.home-manager
-      (mkHomeManager { })
+      (mkHomeManager { userModule = ../home.nix; })
     ];
   };
   huge = nixpkgs.lib.nixosSystem {
     system = "x86_64-linux";
     modules = [
       home-manager.nixosModules.home-manager
-      (mkHomeManager { useUserPackages = true; })
+      (mkHomeManager { useUserPackages = true; userModule = ../home.nix; })
     ];
   };
 }
