@@ -45,8 +45,8 @@ impl Flake {
     /// when the file's expression is a function of a formals pattern and no
     /// other relative path in any program file names the file (or its
     /// directory, for a `default.nix`), so that the call is the only way the
-    /// program reaches it. `None` otherwise, or when a path is
-    /// interpolated.
+    /// program reaches it. `None` otherwise, when a path is interpolated, or
+    /// when a directory above the file is joined to a string.
     pub fn sole_import_site(&self, id: FileId) -> Option<ImportSite> {
         if id == 0 {
             return None;
@@ -67,6 +67,14 @@ impl Flake {
                     return None;
                 }
                 let resolved = normalise(&dir.join(&text));
+                // A directory above the file, joined to a string
+                // (`./hosts + "/${name}"`): the file may be reached that way.
+                let joined = p
+                    .parent()
+                    .is_some_and(|e| e.kind() == SyntaxKind::NODE_BIN_OP);
+                if joined && target.starts_with(&resolved) {
+                    return None;
+                }
                 if resolved == target || resolved.join("default.nix") == target {
                     if f != 0 {
                         return None;
