@@ -930,3 +930,15 @@ pub fn inherit_more(name: &str) -> String {
 pub fn formal_after(name: &str) -> String {
     format!(", {name}")
 }
+
+/// A formal on a line of its own after a formal followed by its comma, in
+/// a pattern written one formal per line.
+pub fn formal_line_after_comma(name: &str, indent: &str) -> String {
+    format!("\n{indent}{name},")
+}
+
+/// A formal on a line of its own after the last formal, written without a
+/// comma, of a pattern written one formal per line.
+pub fn formal_line_after_last(name: &str, indent: &str) -> String {
+    format!(",\n{indent}{name}")
+}

@@ -1,0 +1,15 @@
+{
+  nixpkgs,
+  home-manager, # the module comes from here
+  inputs,
+  mkHomeManager
+}:
+nixpkgs.lib.nixosSystem {
+  system = "x86_64-linux";
+  modules = [
+    { networking.hostName = "nas"; }
+    home-manager.nixosModules.home-manager
+    # The NAS has its own user.
+    (mkHomeManager { user = "bob"; path = ../../home/bob.nix; })
+  ];
+}
