@@ -192,6 +192,21 @@ fn across_files(
                 ),
             ));
         };
+        // `{ ... }@args`: the whole set is a value of its own (passed on,
+        // listed); a new member would change it.
+        if site
+            .pattern
+            .children()
+            .any(|c| c.kind() == SyntaxKind::NODE_PAT_BIND)
+        {
+            return Err((
+                at,
+                format!(
+                    "`{}` binds its whole argument set (`@`), which a new argument would change",
+                    src.path().display()
+                ),
+            ));
+        }
         sites.push(site);
     }
     let mut attempt = Fix::default();
