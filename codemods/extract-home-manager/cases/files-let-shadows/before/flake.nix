@@ -1,0 +1,11 @@
+{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+  inputs.home-manager.url = "github:nix-community/home-manager/release-24.11";
+
+  outputs = { self, nixpkgs, home-manager, ... }@inputs:
+    {
+      # One directory per host, each called with what it needs.
+      nixosConfigurations.desk = import ./hosts/desk { inherit nixpkgs home-manager inputs; };
+      nixosConfigurations.nas = import ./hosts/nas { inherit nixpkgs home-manager inputs; };
+    };
+}
