@@ -316,12 +316,12 @@ fn across<'a, 'b>(
     if call.call.file != h.file {
         return Err("its builder call is not in its file".into());
     }
-    private_to_calls(host, h, configs, &head, &hsrc.path().to_path_buf())?;
+    private_to_calls(host, h, configs, &head, hsrc.path())?;
     Ok(Across {
         host,
         head: head.text().to_string(),
         at: call.call.clone(),
-        helper_dir: dir_of(&hsrc.path().to_path_buf()),
+        helper_dir: dir_of(hsrc.path()),
         host_dir: dir_of(&host.path()),
     })
 }
