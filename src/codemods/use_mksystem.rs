@@ -550,7 +550,15 @@ impl Across<'_, '_> {
                 .scope()
                 .resolve_at(n, lambda.text_range().start())
             {
-                None => here.is_none() && crate::scope::is_builtin(n),
+                // A builtin, unless a `with` around either side may bind it.
+                None => {
+                    let with =
+                        |n: &SyntaxNode| n.ancestors().any(|a| a.kind() == SyntaxKind::NODE_WITH);
+                    here.is_none()
+                        && crate::scope::is_builtin(n)
+                        && !with(lambda)
+                        && !with(&c.value.node)
+                }
                 Some(_) => here.is_some() && flake.binder_across(&at, n, self.host.file) == here,
             };
             if !ok {
