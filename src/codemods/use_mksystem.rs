@@ -162,6 +162,7 @@ fn in_file(
                     &direct,
                     &calls,
                     &unit,
+                    None,
                 )?;
             }
             let elsewhere = helpers
@@ -169,14 +170,39 @@ fn in_file(
                 .find(|h| h.file != here.file && h.builder == builder);
             if let (true, Some(h)) = (own.is_empty(), elsewhere) {
                 if !direct.is_empty() {
-                    fix.notes.push(Note {
-                        location: Some(flake.location_of(&h.lambda)),
-                        message: format!(
-                            "`{}` is defined in another file than the hosts that bypass it ({}); they are left as they are",
-                            h.name,
-                            here.path().display()
-                        ),
-                    });
+                    let helper_here = Here {
+                        cx: here.cx,
+                        file: h.file,
+                        src: flake.src(h.file),
+                    };
+                    match across(here, h, configs, &direct) {
+                        Ok(a) => {
+                            let calls: Vec<&Configuration> = configs
+                                .iter()
+                                .filter(|c| c.call.as_ref().is_some_and(|k| a.enters(&k.via, h)))
+                                .collect();
+                            let helper_unit = indent::indent_unit(helper_here.text());
+                            generalise_helper(
+                                &helper_here,
+                                fix,
+                                h.binder,
+                                &h.name,
+                                &h.lambda.node,
+                                &direct,
+                                &calls,
+                                &helper_unit,
+                                Some(&a),
+                            )?;
+                        }
+                        Err(why) => fix.notes.push(Note {
+                            location: Some(flake.location_of(&h.lambda)),
+                            message: format!(
+                                "`{}` is defined in another file than the hosts that bypass it ({}), and {why}; they are left as they are",
+                                h.name,
+                                here.path().display()
+                            ),
+                        }),
+                    }
                 }
                 continue;
             }
@@ -187,6 +213,367 @@ fn in_file(
     }
     let _ = &mut fix;
     Ok(())
+}
+
+/// A helper defined in another file than the hosts that bypass it (a
+/// `lib/` file exported as `self.lib.mkSystem`): how the hosts reach it,
+/// and how the names and paths of its file read at the hosts.
+struct Across<'a, 'b> {
+    /// The hosts' file.
+    host: &'a Here<'b>,
+    /// The helper as an existing call in the hosts' file names it
+    /// (`self.lib.mkSystem`, `lib.mkSystem`); it means the same at every
+    /// bypassing host.
+    head: String,
+    /// That call's builder call, in the helper's file, with the arguments
+    /// its file was given at the import call.
+    at: crate::flake::eval::Val,
+    helper_dir: std::path::PathBuf,
+    host_dir: std::path::PathBuf,
+}
+
+fn dir_of(p: &std::path::Path) -> std::path::PathBuf {
+    p.parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// How the hosts of `host`'s file reach helper `h` of another file, or why
+/// it cannot be told (a note).
+fn across<'a, 'b>(
+    host: &'a Here<'b>,
+    h: &crate::flake::model::Helper,
+    configs: &[Configuration],
+    direct: &[&Configuration],
+) -> Result<Across<'a, 'b>, String> {
+    let flake = host.cx.flake;
+    let lambda = unparen(h.lambda.node.clone());
+    // The helper is the function its binding is bound to, taking one
+    // attribute set (not a partial application, not curried).
+    let hsrc = flake.src(h.file);
+    let bound = hsrc.scope().binders[h.binder]
+        .entries
+        .first()
+        .and_then(crate::syntax::attr_value)
+        .map(unparen);
+    if bound.map(|b| b.text_range()) != Some(lambda.text_range())
+        || !peel_positional(&lambda).0.is_empty()
+    {
+        return Err("it is not a function of one attribute set".into());
+    }
+    let range = (h.file, h.lambda.node.text_range());
+    let existing = configs
+        .iter()
+        .find(|c| {
+            c.file == host.file
+                && c.value.file == host.file
+                && c.entry
+                    .text_range()
+                    .contains_range(c.value.node.text_range())
+                && c.call.as_ref().is_some_and(
+                    |k| matches!(&k.via, Via::Helper { lambda, .. } if *lambda == range),
+                )
+        })
+        .ok_or("no host there calls it, so how it is reached from there is not known")?;
+    let call = existing.call.as_ref().expect("a call");
+    let apply = unparen(existing.value.node.clone());
+    let head = (apply.kind() == SyntaxKind::NODE_APPLY)
+        .then(|| apply.first_child().map(unparen))
+        .flatten()
+        .filter(|f| {
+            f.descendants().all(|d| {
+                matches!(
+                    d.kind(),
+                    SyntaxKind::NODE_IDENT | SyntaxKind::NODE_SELECT | SyntaxKind::NODE_ATTRPATH
+                )
+            })
+        })
+        .ok_or_else(|| {
+            format!(
+                "{} reaches it through an expression other than a name",
+                host_label(existing)
+            )
+        })?;
+    for r in host.scope().free_in(head.text_range()) {
+        if r.binder.is_none() || !r.withs.is_empty() {
+            return Err(format!("`{}` is not bound where it is called", r.name));
+        }
+        for d in direct {
+            if host
+                .scope()
+                .resolve_at(&r.name, d.value.node.text_range().start())
+                != r.binder
+            {
+                return Err(format!(
+                    "`{}` does not mean at {} what it means at {}",
+                    r.name,
+                    host_label(d),
+                    host_label(existing)
+                ));
+            }
+        }
+    }
+    if call.call.file != h.file {
+        return Err("its builder call is not in its file".into());
+    }
+    private_to_calls(host, h, configs, &head, hsrc.path())?;
+    Ok(Across {
+        host,
+        head: head.text().to_string(),
+        at: call.call.clone(),
+        helper_dir: dir_of(hsrc.path()),
+        host_dir: dir_of(&host.path()),
+    })
+}
+
+/// New parameters change the helper's function, so it must not be part of
+/// any output (`self.lib.mkSystem` is: `lib` would change): the hosts reach
+/// it through a `let` name bound to the only import of its file, and every
+/// use of that name is `head { ... }` building a configuration through the
+/// helper (so the lib file's value goes nowhere else).
+fn private_to_calls(
+    host: &Here,
+    h: &crate::flake::model::Helper,
+    configs: &[Configuration],
+    head: &SyntaxNode,
+    helper_path: &std::path::Path,
+) -> Result<(), String> {
+    let flake = host.cx.flake;
+    let exported = |root: &str| {
+        format!(
+            "the hosts reach it through `{root}`, which may be part of an output: new parameters would change that output (the function's arguments), which this safe codemod does not do"
+        )
+    };
+    let root = head
+        .descendants()
+        .find(|d| d.kind() == SyntaxKind::NODE_IDENT)
+        .ok_or("it is reached through no name")?;
+    let root_name = root.text().to_string();
+    let b = host
+        .scope()
+        .reference_at(root.text_range())
+        .and_then(|r| r.binder)
+        .ok_or_else(|| exported(&root_name))?;
+    let binder = &host.scope().binders[b];
+    if binder.kind != crate::scope::BinderKind::Let {
+        return Err(exported(&root_name));
+    }
+    // `lib = import ./lib { ... };`
+    let value = binder
+        .entries
+        .first()
+        .filter(|e| e.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        .and_then(crate::syntax::attr_value)
+        .map(unparen)
+        .ok_or_else(|| exported(&root_name))?;
+    let mut f = value.clone();
+    while f.kind() == SyntaxKind::NODE_APPLY {
+        f = f
+            .first_child()
+            .map(unparen)
+            .ok_or_else(|| exported(&root_name))?;
+    }
+    let is_import = f.kind() == SyntaxKind::NODE_IDENT
+        && f.text() == "import"
+        && host
+            .scope()
+            .reference_at(f.text_range())
+            .is_some_and(|r| r.binder.is_none() && r.withs.is_empty());
+    if !is_import {
+        return Err(exported(&root_name));
+    }
+    // Every use of the name is a call of the helper building a host.
+    let head_text = head.text().to_string();
+    for r in host.scope().refs.iter().filter(|r| r.binder == Some(b)) {
+        let select = host
+            .root()
+            .descendants()
+            .find(|n| n.kind() == SyntaxKind::NODE_IDENT && n.text_range() == r.range)
+            .and_then(|n| n.ancestors().find(|a| a.kind() != SyntaxKind::NODE_IDENT));
+        let apply = select
+            .as_ref()
+            .filter(|s| s.text() == head_text.as_str())
+            .and_then(|s| s.parent().filter(|p| p.first_child().as_ref() == Some(s)));
+        let builds = apply.is_some_and(|a| {
+            a.kind() == SyntaxKind::NODE_APPLY
+                && configs.iter().any(|c| {
+                    c.value.file == host.file
+                        && c.value.node.text_range() == a.text_range()
+                        && c.call.as_ref().is_some_and(|k| {
+                            matches!(&k.via, Via::Helper { lambda, .. } if lambda.0 == h.file && lambda.1 == h.lambda.node.text_range())
+                        })
+                })
+        });
+        if !builds {
+            return Err(format!(
+                "`{root_name}` at {} is used otherwise than to call it for a host, so its value may reach an output",
+                host.loc(r.range.start())
+            ));
+        }
+    }
+    // The helper's file is imported once (by that `let`): no path of the
+    // program may name it otherwise.
+    let dir = (helper_path.file_name() == Some(std::ffi::OsStr::new("default.nix")))
+        .then(|| dir_of(helper_path));
+    let mut imports = 0;
+    for file in flake.program_files() {
+        let src = flake.src(file);
+        for p in src
+            .file()
+            .root
+            .descendants()
+            .filter(|n| n.kind() == SyntaxKind::NODE_PATH_REL)
+        {
+            let v = crate::flake::eval::Val {
+                file,
+                node: p.clone(),
+                env: Default::default(),
+            };
+            match flake.path_value(&v) {
+                Some(t) if t == helper_path || Some(&t) == dir.as_ref() => imports += 1,
+                Some(_) => {}
+                // An interpolated path whose literal start names a directory
+                // the helper's file is not in (`../hosts/${name}.nix`).
+                None if p.first_token().is_some_and(|t| {
+                    let text = t.text();
+                    let prefix = &text[..text.rfind('/').map_or(0, |i| i + 1)];
+                    crate::modules::normalize_rel(&src.dir().join(prefix))
+                        .is_some_and(|d| !dir_of(helper_path).starts_with(&d))
+                }) => {}
+                None => {
+                    return Err(format!(
+                        "the path at {} may name its file",
+                        src.location(p.text_range())
+                    ))
+                }
+            }
+        }
+    }
+    if imports != 1 {
+        return Err(format!(
+            "its file is named by {imports} paths of the flake, so it may reach an output"
+        ));
+    }
+    Ok(())
+}
+
+impl Across<'_, '_> {
+    /// Whether a configuration's call enters helper `h`.
+    fn enters(&self, via: &Via, h: &crate::flake::model::Helper) -> bool {
+        matches!(via, Via::Helper { lambda, .. } if lambda.0 == h.file && lambda.1 == h.lambda.node.text_range())
+    }
+
+    fn no_shift() -> indent::Shift<'static> {
+        indent::Shift {
+            remove: "",
+            add: "",
+        }
+    }
+
+    /// Host `c` as it reads in the helper's file: relative paths rebased.
+    fn to_helper(&self, c: &Configuration) -> Result<SyntaxNode, Error> {
+        let text = crate::relocate::relocated_text(
+            self.host.root(),
+            c.value.node.text_range(),
+            &self.host_dir,
+            &self.helper_dir,
+            Self::no_shift(),
+        )
+        .map_err(|r| {
+            self.host.refuse(
+                r.start(),
+                format!(
+                    "{}: this relative path cannot be written from {}, where the helper is",
+                    host_label(c),
+                    self.helper_dir.display()
+                ),
+            )
+        })?;
+        // At the indentation of its line, so that arguments taken from it
+        // keep their layout.
+        let indent = line_indent(
+            self.host.text(),
+            usize::from(c.value.node.text_range().start()),
+        );
+        parse(&format!("{indent}{text}"))
+            .and_then(|r| r.first_child())
+            .ok_or_else(|| {
+                self.host.refuse(
+                    c.value.node.text_range().start(),
+                    format!("{}: rebased, the host does not parse", host_label(c)),
+                )
+            })
+    }
+
+    /// An argument found in the helper's file's terms, as written at host
+    /// `c`: relative paths rebased back, checked both ways.
+    fn to_host(&self, v: &str, c: &Configuration) -> Result<String, Error> {
+        let rebase = |text: &str, from: &std::path::Path, to: &std::path::Path| {
+            let root = parse(text)?;
+            crate::relocate::relocated_text(&root, root.text_range(), from, to, Self::no_shift())
+                .ok()
+        };
+        rebase(v, &self.helper_dir, &self.host_dir)
+            .filter(|back| rebase(back, &self.host_dir, &self.helper_dir).as_deref() == Some(v))
+            .ok_or_else(|| {
+                self.host.refuse(
+                    c.value.node.text_range().start(),
+                    format!(
+                        "{}: the argument `{v}` cannot be written back here",
+                        host_label(c)
+                    ),
+                )
+            })
+    }
+
+    /// Every name the new helper reads freely is, in its file, a parameter
+    /// of that file given at the import call the hosts' call goes through,
+    /// and there it is the binder the same name is at host `c` (or a
+    /// builtin, unbound on both sides).
+    fn same_meaning(
+        &self,
+        free: &std::collections::BTreeSet<String>,
+        lambda: &SyntaxNode,
+        c: &Configuration,
+    ) -> Result<(), Error> {
+        let flake = self.host.cx.flake;
+        let at = crate::flake::eval::Val {
+            file: self.at.file,
+            node: lambda.clone(),
+            env: self.at.env.clone(),
+        };
+        let pos = c.value.node.text_range().start();
+        let helper_scope = flake.src(self.at.file);
+        for n in free {
+            let here = self.host.scope().resolve_at(n, pos);
+            let ok = match helper_scope
+                .scope()
+                .resolve_at(n, lambda.text_range().start())
+            {
+                // A builtin, unless a `with` around either side may bind it.
+                None => {
+                    let with =
+                        |n: &SyntaxNode| n.ancestors().any(|a| a.kind() == SyntaxKind::NODE_WITH);
+                    here.is_none()
+                        && crate::scope::is_builtin(n)
+                        && !with(lambda)
+                        && !with(&c.value.node)
+                }
+                Some(_) => here.is_some() && flake.binder_across(&at, n, self.host.file) == here,
+            };
+            if !ok {
+                return Err(self.host.refuse(
+                    pos,
+                    format!(
+                        "{}: the helper reads `{n}`, which does not mean the same here as in {}",
+                        host_label(c),
+                        helper_scope.path().display()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A host that calls `builder` directly, written in `file` where its
@@ -269,10 +656,11 @@ fn prove_host(
     here: &Here,
     helper: &Prepared,
     args: &[(String, String)],
+    target: &SyntaxNode,
     host: &Configuration,
 ) -> Result<(), Error> {
     let map: BTreeMap<String, String> = args.iter().cloned().collect();
-    helper.prove(&map, &host.value.node).map_err(|e| {
+    helper.prove(&map, target).map_err(|e| {
         here.refuse(
             host.value.node.text_range().start(),
             format!(
@@ -360,7 +748,10 @@ fn generalise_helper(
     direct: &[&Configuration],
     calls: &[&Configuration],
     unit: &str,
+    across: Option<&Across>,
 ) -> Result<bool, Error> {
+    // The hosts' file (the helper's, unless the helper is in another file).
+    let hs = across.map_or(here, |a| a.host);
     let lambda = unparen(lambda.clone());
     // `name: { ... }: body`: positional parameters first.
     let (positional, _, inner) = peel_positional(&lambda);
@@ -387,8 +778,16 @@ fn generalise_helper(
         .chain(pattern.formals.iter().map(|(n, _)| n.clone()))
         .collect();
     let mut direct: Vec<&Configuration> = direct.to_vec();
+    // Each host as it reads in the helper's file (relative paths rebased).
+    let mut targets: Vec<SyntaxNode> = Vec::new();
+    for c in &direct {
+        targets.push(match across {
+            None => c.value.node.clone(),
+            Some(a) => a.to_helper(c)?,
+        });
+    }
     let lifted = loop {
-        let hosts: Vec<SyntaxNode> = direct.iter().map(|c| c.value.node.clone()).collect();
+        let hosts: Vec<SyntaxNode> = targets.clone();
         let r = lift(
             &body,
             &hosts,
@@ -408,12 +807,13 @@ fn generalise_helper(
                 drop.dedup();
                 for &d in drop.iter().rev() {
                     let c = direct.remove(d);
+                    targets.remove(d);
                     let why = o
                         .iter()
                         .find(|o| o.host == d)
                         .map(|o| o.why.clone())
                         .unwrap_or_default();
-                    fix.notes.push(here.note(
+                    fix.notes.push(hs.note(
                         c.value.node.text_range().start(),
                         format!(
                             "{} calls the builder directly and is left as it is: {why}",
@@ -424,6 +824,28 @@ fn generalise_helper(
                 if direct.is_empty() {
                     return Ok(true);
                 }
+            }
+            Err(o) if across.is_some() => {
+                let host = o.first().and_then(|o| direct.get(o.host));
+                let at = host.map(|c| c.value.node.text_range().start());
+                let why: Vec<String> = o
+                    .iter()
+                    .map(|o| {
+                        let label = direct
+                            .get(o.host)
+                            .map(|c| host_label(c))
+                            .unwrap_or_default();
+                        format!("  {label}: {}", o.why)
+                    })
+                    .collect();
+                return Err(hs.refuse(
+                    at.unwrap_or_default(),
+                    format!(
+                        "calling `{name}` (defined in {}) from every host would not read better:\n{}",
+                        here.path().display(),
+                        why.join("\n")
+                    ),
+                ));
             }
             Err(o) => {
                 return Err(outlier_refusal(
@@ -462,7 +884,7 @@ fn generalise_helper(
     for (i, c) in direct.iter().enumerate() {
         for f in &required {
             if !lifted.hosts[i].args.iter().any(|(n, _)| n == *f) {
-                return Err(here.refuse(c.value.node.text_range().start(),
+                return Err(hs.refuse(c.value.node.text_range().start(),
                     format!(
                         "{}: cannot tell what `{name}`'s argument `{f}` would be: the helper uses it only where this host differs",
                         host_label(c)
@@ -513,13 +935,14 @@ fn generalise_helper(
                 None => Some(String::from("(arguments not visible)")),
             };
             if let Some(k) = clash {
-                return Err(here.refuse(
-                    c.value.node.text_range().start(),
-                    format!(
+                return Err(Error::Refused {
+                    codemod: NAME.to_string(),
+                    location: Some(here.cx.flake.location_of(&c.value)),
+                    message: format!(
                         "`{name}` takes `...` and {} may pass an attribute `{k}` it ignored so far, which a new parameter would read",
                         host_label(c)
                     ),
-                ));
+                });
             }
         }
     }
@@ -599,18 +1022,32 @@ fn generalise_helper(
     })?;
     let free = free_names(&new_lambda);
     for (i, c) in direct.iter().enumerate() {
-        same_meaning(here, &free, lambda.text_range().start(), c)?;
-        if here
-            .scope()
-            .resolve_at(name, c.value.node.text_range().start())
-            != Some(binder)
-        {
-            return Err(here.refuse(
-                c.value.node.text_range().start(),
-                format!("{}: `{name}` does not name the helper here", host_label(c)),
-            ));
+        match across {
+            None => {
+                same_meaning(here, &free, lambda.text_range().start(), c)?;
+                if here
+                    .scope()
+                    .resolve_at(name, c.value.node.text_range().start())
+                    != Some(binder)
+                {
+                    return Err(here.refuse(
+                        c.value.node.text_range().start(),
+                        format!("{}: `{name}` does not name the helper here", host_label(c)),
+                    ));
+                }
+            }
+            // The head was checked when `across` was made.
+            Some(a) => a.same_meaning(&free, &lambda, c)?,
         }
-        prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
+        prove_host(hs, &prepared, &lifted.hosts[i].args, &targets[i], c)?;
+    }
+    // Arguments as they read at the hosts (relative paths rebased back).
+    if let Some(a) = across {
+        for (i, c) in direct.iter().enumerate() {
+            for (_, v) in &mut lifted.hosts[i].args {
+                *v = a.to_host(v, c)?;
+            }
+        }
     }
 
     if !lifted.params.is_empty() || !empty_default.is_empty() {
@@ -620,15 +1057,17 @@ fn generalise_helper(
             Edit::replace(lambda.text_range(), new_lambda),
         )?;
     }
+    let host_unit = indent::indent_unit(hs.text());
+    let function = across.map_or(name, |a| a.head.as_str());
     for (i, c) in direct.iter().enumerate() {
-        let call = host_call(here, name, &positional, &lifted, i, c, unit);
+        let call = host_call(hs, function, &positional, &lifted, i, c, &host_unit);
         fix.edit(
             NAME,
-            here.path(),
+            hs.path(),
             Edit::replace(c.value.node.text_range(), call),
         )?;
         fix.actions.push(format!(
-            "{} now calls `{name}` (proven the same)",
+            "{} now calls `{function}` (proven the same)",
             host_label(c)
         ));
     }
@@ -970,7 +1409,7 @@ fn new_helper(
         let free = free_names(&new_lambda);
         for (i, c) in hosts.iter().enumerate() {
             same_meaning(here, &free, at, c)?;
-            prove_host(here, &prepared, &lifted.hosts[i].args, c)?;
+            prove_host(here, &prepared, &lifted.hosts[i].args, &c.value.node, c)?;
         }
         // With --helper-file the function goes in a file of its own, which
         // takes the names it reads; the `let` imports it.

@@ -1509,6 +1509,57 @@ impl Flake {
         None
     }
 
+    /// The binder in file `to` that `name`, read at `at` (a value of another
+    /// file, with the arguments of the functions entered to reach it), stands
+    /// for: followed through the parameters of the functions entered (a
+    /// `lib/` file's `{ inputs }:` given `{ inherit inputs; }` at its import
+    /// call) until the name is written in `to`. `None` when it cannot be
+    /// followed that way (bound by a `let` of another file, passed as
+    /// anything but a plain name, unknown argument), and when `name` is
+    /// unbound where it ends.
+    pub fn binder_across(&self, at: &Val, name: &str, to: FileId) -> Option<usize> {
+        let mut fuel = FUEL;
+        let mut file = at.file;
+        let mut offset = at.node.text_range().start();
+        let mut env = at.env.clone();
+        let mut name = name.to_string();
+        // The reference written at the current place, once one is followed
+        // (`inherit inputs;` reads the scope around its set).
+        let mut written: Option<TextRange> = None;
+        for _ in 0..64 {
+            let src = self.src(file);
+            let b = match written {
+                Some(r) => src.scope().reference_at(r)?.binder?,
+                None => src.scope().resolve_at(&name, offset)?,
+            };
+            if file == to {
+                return Some(b);
+            }
+            let binder = &src.scope().binders[b];
+            if binder.kind != BinderKind::Formal {
+                return None;
+            }
+            let lambda = (file, binder.scope.text_range());
+            let Arg::Val(arg) = env.lookup(lambda)?.clone() else {
+                return None;
+            };
+            let arg = self.whnf(arg, &mut Vec::new(), &mut fuel);
+            let Lookup::Val(next) = self.attr(&arg, &name, &mut fuel)? else {
+                return None;
+            };
+            let node = unparen(next.node.clone());
+            if node.kind() != SyntaxKind::NODE_IDENT {
+                return None;
+            }
+            name = node.text().to_string();
+            file = next.file;
+            offset = node.text_range().start();
+            written = Some(node.text_range());
+            env = next.env;
+        }
+        None
+    }
+
     /// Follow a lookup to a value.
     pub fn resolve_lookup(&self, l: &Lookup, hops: &mut Vec<Hop>) -> Whnf {
         match l {

@@ -1185,6 +1185,72 @@ mod tests {
     }
 
     #[test]
+    fn a_lib_file_name_is_followed_to_the_binder_flake_nix_passes() {
+        let (_d, f) = load(&[
+            (
+                "flake.nix",
+                r#"{
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      lib = import ./lib { inherit inputs; pkgs = nixpkgs; other = inputs.nixpkgs; };
+    in {
+    inherit lib;
+    nixosConfigurations.plover = lib.mkSystem { name = "plover"; };
+    nixosConfigurations.shadow = let inputs = { }; in inputs;
+  };
+}"#,
+            ),
+            (
+                "lib/default.nix",
+                r#"{ inputs, pkgs, other }:
+let
+  common = [ ];
+in
+{
+  mkSystem = { name }: inputs.nixpkgs.lib.nixosSystem {
+    modules = [ ../hosts/${name} ] ++ common ++ [ pkgs other ];
+  };
+}"#,
+            ),
+        ]);
+        let confs = f.configurations();
+        let plover = confs
+            .iter()
+            .find(|c| c.name.as_deref() == Some("plover"))
+            .unwrap();
+        let at = &plover.call.as_ref().unwrap().call;
+        let flake_nix = plover.file;
+        assert_ne!(at.file, flake_nix);
+        let src = f.src(flake_nix);
+        let scope = src.scope();
+        let host = plover.value.node.text_range().start();
+        // `inputs` and `pkgs` are flake.nix's `inputs` and `nixpkgs`.
+        assert_eq!(
+            f.binder_across(at, "inputs", flake_nix),
+            scope.resolve_at("inputs", host)
+        );
+        assert!(scope.resolve_at("inputs", host).is_some());
+        assert_eq!(
+            f.binder_across(at, "pkgs", flake_nix),
+            scope.resolve_at("nixpkgs", host)
+        );
+        // Passed as a selection, bound by the lib file's `let`, or a
+        // parameter of the helper itself: not followed.
+        assert_eq!(f.binder_across(at, "other", flake_nix), None);
+        assert_eq!(f.binder_across(at, "common", flake_nix), None);
+        assert_eq!(f.binder_across(at, "name", flake_nix), None);
+        // Where flake.nix binds `inputs` anew, the host's `inputs` is another.
+        let shadow = confs
+            .iter()
+            .find(|c| c.name.as_deref() == Some("shadow"))
+            .unwrap();
+        assert_ne!(
+            f.binder_across(at, "inputs", flake_nix),
+            scope.resolve_at("inputs", shadow.value.node.text_range().start())
+        );
+    }
+
+    #[test]
     fn a_file_reached_several_ways_is_parsed_once() {
         let (_d, f) = load(&[
             (

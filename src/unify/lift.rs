@@ -961,7 +961,30 @@ fn value_name(node: &SyntaxNode, others: &[SyntaxNode]) -> String {
     if node.kind() == SyntaxKind::NODE_IDENT {
         return format!("{}Input", node.text());
     }
+    // The function a builder call applies (`inputs.nixpkgs.lib.nixosSystem`
+    // in one, `nixpkgs.lib.nixosSystem` in the other).
+    if is_builder_function(node) {
+        return "builder".into();
+    }
     "arg".into()
+}
+
+/// A selection ending in `nixosSystem` or `darwinSystem`, applied.
+fn is_builder_function(node: &SyntaxNode) -> bool {
+    node.kind() == SyntaxKind::NODE_SELECT
+        && node.parent().is_some_and(|p| {
+            p.kind() == SyntaxKind::NODE_APPLY && p.first_child().as_ref() == Some(node)
+        })
+        && node
+            .children()
+            .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+            .and_then(|a| a.children().last())
+            .is_some_and(|a| {
+                matches!(
+                    a.text().to_string().as_str(),
+                    "nixosSystem" | "darwinSystem"
+                )
+            })
 }
 
 /// The role of a module: the one top-level key it sets (`{ home-manager =

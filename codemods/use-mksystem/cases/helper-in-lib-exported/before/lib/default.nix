@@ -1,0 +1,14 @@
+{ inputs }:
+let
+  mkSystem = { hostname }:
+    inputs.nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [
+        ../hosts/${hostname}.nix
+        ../modules
+      ];
+    };
+in
+{
+  inherit mkSystem;
+}
