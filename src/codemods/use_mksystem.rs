@@ -589,6 +589,13 @@ fn is_direct_host(file: FileId, c: &Configuration, builder: &str) -> bool {
         && c.entry
             .text_range()
             .contains_range(c.value.node.text_range())
+        // The builder call is written in the entry itself, not reached
+        // through a name (`default = a;` in a `rec` set is an alias of
+        // `a`, which becomes whatever `a` becomes).
+        && call.call.file == file
+        && c.entry
+            .text_range()
+            .contains_range(call.call.node.text_range())
 }
 
 fn host_label(c: &Configuration) -> String {
