@@ -1323,9 +1323,14 @@ fn new_helper(
                 ),
             ));
         }
-        // Where the helper goes: the outputs' innermost `let` (the file's
-        // outermost one outside flake.nix), or a new one.
-        let (place_let, place_body) = helper_place(here).ok_or_else(|| {
+        // Where the helper goes: the innermost `let` around all its hosts
+        // (`nixosConfigurations = let common = ...; in { ... }`, so that it
+        // sees what they see), else the outputs' innermost `let` (the
+        // file's outermost one outside flake.nix), or a new one.
+        let host_nodes: Vec<SyntaxNode> = hosts.iter().map(|c| c.value.node.clone()).collect();
+        let around = crate::relocate::innermost_common_let(&host_nodes)
+            .and_then(|l| l.last_child().map(|body| (Some(l), body)));
+        let (place_let, place_body) = around.or_else(|| helper_place(here)).ok_or_else(|| {
             here.refuse(
                 hosts[0].value.node.text_range().start(),
                 "no `let` or expression found to put a new helper in",
