@@ -86,23 +86,28 @@ impl Options {
         if out.is_empty() || dir.is_empty() {
             return Err(Error::Usage(format!("--to expects OUT=DIR, got `{value}`")));
         }
-        // DIR becomes a Nix path literal (`import ./DIR`): only the characters
-        // a path literal can hold, and no `.` or `..` segments.
-        let valid_segment = |seg: &str| {
-            !seg.is_empty()
-                && seg != "."
-                && seg != ".."
-                && seg
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
-        };
-        if !dir.split('/').all(valid_segment) {
+        if !is_plain_relative_path(dir) {
             return Err(Error::Usage(format!(
                 "--to {out}={dir}: DIR must be a relative path inside the flake made of letters, digits, `.`, `_`, `-` and `+` (it becomes a Nix path literal), without `.` or `..` segments"
             )));
         }
         Ok((out.to_string(), dir.to_string()))
     }
+}
+
+/// Whether `path` can be written as a Nix path literal inside the flake
+/// (`./PATH`): segments of letters, digits, `.`, `_`, `-` and `+`, none of
+/// them `.` or `..`, and not absolute.
+pub fn is_plain_relative_path(path: &str) -> bool {
+    let valid_segment = |seg: &str| {
+        !seg.is_empty()
+            && seg != "."
+            && seg != ".."
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
+    };
+    path.split('/').all(valid_segment)
 }
 
 /// What a codemod sees.

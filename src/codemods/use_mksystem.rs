@@ -1121,75 +1121,30 @@ fn unused_helper(
         .into_iter()
         .collect();
     gone.push(binder);
-    let mut names = Vec::new();
-    let mut entries: Vec<SyntaxNode> = gone
+    let names: Vec<String> = gone
         .iter()
-        .flat_map(|&g| scope.binders[g].entries.clone())
+        .map(|&g| format!("`{}`", scope.binders[g].name))
         .collect();
-    entries.sort_by_key(|e| e.text_range().start());
-    entries.dedup();
-    // A `let` must keep one binding.
-    let all = b
-        .scope
-        .children()
-        .filter(|c| {
-            matches!(
-                c.kind(),
-                SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
-            )
-        })
-        .count();
-    if entries.len() >= all {
-        fix.notes.push(here.note(
-            at.start(),
-            format!("`{name}` is unused, but it is the only binding of its `let`; it stays"),
-        ));
-        return Ok(());
-    }
-    for g in &gone {
-        names.push(format!("`{}`", scope.binders[*g].name));
-    }
-    for e in entries {
-        let range = line_span(here.text(), e.text_range());
-        // Comments of the deleted lines go with them.
-        let text = &here.text()[usize::from(range.start())..usize::from(range.end())];
-        let removed = rnix::Root::parse(&format!("{{ {text} }}"))
-            .syntax()
+    // The bindings go as split-outputs and flake-parts remove theirs: with
+    // their comments and the blank lines around them, the whole `let` when
+    // nothing else stays in it.
+    let ranges = crate::relocate::let_removals(here.text(), scope, &gone);
+    fix.removed_comments.extend(
+        here.root()
             .descendants_with_tokens()
             .filter_map(|t| t.into_token())
-            .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
-            .map(|t| t.text().to_string());
-        fix.removed_comments.extend(removed);
+            .filter(|t| {
+                t.kind() == SyntaxKind::TOKEN_COMMENT
+                    && ranges.iter().any(|r| r.contains_range(t.text_range()))
+            })
+            .map(|t| t.text().to_string()),
+    );
+    for range in ranges {
         fix.edit(NAME, here.path(), Edit::delete(range))?;
     }
     fix.actions
         .push(format!("removed the unused helper {}", names.join(", ")));
     Ok(())
-}
-
-/// The lines of `range` with the comment lines right above it, when it
-/// starts and ends its lines; else the range itself.
-fn line_span(text: &str, range: TextRange) -> TextRange {
-    let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
-    let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
-    if !text[line_start..lo].trim().is_empty() {
-        return range;
-    }
-    let line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i + 1);
-    if !text[hi..line_end].trim().is_empty() {
-        return range;
-    }
-    // Comment lines directly above.
-    let mut start = line_start;
-    while start > 0 {
-        let prev = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        if text[prev..start].trim_start().starts_with('#') {
-            start = prev;
-        } else {
-            break;
-        }
-    }
-    TextRange::new((start as u32).into(), (line_end as u32).into())
 }
 
 /// No helper: cluster the direct hosts of `builder` and build one.
@@ -1490,16 +1445,8 @@ fn helper_in_file(
     column: usize,
     unit: &str,
 ) -> Result<String, Error> {
-    let valid_segment = |seg: &str| {
-        !seg.is_empty()
-            && seg != "."
-            && seg != ".."
-            && seg
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
-    };
     let rel = rel.strip_prefix("./").unwrap_or(rel);
-    if !rel.ends_with(".nix") || !rel.split('/').all(valid_segment) {
+    if !rel.ends_with(".nix") || !super::is_plain_relative_path(rel) {
         return Err(Error::Usage(format!(
             "--helper-file {rel}: PATH must be a relative `.nix` path inside the flake made of letters, digits, `.`, `_`, `-` and `+` (it becomes a Nix path literal), without `.` or `..` segments"
         )));

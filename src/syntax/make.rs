@@ -649,30 +649,8 @@ pub fn let_before(binding: &str, indent: &str, unit: &str) -> String {
 pub fn application(function: &str, args: &[String]) -> String {
     let mut out = function.to_string();
     for a in args {
-        let atom = rnix::Root::parse(a)
-            .syntax()
-            .first_child()
-            .is_some_and(|n| {
-                use rnix::SyntaxKind::*;
-                matches!(
-                    n.kind(),
-                    NODE_IDENT
-                        | NODE_LITERAL
-                        | NODE_STRING
-                        | NODE_PATH_REL
-                        | NODE_PATH_ABS
-                        | NODE_PATH_HOME
-                        | NODE_PATH_SEARCH
-                        | NODE_LIST
-                        | NODE_ATTR_SET
-                        | NODE_PAREN
-                )
-            });
-        if atom {
-            out.push_str(&format!(" {a}"));
-        } else {
-            out.push_str(&format!(" ({a})"));
-        }
+        out.push(' ');
+        out.push_str(&paren_unless_simple(a));
     }
     out
 }
@@ -682,14 +660,37 @@ pub fn application(function: &str, args: &[String]) -> String {
 // ---------------------------------------------------------------------------
 
 /// Whether `expr` can be applied or selected from without parentheses.
-fn simple(expr: &str) -> bool {
-    expr.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '\'' | '.'))
-        && !expr.is_empty()
+/// Whether `expr` needs no parentheses as an argument of an application: a
+/// name, a literal, a path, a list, a set or an expression already in
+/// parentheses (a selection is parenthesised, for the reader), or, with
+/// `function`, also a selection (`pkgs.lib.f x`).
+fn is_atom(expr: &str, function: bool) -> bool {
+    use rnix::SyntaxKind::*;
+    let root = rnix::Root::parse(expr);
+    root.errors().is_empty()
+        && root.syntax().first_child().is_some_and(|n| {
+            matches!(
+                n.kind(),
+                NODE_IDENT
+                    | NODE_LITERAL
+                    | NODE_STRING
+                    | NODE_PATH_REL
+                    | NODE_PATH_ABS
+                    | NODE_PATH_HOME
+                    | NODE_PATH_SEARCH
+                    | NODE_LIST
+                    | NODE_ATTR_SET
+                    | NODE_PAREN
+            ) || function && n.kind() == NODE_SELECT
+        })
 }
 
 fn paren_unless_simple(expr: &str) -> String {
-    if simple(expr) {
+    paren_unless_atom(expr, false)
+}
+
+fn paren_unless_atom(expr: &str, function: bool) -> String {
+    if is_atom(expr, function) {
         expr.to_string()
     } else {
         format!("({expr})")
@@ -698,14 +699,14 @@ fn paren_unless_simple(expr: &str) -> String {
 
 /// `f system`: a per-system function applied to perSystem's `system`.
 pub fn apply_to_system(function: &str) -> String {
-    checked(format!("{} system", paren_unless_simple(function)))
+    checked(format!("{} system", paren_unless_atom(function, true)))
 }
 
 /// `f arg`, each parenthesised when needed.
 pub fn apply(function: &str, arg: &str) -> String {
     checked(format!(
         "{} {}",
-        paren_unless_simple(function),
+        paren_unless_atom(function, true),
         paren_unless_simple(arg)
     ))
 }
