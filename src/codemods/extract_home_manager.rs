@@ -991,49 +991,8 @@ fn extract(
             Edit::insert(semicolon.text_range().start(), make::inherit_more(name)),
         )?;
         let isrc = flake.src(import.file);
-        let Some(last) = import
-            .pattern
-            .children()
-            .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
-            .last()
-        else {
-            return Err(refuse(
-                flake,
-                import.file,
-                import.pattern.text_range(),
-                "no formal to add the function after",
-            ));
-        };
-        let itext = &isrc.file().text;
-        let end = usize::from(last.text_range().end());
-        let insert = if !import.pattern.text().to_string().contains('\n') {
-            Edit::insert(last.text_range().end(), make::formal_after(name))
-        } else {
-            // One formal per line: the new one on a line of its own after
-            // the last, unless a comment follows it on its line.
-            let at = usize::from(last.text_range().start());
-            let rest_of_line = itext[end..].split('\n').next().unwrap_or("");
-            let rest = rest_of_line.trim();
-            if !starts_line(itext, at) || !(rest.is_empty() || rest == ",") {
-                return Err(refuse(
-                    flake,
-                    import.file,
-                    import.pattern.text_range(),
-                    "formals on several lines, not one per line",
-                ));
-            }
-            let indent = line_indent(itext, at).to_string();
-            match rest_of_line.find(',') {
-                Some(comma) => Edit::insert(
-                    TextSize::from((end + comma + 1) as u32),
-                    make::formal_line_after_comma(name, &indent),
-                ),
-                None => Edit::insert(
-                    last.text_range().end(),
-                    make::formal_line_after_last(name, &indent),
-                ),
-            }
-        };
+        let insert = crate::syntax::add_formal(&import.pattern, &isrc.file().text, name)
+            .map_err(|why| refuse(flake, import.file, import.pattern.text_range(), why))?;
         fix.edit(NAME, isrc.path().to_path_buf(), insert)?;
     }
     let params = formals.len();

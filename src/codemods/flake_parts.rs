@@ -1417,49 +1417,16 @@ impl FlakeParts {
             .any(|t| t.kind() == SyntaxKind::TOKEN_ELLIPSIS);
         let mut formal = param.formals.iter().any(|f| f == "flake-parts");
         if !open && !formal {
-            let last = pattern
-                .children()
-                .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
-                .last()
-                .ok_or_else(|| {
+            let insert = syntax::add_formal(&pattern, flake.file.text.as_str(), "flake-parts")
+                .map_err(|why| {
                     cx.refuse(
                         NAME,
                         pattern.text_range().start(),
-                        "the outputs function takes no inputs",
+                        format!("cannot add `flake-parts` to the outputs' arguments: {why}"),
                     )
                 })?;
-            let text = flake.file.text.as_str();
-            let start = usize::from(last.text_range().start());
-            let insert = if syntax::starts_line(text, start) {
-                // One formal per line: `  last,\n  flake-parts,`
-                let indent = line_indent(text, start);
-                let after = &text[usize::from(last.text_range().end())..];
-                if after.trim_start().starts_with(',') {
-                    let comma = usize::from(last.text_range().end()) + after.find(',').unwrap() + 1;
-                    fix.edit(
-                        NAME,
-                        flake.path.clone(),
-                        Edit::insert(
-                            TextSize::from(comma as u32),
-                            format!("\n{indent}flake-parts,"),
-                        ),
-                    )?;
-                    formal = true;
-                    None
-                } else {
-                    Some(format!(",\n{indent}flake-parts"))
-                }
-            } else {
-                Some(", flake-parts".to_string())
-            };
-            if let Some(insert) = insert {
-                fix.edit(
-                    NAME,
-                    flake.path.clone(),
-                    Edit::insert(last.text_range().end(), insert),
-                )?;
-                formal = true;
-            }
+            fix.edit(NAME, flake.path.clone(), insert)?;
+            formal = true;
         }
         match &param.at {
             Some(at) => Ok((at.clone(), formal)),

@@ -548,8 +548,81 @@ pub fn static_leaves(set: &SyntaxNode) -> Vec<(Vec<String>, SyntaxNode)> {
     out
 }
 
+/// The edit that adds the formal `name` after the last formal of `pattern`
+/// (`{ a, b }` or `{ a, b, ... }` on one line; one formal per line, with
+/// or without a trailing comma, a comment after the comma kept on its
+/// line). `Err` says why the layout is not one of those.
+pub fn add_formal(
+    pattern: &SyntaxNode,
+    text: &str,
+    name: &str,
+) -> Result<crate::syntax::edit::Edit, &'static str> {
+    use crate::syntax::edit::Edit;
+    use crate::syntax::make;
+    let last = pattern
+        .children()
+        .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
+        .last()
+        .ok_or("no formal to add the new one after")?;
+    let end = usize::from(last.text_range().end());
+    if !pattern.text().to_string().contains('\n') {
+        return Ok(Edit::insert(
+            last.text_range().end(),
+            make::formal_after(name),
+        ));
+    }
+    let at = usize::from(last.text_range().start());
+    if !starts_line(text, at) {
+        return Err("formals on several lines, not one per line");
+    }
+    let indent = line_indent(text, at);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let rest = text[end..line_end].trim();
+    if rest.is_empty() {
+        return Ok(Edit::insert(
+            last.text_range().end(),
+            make::formal_line_after_last(name, indent),
+        ));
+    }
+    match rest.strip_prefix(',').map(str::trim_start) {
+        Some(r) if r.is_empty() || r.starts_with('#') => Ok(Edit::insert(
+            TextSize::from(line_end as u32),
+            make::formal_line_after_comma(name, indent),
+        )),
+        _ => Err("formals on several lines, not one per line"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_formal_is_added_in_the_pattern_layout() {
+        let add = |src: &str| {
+            let root = rnix::Root::parse(src).syntax();
+            let pattern = root
+                .descendants()
+                .find(|n| n.kind() == rnix::SyntaxKind::NODE_PATTERN)
+                .unwrap();
+            super::add_formal(&pattern, src, "x").map(|e| {
+                let mut set = crate::syntax::edit::EditSet::new();
+                set.add(e).unwrap();
+                set.apply(src)
+            })
+        };
+        assert_eq!(add("{ a, b }: a").unwrap(), "{ a, b, x }: a");
+        assert_eq!(add("{ a, ... }: a").unwrap(), "{ a, x, ... }: a");
+        assert_eq!(
+            add("{\n  a,\n  b, # why\n}: a").unwrap(),
+            "{\n  a,\n  b, # why\n  x,\n}: a"
+        );
+        assert_eq!(
+            add("{\n  a,\n  b\n}: a").unwrap(),
+            "{\n  a,\n  b,\n  x\n}: a"
+        );
+        assert!(add("{\n  a,\n  b # why\n}: a").is_err());
+        assert!(add("{ a\n, b\n}: a").is_err());
+    }
+
     use super::*;
 
     fn check(text: &str) -> Result<(), String> {

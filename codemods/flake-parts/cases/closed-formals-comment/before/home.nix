@@ -1,0 +1,4 @@
+{ ... }:
+{
+  home.stateVersion = "24.11";
+}
