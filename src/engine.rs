@@ -195,13 +195,18 @@ pub fn run(
     // before it (flake-parts writes a `perSystem` that split-outputs moves
     // into a module of its own). Run the chain again on its result until
     // nothing changes, so that the run is its own fixpoint and a second
-    // run finds nothing to do; the idempotence check below still holds it.
+    // run finds nothing to do (after MAX_ROUNDS the idempotence check
+    // below decides).
+    // When a round finds nothing to do, that round was the idempotence
+    // check's second run: it is not run again.
+    let mut settled = false;
     if codemods.len() > 1 {
         for _ in 0..MAX_ROUNDS {
             let mut next = ws.snapshot();
             let more = apply_all(&mut next, flake_path, codemods, options, None)?;
             let changes = next.changes();
             if changes.is_empty() {
+                settled = true;
                 break;
             }
             for c in changes {
@@ -218,6 +223,9 @@ pub fn run(
     // store, or out of the repository through a symlink.
     crate::output::write::check_paths(ws.root(), &outcome.changes)?;
     verify::check(ws, &before, &outcome, &mut |snapshot| {
+        if settled {
+            return Ok(Vec::new());
+        }
         apply_all(snapshot, flake_path, codemods, options, None).map(|_| snapshot.changes())
     })?;
     Ok(outcome)
