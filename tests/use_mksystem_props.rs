@@ -121,6 +121,8 @@ fn check(body: &SyntaxNode, nodes: &[SyntaxNode], defaults: bool) -> Result<bool
             defaults,
             taken: Default::default(),
             unit: "  ",
+            host_names: &[],
+            body_name: None,
         },
     );
     let l = match r {

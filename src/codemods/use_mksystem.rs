@@ -641,11 +641,18 @@ fn same_meaning(
     host: &Configuration,
 ) -> Result<(), Error> {
     let at = host.value.node.text_range().start();
+    // A name no `let` or formal binds is a builtin or comes from a `with`:
+    // it means the same on both sides when the same `with`s enclose both.
+    let same_withs = withs_at(here.root(), helper_at) == withs_at(here.root(), at);
     for n in free {
         let n = n.as_str();
         let a = here.scope().resolve_at(n, helper_at);
         let b = here.scope().resolve_at(n, at);
-        if a != b || a.is_none() && !crate::scope::is_builtin(n) {
+        if a != b
+            || a.is_none()
+                && !(same_withs
+                    && (crate::scope::is_builtin(n) || !withs_at(here.root(), at).is_empty()))
+        {
             return Err(here.refuse(
                 at,
                 format!(
@@ -700,16 +707,15 @@ fn host_call(
         .filter_map(|p| h.args.iter().find(|(n, _)| n == p).map(|(_, v)| v.clone()))
         .collect();
     let head = make::application(function, &values);
-    let args: Vec<(String, String, String)> = h
+    let args: Vec<make::CallArg> = h
         .args
         .iter()
         .filter(|(n, _)| !positional.contains(n))
-        .map(|(n, v)| {
-            (
-                h.leads.get(n).cloned().unwrap_or_default(),
-                n.clone(),
-                v.clone(),
-            )
+        .map(|(n, v)| make::CallArg {
+            lead: h.leads.get(n).cloned().unwrap_or_default(),
+            name: n.clone(),
+            value: v.clone(),
+            tail: h.tails.get(n).cloned(),
         })
         .collect();
     make::call_with_args(&head, &h.loose_comments, &args, indent, unit)
@@ -765,7 +771,10 @@ fn generalise_helper(
     let Some(pattern) = pattern_of(&inner) else {
         fix.notes.push(here.note(
             lambda.text_range().start(),
-            format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
+            match positional.as_slice() {
+                [p] => format!("`{name}` takes its argument whole (`{p}`), with no attribute-set pattern to add parameters to; hosts that bypass it are left as they are"),
+                _ => format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
+            },
         ));
         return Ok(false);
     };
@@ -803,6 +812,8 @@ fn generalise_helper(
                 defaults: true,
                 taken: Default::default(),
                 unit,
+                host_names: &[],
+                body_name: None,
             },
         );
         match r {
@@ -1190,6 +1201,7 @@ fn new_helper(
                 .map(|(i, _)| i)
                 .unwrap_or(0);
             let nodes: Vec<SyntaxNode> = hosts.iter().map(|c| c.value.node.clone()).collect();
+            let names: Vec<Option<String>> = hosts.iter().map(|c| c.name.clone()).collect();
             let r = lift(
                 &nodes[base],
                 &nodes,
@@ -1198,6 +1210,8 @@ fn new_helper(
                     defaults: false,
                     taken: Default::default(),
                     unit,
+                    host_names: &names,
+                    body_name: names[base].as_deref(),
                 },
             );
             match r {
@@ -1291,6 +1305,13 @@ fn new_helper(
                 "no `let` or expression found to put a new helper in",
             )
         })?;
+        // A `with` between that place and the hosts: the helper goes in a
+        // new `let` inside it, so that the names it reads mean there what
+        // they mean in the hosts (`with nixpkgs.lib; { ... nixosSystem ... }`).
+        let (place_let, place_body) = match innermost_with_body(&place_body, &host_nodes) {
+            Some(body) => (None, body),
+            None => (place_let, place_body),
+        };
         struct Place {
             lets: Vec<SyntaxNode>,
             body: SyntaxNode,
@@ -1399,12 +1420,28 @@ fn new_helper(
         };
         let binding = make::binding(&name, &value);
         let insert = if outputs.lets.last().is_some() {
-            format!("\n\n{indent}{binding}")
+            Edit::insert(at, format!("\n\n{indent}{binding}"))
         } else {
-            let outer = line_indent(text, usize::from(outputs.body.text_range().start()));
-            make::let_before(&binding, outer, unit)
+            let start = usize::from(outputs.body.text_range().start());
+            let outer = line_indent(text, start);
+            // A `with` body after the `with` on its line (`with lib; {`):
+            // the new `let` starts a line of its own, as nixfmt lays it out.
+            let gap = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let after_with = outputs
+                .body
+                .parent()
+                .is_some_and(|p| p.kind() == SyntaxKind::NODE_WITH);
+            if !after_with || text[line_start..start].trim().is_empty() {
+                Edit::insert(at, make::let_before(&binding, outer, unit))
+            } else {
+                Edit::replace(
+                    TextRange::new(((start - gap) as u32).into(), at),
+                    format!("\n{outer}{}", make::let_before(&binding, outer, unit)),
+                )
+            }
         };
-        fix.edit(NAME, here.path(), Edit::insert(at, insert))?;
+        fix.edit(NAME, here.path(), insert)?;
         for (i, c) in hosts.iter().enumerate() {
             let call = host_call(here, &name, &[], &lifted, i, c, unit);
             fix.edit(
@@ -1563,6 +1600,8 @@ fn chain_outliers<'a>(
                 defaults: true,
                 taken: Default::default(),
                 unit,
+                host_names: &[],
+                body_name: None,
             },
         );
         match r {
@@ -1615,6 +1654,39 @@ fn chain_outliers<'a>(
 /// Where a new helper goes in the file: its `let` (the outputs' innermost
 /// one in flake.nix, the file's own otherwise) and the expression a new
 /// `let` would go before.
+/// The body of the innermost `with` inside `place` (or `place` itself)
+/// around every one of `hosts`.
+fn innermost_with_body(place: &SyntaxNode, hosts: &[SyntaxNode]) -> Option<SyntaxNode> {
+    let first = hosts.first()?;
+    first
+        .ancestors()
+        .skip(1)
+        .take_while(|a| place.text_range().contains_range(a.text_range()))
+        .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
+        .filter_map(|w| w.last_child())
+        .find(|body| {
+            hosts
+                .iter()
+                .all(|h| body.text_range().contains_range(h.text_range()))
+        })
+}
+
+/// The `with` expressions whose body holds `offset`, innermost first.
+fn withs_at(root: &SyntaxNode, offset: rnix::TextSize) -> Vec<TextRange> {
+    let Some(token) = root.token_at_offset(offset).right_biased() else {
+        return Vec::new();
+    };
+    token
+        .parent_ancestors()
+        .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
+        .filter(|w| {
+            w.last_child()
+                .is_some_and(|b| b.text_range().contains(offset))
+        })
+        .map(|w| w.text_range())
+        .collect()
+}
+
 fn helper_place(here: &Here) -> Option<(Option<SyntaxNode>, SyntaxNode)> {
     if here.file == 0 {
         let outputs = here.cx.flake.outputs.as_ref()?;

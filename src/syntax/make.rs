@@ -583,14 +583,23 @@ mod function_tests {
     }
 }
 
+/// One argument of [`call_with_args`]: comment lines before it, its name,
+/// its code, and a `#` comment after it on its line.
+pub struct CallArg {
+    pub lead: String,
+    pub name: String,
+    pub value: String,
+    pub tail: Option<String>,
+}
+
 /// A call of `function` with an attribute set of named arguments, for a
 /// value written on a line indented by `indent`: `comments` (whole `#`
 /// lines) first, then one `name = value;` per line, each preceded by its
-/// leading comment lines (`(lead, name, value)`); `function { }` when empty.
+/// leading comment lines and followed by its trailing comment; `function { }` when empty.
 pub fn call_with_args(
     function: &str,
     comments: &[String],
-    args: &[(String, String, String)],
+    args: &[CallArg],
     indent: &str,
     unit: &str,
 ) -> String {
@@ -602,11 +611,16 @@ pub fn call_with_args(
     for c in comments {
         out.push_str(&format!("{inner}{}\n", c.trim_end()));
     }
-    for (lead, name, value) in args {
-        for l in lead.lines() {
+    for a in args {
+        for l in a.lead.lines() {
             out.push_str(&format!("{inner}{}\n", l.trim()));
         }
-        out.push_str(&format!("{inner}{}{value};\n", binding_prefix(name)));
+        out.push_str(&format!("{inner}{}{};", binding_prefix(&a.name), a.value));
+        if let Some(t) = &a.tail {
+            out.push(' ');
+            out.push_str(t.trim_end());
+        }
+        out.push('\n');
     }
     out.push_str(indent);
     out.push('}');

@@ -497,8 +497,18 @@ impl Matcher<'_> {
                 j += 1;
             }
         }
+        // Lists that share no module are another system, unless they pair
+        // up element by element in kind (`[ ./a.nix { networking.hostName
+        // = "a"; } ]` against the same for `b`): those differ inside each
+        // module, and each difference is one parameter.
+        let paired = anchors.is_empty()
+            && n == m
+            && a.iter()
+                .zip(&b)
+                .all(|(ea, eb)| unparen(ea.clone()).kind() == unparen(eb.clone()).kind());
         if n >= 2
             && m > 0
+            && !paired
             && anchors
                 .iter()
                 .all(|&(ai, _)| self.formal_ref(&unparen(a[ai].clone())).is_some())

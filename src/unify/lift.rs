@@ -43,6 +43,8 @@ pub struct HostArgs {
     pub args: Vec<(String, String)>,
     /// Comments written before an argument's code, by argument name (lines).
     pub leads: BTreeMap<String, String>,
+    /// A `#` comment after an argument's code on its line, by argument name.
+    pub tails: BTreeMap<String, String>,
     /// Comments of the host that its arguments do not carry.
     pub loose_comments: Vec<String>,
     /// Number of new parameters it passes.
@@ -90,6 +92,11 @@ pub struct LiftOptions<'a> {
     pub taken: BTreeSet<String>,
     /// The file's indent unit.
     pub unit: &'a str,
+    /// The hosts' names (`nixosConfigurations.<name>`), by index, and the
+    /// name of the host the body is (a new helper's base): a string each
+    /// host passes that is its own name makes a `hostname` parameter.
+    pub host_names: &'a [Option<String>],
+    pub body_name: Option<&'a str>,
 }
 
 /// Readability limit: new parameters one host may pass.
@@ -321,17 +328,32 @@ pub fn lift(
         let alt = if in_list(v) { "Module" } else { "Arg" };
         // What the hosts pass there, to name the parameter after a role
         // they share with the helper's code.
-        let others: Vec<SyntaxNode> = matches
+        let passed: Vec<(usize, SyntaxNode)> = matches
             .iter()
-            .flat_map(|m| m.diffs.iter())
-            .filter_map(|d| match d {
+            .enumerate()
+            .flat_map(|(i, m)| m.diffs.iter().map(move |d| (i, d)))
+            .filter_map(|(i, d)| match d {
                 Diff::Value { helper, other } if helper.text_range() == v.text_range() => {
-                    Some(other.clone())
+                    Some((i, other.clone()))
                 }
                 _ => None,
             })
             .collect();
-        let name = fresh(&value_name(v, &others), alt, &mut taken);
+        let own_name = |n: &SyntaxNode, name: Option<&str>| {
+            name.is_some() && crate::flake::string_literal(n).as_deref() == name
+        };
+        let name = if entry_key(v).is_none()
+            && !passed.is_empty()
+            && own_name(v, o.body_name)
+            && passed
+                .iter()
+                .all(|(i, n)| own_name(n, o.host_names.get(*i).and_then(|x| x.as_deref())))
+        {
+            fresh("hostname", alt, &mut taken)
+        } else {
+            let others: Vec<SyntaxNode> = passed.into_iter().map(|(_, n)| n).collect();
+            fresh(&value_name(v, &others), alt, &mut taken)
+        };
         // A new helper's parameter defaults to the base's code when most
         // hosts have that code.
         let differing = matches
@@ -579,6 +601,7 @@ pub fn lift(
         }
         let mut new_params = 0;
         let mut leads = BTreeMap::new();
+        let mut tails = BTreeMap::new();
         for p in &params {
             if let Some(keys) = &p.attrs {
                 let moved_ranges: Vec<TextRange> = {
@@ -656,6 +679,10 @@ pub fn lift(
                         let (lead, lead_ranges) = leading_comments(node);
                         kept.extend(lead_ranges);
                         kept.push(node.text_range());
+                        if let Some(t) = same_line_comment(node) {
+                            kept.push(t.text_range());
+                            tails.insert(p.name.clone(), t.text().to_string());
+                        }
                         args.push((p.name.clone(), reindented(&hroot, node, &arg_indent)));
                         if !lead.is_empty() {
                             leads.insert(p.name.clone(), lead);
@@ -708,7 +735,7 @@ pub fn lift(
             outliers.push(Outlier {
                 host: i,
                 kind: OutlierKind::Different,
-                why: "its modules share none with the helper's: another system".into(),
+                why: "its modules share none with the others': it is another kind of system".into(),
                 places: vec![(body.text_range(), host.text_range())],
             });
         } else if new_params > MAX_NEW_PARAMS {
@@ -736,6 +763,7 @@ pub fn lift(
         out_hosts.push(HostArgs {
             args,
             leads,
+            tails,
             loose_comments: loose,
             new_params,
         });
@@ -743,12 +771,53 @@ pub fn lift(
     if !outliers.is_empty() {
         return Err(outliers);
     }
+    if !o.defaults {
+        majority_defaults(&mut params, &mut out_hosts);
+    }
     Ok(Lift {
         params,
         hosts: out_hosts,
         body: new_body,
         matches,
     })
+}
+
+/// A new helper's parameter that most hosts pass with the same one-line
+/// code (`system = "x86_64-linux"` in two hosts of three) takes that code
+/// as its default, and those hosts stop passing it. The caller's proof
+/// checks every call as before.
+fn majority_defaults(params: &mut [Param], hosts: &mut [HostArgs]) {
+    for p in params
+        .iter_mut()
+        .filter(|p| p.default.is_none() && p.seq.is_none() && p.attrs.is_none())
+    {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for h in hosts.iter() {
+            if let Some((_, v)) = h.args.iter().find(|(n, _)| n == &p.name) {
+                *counts.entry(v.as_str()).or_default() += 1;
+            }
+        }
+        let Some((text, n)) = counts.into_iter().max_by_key(|(_, n)| *n) else {
+            continue;
+        };
+        if n * 2 <= hosts.len() || text.contains('\n') || n == hosts.len() {
+            continue;
+        }
+        let text = text.to_string();
+        for h in hosts.iter_mut() {
+            let before = h.args.len();
+            h.args.retain(|(name, v)| {
+                name != &p.name
+                    || v != &text
+                    || h.leads.contains_key(name)
+                    || h.tails.contains_key(name)
+            });
+            if h.args.len() < before {
+                h.new_params -= 1;
+            }
+        }
+        p.default = Some(text);
+    }
 }
 
 /// The run a host has in place of the body's `list[from..to]`, when it differs there.
@@ -782,6 +851,23 @@ fn own_run(
     }
     let theirs = list_elems(m.pairs.get(&list.text_range())?);
     (theirs.len() == elems.len()).then(|| theirs[from..to].to_vec())
+}
+
+/// A `#` comment after `node` on its line (`./a.nix # the NAS`).
+fn same_line_comment(node: &SyntaxNode) -> Option<rnix::SyntaxToken> {
+    let mut t = node.next_sibling_or_token();
+    while let Some(e) = t {
+        match e.kind() {
+            SyntaxKind::TOKEN_WHITESPACE if !e.to_string().contains('\n') => {}
+            SyntaxKind::TOKEN_COMMENT => {
+                let c = e.into_token()?;
+                return c.text().starts_with('#').then_some(c);
+            }
+            _ => return None,
+        }
+        t = e.next_sibling_or_token();
+    }
+    None
 }
 
 /// The comments that belong with the last element `node` of a run: those
