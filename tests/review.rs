@@ -1480,8 +1480,8 @@ fn a_helper_file_with_an_undefined_variable_is_an_error() {
 /// FR003 and `extract-home-manager` agree: on every case the codemod
 /// rewrites, the review finds the integration configured more than once
 /// before, and once after (`copies-in-two-files` keeps its helper's copy
-/// next to the function on purpose, `odd-one-out` a block too different
-/// from the others, `named-block-left-alone` a block under a `let ... in`).
+/// next to the function on purpose, `odd-one-out` and
+/// `odd-one-out-across-files` a block too different from the others, `named-block-left-alone` a block under a `let ... in`).
 #[test]
 fn fr003_and_extract_home_manager_agree() {
     let cases = fixture("codemods/extract-home-manager/cases");
@@ -1510,6 +1510,7 @@ fn fr003_and_extract_home_manager_agree() {
         if ![
             "copies-in-two-files",
             "odd-one-out",
+            "odd-one-out-across-files",
             "named-block-left-alone",
         ]
         .contains(&name.as_str())

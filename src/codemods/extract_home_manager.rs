@@ -105,7 +105,7 @@ impl Codemod for ExtractHomeManager {
             for (file, module) in &elsewhere {
                 fix.notes.push(Note {
                     location: Some(flake.src(*file).location(module.text_range())),
-                    message: "a Home Manager module a module list names, not written where a call can replace it (the top of a file, under `let ... in` or `with`); it is left as it is".into(),
+                    message: "a Home Manager block that a module list reaches through a name (bound at the top of a file, in a `let` or under `with`), not written in the list, where a call could replace it; it is left as it is".into(),
                 });
             }
         }
@@ -152,7 +152,18 @@ impl Codemod for ExtractHomeManager {
                 }
                 continue;
             }
-            extract_largest(flake, *file, group, name, &mut fix)?;
+            let attempt = extract_largest(flake, *file, group, name, &[])?;
+            for (path, set) in attempt.edits {
+                let into = fix.edits.entry(path).or_default();
+                into.merge(set).map_err(|o| Error::CheckFailed {
+                    check: "edits",
+                    location: None,
+                    message: format!("{NAME} produced {o}"),
+                })?;
+            }
+            fix.notes.extend(attempt.notes);
+            fix.actions.extend(attempt.actions);
+            fix.removed_comments.extend(attempt.removed_comments);
         }
         Ok(fix)
     }
@@ -209,9 +220,8 @@ fn across_files(
         }
         sites.push(site);
     }
-    let mut attempt = Fix::default();
-    match extract(flake, 0, &blocks, name, &mut attempt, &sites) {
-        Ok(()) => Ok(attempt),
+    match extract_largest(flake, 0, &blocks, name, &sites) {
+        Ok(attempt) => Ok(attempt),
         Err(Error::Refused {
             location, message, ..
         }) => Err((
@@ -232,45 +242,40 @@ fn is_too_different(e: &Error) -> bool {
     matches!(e, Error::Refused { message, .. } if message.starts_with(TOO_DIFFERENT))
 }
 
-/// [`extract`] on the blocks of one file; when they are too different to
-/// share a function, on all but the block least like the others (left out
-/// with a note), when two or more remain. The refusal for the whole group
-/// when that does not work either.
+/// [`extract`] on `group` (the blocks of one file, or of several files
+/// with the `sites` that import them from flake.nix); when they are too
+/// different to share a function, on all but the block least like the
+/// others (left out with a note), when two or more remain. The refusal for
+/// the whole group when that does not work either.
 fn extract_largest(
     flake: &Flake,
     file: FileId,
     group: &[HmBlock],
     name: &str,
-    fix: &mut Fix,
-) -> Result<(), Error> {
+    sites: &[ImportSite],
+) -> Result<Fix, Error> {
     let mut current: Vec<HmBlock> = group.to_vec();
     let mut left_out: Vec<HmBlock> = Vec::new();
     let mut first_refusal: Option<Error> = None;
     loop {
         let mut attempt = Fix::default();
-        match extract(flake, file, &current, name, &mut attempt, &[]) {
+        // Only the files that still have a block take the function.
+        let sites: Vec<ImportSite> = sites
+            .iter()
+            .filter(|s| current.iter().any(|b| b.file == s.file))
+            .cloned()
+            .collect();
+        match extract(flake, file, &current, name, &mut attempt, &sites) {
             Ok(()) => {
-                for (path, set) in attempt.edits {
-                    let into = fix.edits.entry(path).or_default();
-                    into.merge(set).map_err(|o| Error::CheckFailed {
-                        check: "edits",
-                        location: None,
-                        message: format!("{NAME} produced {o}"),
-                    })?;
-                }
-                fix.notes.extend(attempt.notes);
-                fix.actions.extend(attempt.actions);
-                fix.removed_comments.extend(attempt.removed_comments);
-                let src = flake.src(file);
                 for b in &left_out {
-                    fix.notes.push(Note {
-                        location: Some(src.location(b.element.text_range())),
+                    attempt.notes.push(Note {
+                        location: Some(flake.src(b.file).location(b.element.text_range())),
                         message: format!(
                             "this Home Manager block is too different from the others to use `{name}`; it is left as it is"
                         ),
                     });
                 }
-                return Ok(());
+                return Ok(attempt);
             }
             // One block at most is left out: two left out would be a
             // group of their own on the next run.

@@ -526,7 +526,20 @@ pub fn lift(
                     });
                 match entry {
                     Some(e) => edits.push((e.text_range(), format!("inherit {};", p.name))),
-                    None => edits.push((p.range, p.name.clone())),
+                    // `(code)` becomes `name`, not `(name)`.
+                    None => {
+                        let mut range = p.range;
+                        if let Some(mut n) = body.descendants().find(|n| n.text_range() == p.range)
+                        {
+                            while let Some(up) =
+                                n.parent().filter(|u| u.kind() == SyntaxKind::NODE_PAREN)
+                            {
+                                range = up.text_range();
+                                n = up;
+                            }
+                        }
+                        edits.push((range, p.name.clone()))
+                    }
                 }
             }
             Some((f, t)) => {
@@ -988,7 +1001,7 @@ fn fresh(base: &str, alt: &str, taken: &mut BTreeSet<String>) -> String {
             && !taken.iter().any(|t| t.eq_ignore_ascii_case(n))
     };
     let mut name = base.to_string();
-    if !ok(&name, taken) {
+    if !ok(&name, taken) && !base.ends_with(alt) {
         name = format!("{base}{alt}");
     }
     let mut n = 2;
@@ -1035,10 +1048,16 @@ fn value_name(node: &SyntaxNode, others: &[SyntaxNode]) -> String {
     // A module in a list: named after what it sets, when the hosts' modules
     // set the same; a call of a `mkX` function is named `x`.
     if in_list(node) {
-        let role = |n: &SyntaxNode| module_role(n);
-        if let Some(r) = role(node) {
-            if others.iter().all(|o| role(o).as_ref() == Some(&r)) {
-                return r;
+        // The role most modules there have (more than half of them), when
+        // no module has another.
+        let roles: Vec<Option<String>> = std::iter::once(node)
+            .chain(others)
+            .map(module_role)
+            .collect();
+        let mut known = roles.iter().flatten();
+        if let Some(r) = known.next() {
+            if known.clone().all(|o| o == r) && (known.count() + 1) * 2 > roles.len() {
+                return r.clone();
             }
         }
         // A slot each host may fill with its own module.
@@ -1101,11 +1120,28 @@ fn module_role(node: &SyntaxNode) -> Option<String> {
         .children()
         .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
         .collect();
-    if keys.len() != 1 {
-        return None;
+    // One key, named by its last name (`{ home-manager = ...; }`), or
+    // dotted keys that all start with the same name
+    // (`{ home-manager.useGlobalPkgs = ...; home-manager.users... }`).
+    let first = |k: &SyntaxNode| {
+        k.first_child()?
+            .children()
+            .next()
+            .and_then(|a| static_attr_name(&a))
+    };
+    match keys.as_slice() {
+        [one] => {
+            let last = one.first_child()?.children().last()?;
+            static_attr_name(&last).map(|k| camel(&k))
+        }
+        [k, rest @ ..] => {
+            let head = first(k)?;
+            rest.iter()
+                .all(|o| first(o).as_ref() == Some(&head))
+                .then(|| camel(&head))
+        }
+        [] => None,
     }
-    let last = keys[0].first_child()?.children().last()?;
-    static_attr_name(&last).map(|k| camel(&k))
 }
 
 /// Whether `node` is an element of a list.
