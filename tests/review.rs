@@ -1689,3 +1689,36 @@ fn no_per_system_finding_when_everything_is_in_per_system() {
         r.findings
     );
 }
+
+/// `mapAttrs mkHost machines // { east = ...; }`: the model follows each
+/// operand of `//`, so FR002 sees `east` bypass `mkHost`; use-mksystem
+/// leaves a curried helper as it is, and the fix by hand says so instead of
+/// "no codemod yet".
+#[test]
+fn generated_hosts_merged_with_a_bypassing_host() {
+    let r = review_flake("generated-and-bypass");
+    let bypass: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::HelperBypassed)
+        .collect();
+    assert_eq!(bypass.len(), 1, "{:#?}", r.findings);
+    assert!(
+        bypass[0].message.starts_with("east calls"),
+        "{}",
+        bypass[0].message
+    );
+    assert!(
+        bypass[0].message.contains("north and south"),
+        "{}",
+        bypass[0].message
+    );
+    assert_eq!(bypass[0].codemod, None);
+    assert!(
+        bypass[0].manual_fix().contains(
+            "use-mksystem leaves it as it is: `mkHost` takes its arguments one by one (curried)"
+        ),
+        "{}",
+        bypass[0].manual_fix()
+    );
+}

@@ -771,9 +771,9 @@ fn generalise_helper(
     let Some(pattern) = pattern_of(&inner) else {
         fix.notes.push(here.note(
             lambda.text_range().start(),
-            match positional.as_slice() {
-                [p] => format!("`{name}` takes its argument whole (`{p}`), with no attribute-set pattern to add parameters to; hosts that bypass it are left as they are"),
-                _ => format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
+            match inner.first_child().filter(|p| positional.is_empty() && p.kind() == SyntaxKind::NODE_IDENT_PARAM) {
+                Some(p) => format!("`{name}` takes one positional argument (`{}`), with no attribute-set pattern to add parameters to; hosts that bypass it are left as they are", p.text().to_string().trim()),
+                None => format!("`{name}` takes its arguments one by one (curried); hosts that bypass it are left as they are"),
             },
         ));
         return Ok(false);

@@ -293,6 +293,29 @@ impl Flake {
         out: &mut Vec<Configuration>,
     ) {
         match &w {
+            // `mapAttrs mkHost hosts // { c = ...; }`: each operand on its
+            // own, a later one's entry replacing an earlier one's of the
+            // same name, as `//` does.
+            Whnf::Attrs(parts)
+                if parts.len() > 1 && parts.iter().any(|p| matches!(p, Part::Opaque(_))) =>
+            {
+                let mut found: Vec<Configuration> = Vec::new();
+                for part in parts {
+                    let mut here = Vec::new();
+                    let w = match part {
+                        Part::Set { .. } => Whnf::Attrs(vec![part.clone()]),
+                        Part::Opaque(inner) => (**inner).clone(),
+                    };
+                    self.configurations_in(output, builder, def, w, &mut here);
+                    for c in &here {
+                        if let Some(n) = &c.name {
+                            found.retain(|o| o.name.as_ref() != Some(n));
+                        }
+                    }
+                    found.extend(here);
+                }
+                out.extend(found);
+            }
             Whnf::Attrs(_) => {
                 let entries = match self.entries(&w) {
                     Ok(e) => e,

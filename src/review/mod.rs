@@ -218,6 +218,9 @@ pub enum Trial {
     Changes(usize),
     /// It finds nothing to do.
     NothingToDo,
+    /// It changes nothing, and says why it leaves something as it is (its
+    /// first note).
+    LeavesAsIs(String),
     /// It refuses; the first line of its reason.
     Refuses(String),
 }
@@ -243,7 +246,10 @@ fn trials(
             &[codemod],
             &crate::codemods::Options::default(),
         ) {
-            Ok(o) if o.is_empty() => Trial::NothingToDo,
+            Ok(o) if o.is_empty() => match o.notes.first() {
+                Some((_, n)) => Trial::LeavesAsIs(n.message.clone()),
+                None => Trial::NothingToDo,
+            },
             Ok(o) => Trial::Changes(o.changes.len()),
             Err(e) => {
                 // The reason itself, without the location and the codemod's name.
@@ -480,14 +486,21 @@ pub fn review_keeping(
     // A finding recommends a codemod only where it would do something (or
     // can say why it would refuse): one that finds nothing to do here is
     // not named.
+    // One that leaves it as it is says why, beside the fix by hand.
     for f in &mut findings {
-        if f.codemod
-            .is_some_and(|c| trials.get(c) == Some(&Trial::NothingToDo))
-        {
-            f.codemod = None;
+        match f.codemod.and_then(|c| trials.get(c).map(|t| (c, t))) {
+            Some((_, Trial::NothingToDo)) => f.codemod = None,
+            Some((c, Trial::LeavesAsIs(why))) => {
+                f.by_hand = Some(format!(
+                    "{} ({c} leaves it as it is: {why})",
+                    f.manual_fix()
+                ));
+                f.codemod = None;
+            }
+            _ => {}
         }
     }
-    trials.retain(|_, t| *t != Trial::NothingToDo);
+    trials.retain(|_, t| !matches!(t, Trial::NothingToDo | Trial::LeavesAsIs(_)));
     Ok(Reviewed {
         report: Report {
             flake: flake_path.to_path_buf(),

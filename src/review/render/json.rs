@@ -166,6 +166,11 @@ fn trial_json(t: &crate::review::Trial) -> TrialJson {
             files: None,
             reason: None,
         },
+        Trial::LeavesAsIs(why) => TrialJson {
+            outcome: "nothing-to-do",
+            files: None,
+            reason: Some(why.clone()),
+        },
         Trial::Refuses(why) => TrialJson {
             outcome: "refuses",
             files: None,
