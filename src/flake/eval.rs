@@ -1651,11 +1651,20 @@ fn opaque_unknown(w: &Whnf, name: &str) -> Unknown {
             .unwrap_or_default(),
         _ => (0, TextRange::default()),
     };
-    Unknown {
-        file,
-        range,
-        why: format!("`{name}` may come from a value computed at evaluation time"),
-    }
+    let what = match w {
+        Whnf::Call { function, .. } => function
+            .last()
+            .map(|f| format!("a call of `{f}`"))
+            .unwrap_or_else(|| "a call".into()),
+        _ => "a value computed at evaluation time".into(),
+    };
+    // `*`: the set's attributes, not one of them.
+    let why = if name == "*" {
+        format!("some of its attributes come from {what}, merged into it, which cannot be listed without evaluating")
+    } else {
+        format!("`{name}` may come from {what}, merged into the set, which cannot be listed without evaluating")
+    };
+    Unknown { file, range, why }
 }
 
 /// The first line of a node's text, for messages.
