@@ -802,6 +802,17 @@ fn generalise_helper(
             Some(a) => a.to_helper(c)?,
         });
     }
+    // Formals without default, which every call must determine.
+    let required: Vec<&String> = positional
+        .iter()
+        .chain(
+            pattern
+                .formals
+                .iter()
+                .filter(|(_, d)| d.is_none())
+                .map(|(n, _)| n),
+        )
+        .collect();
     let lifted = loop {
         let hosts: Vec<SyntaxNode> = targets.clone();
         let r = lift(
@@ -817,7 +828,36 @@ fn generalise_helper(
             },
         );
         match r {
-            Ok(l) => break l,
+            Ok(l) => {
+                // A formal without default that a host does not determine
+                // (the helper uses it only where the host differs: its
+                // modules replaced whole): that host stays as it is.
+                let undetermined: Vec<(usize, &String)> = (0..direct.len())
+                    .filter_map(|i| {
+                        required
+                            .iter()
+                            .find(|f| !l.hosts[i].args.iter().any(|(n, _)| n == **f))
+                            .map(|f| (i, *f))
+                    })
+                    .collect();
+                if undetermined.is_empty() {
+                    break l;
+                }
+                for &(d, f) in undetermined.iter().rev() {
+                    let c = direct.remove(d);
+                    targets.remove(d);
+                    fix.notes.push(hs.note(
+                        c.value.node.text_range().start(),
+                        format!(
+                            "{} calls the builder directly and is left as it is: `{name}` uses its argument `{f}` only where this host differs",
+                            host_label(c)
+                        ),
+                    ));
+                }
+                if direct.is_empty() {
+                    return Ok(true);
+                }
+            }
             Err(o) if o.iter().all(|o| o.kind == OutlierKind::Different) => {
                 // Another system: it stays as it is.
                 let mut drop: Vec<usize> = o.iter().map(|o| o.host).collect();
@@ -888,28 +928,6 @@ fn generalise_helper(
                     })
             })
         });
-    }
-
-    // Formals without default that a host does not determine.
-    let required = positional.iter().chain(
-        pattern
-            .formals
-            .iter()
-            .filter(|(_, d)| d.is_none())
-            .map(|(n, _)| n),
-    );
-    let required: Vec<&String> = required.collect();
-    for (i, c) in direct.iter().enumerate() {
-        for f in &required {
-            if !lifted.hosts[i].args.iter().any(|(n, _)| n == *f) {
-                return Err(hs.refuse(c.value.node.text_range().start(),
-                    format!(
-                        "{}: cannot tell what `{name}`'s argument `{f}` would be: the helper uses it only where this host differs",
-                        host_label(c)
-                    ),
-                ));
-            }
-        }
     }
 
     // A list parameter without default that a host passes empty gets the

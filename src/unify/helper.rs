@@ -88,6 +88,10 @@ pub struct BodyMatch {
     /// A list of two or more elements shares none with the expression's
     /// (parameters aside): the expression is another kind of system.
     pub disjoint_list: bool,
+    /// Formals bound to the trailing elements of a list (`[ ... ] ++
+    /// extra`): those elements, so that the argument keeps their layout
+    /// and comments.
+    pub list_args: BTreeMap<String, Vec<SyntaxNode>>,
 }
 
 /// A difference read a name bound inside one side: widen it.
@@ -424,6 +428,7 @@ impl Matcher<'_> {
             Ok(trailing) => {
                 let text = list_text(&trailing);
                 if self.bind(&f, text, x) {
+                    self.m.list_args.insert(f, trailing);
                     Some(Ok(()))
                 } else {
                     self.m.diffs.truncate(mark);
@@ -440,6 +445,7 @@ impl Matcher<'_> {
     /// Whether `h` matches `x` without a difference (nothing recorded).
     fn trial(&mut self, h: &SyntaxNode, x: &SyntaxNode) -> bool {
         let saved_args = self.m.args.clone();
+        let saved_lists = self.m.list_args.clone();
         let mark = self.m.diffs.len();
         let saved_budget = self.budget;
         let captured = self.m.captured;
@@ -449,6 +455,7 @@ impl Matcher<'_> {
         self.m.disjoint_list = disjoint;
         self.m.diffs.truncate(mark);
         self.m.args = saved_args;
+        self.m.list_args = saved_lists;
         self.budget = saved_budget.min(self.budget);
         ok
     }

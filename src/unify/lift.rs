@@ -99,6 +99,9 @@ pub struct LiftOptions<'a> {
     pub body_name: Option<&'a str>,
 }
 
+/// Why a host whose modules share none with the body is left out.
+const DISJOINT: &str = "its modules share none with the others': it is another kind of system";
+
 /// Readability limit: new parameters one host may pass.
 pub const MAX_NEW_PARAMS: usize = 5;
 
@@ -292,12 +295,25 @@ pub fn lift(
         for ((f2, t2), l2) in seq_list.iter().skip(i + 1) {
             if l1 == l2 && f1.max(f2) < t1.min(t2) || l1 == l2 && f1 == f2 && t1 != t2 {
                 let (a, b) = (with_run(l1, *f1, *t1), with_run(l2, *f2, *t2));
-                let fewer = if a.len() <= b.len() { a } else { b };
-                return Err(conflict(
-                    fewer,
-                    "its modules differ from the others' in a run that overlaps theirs",
-                    l1.text_range(),
-                ));
+                // Hosts that share no module with the body are the ones to
+                // leave out (an installer image), else those with fewer.
+                let disjoint =
+                    |hs: &[usize]| !hs.is_empty() && hs.iter().all(|&h| matches[h].disjoint_list);
+                let fewer = if disjoint(&a) && !disjoint(&b) {
+                    a
+                } else if disjoint(&b) && !disjoint(&a) {
+                    b
+                } else if a.len() <= b.len() {
+                    a
+                } else {
+                    b
+                };
+                let why = if disjoint(&fewer) {
+                    DISJOINT
+                } else {
+                    "its modules differ from the others' in a run that overlaps theirs"
+                };
+                return Err(conflict(fewer, why, l1.text_range()));
             }
         }
         let elems = list_elems(l1);
@@ -607,14 +623,40 @@ pub fn lift(
         let arg_indent = format!("{}{}", indent_of(host), o.unit);
         let mut args: Vec<(String, String)> = Vec::new();
         let mut kept: Vec<TextRange> = Vec::new();
+        let mut leads = BTreeMap::new();
+        let mut tails = BTreeMap::new();
         for f in o.formals {
-            if let Some(a) = m.args.get(f) {
-                args.push((f.clone(), a.clone()));
+            let Some(a) = m.args.get(f) else { continue };
+            // Trailing list elements bound to a formal keep their layout
+            // and comments, as a run does.
+            match m.list_args.get(f).filter(|e| !e.is_empty()) {
+                Some(run) => {
+                    let last = &run[run.len() - 1];
+                    let mut range = run[0].text_range().cover(last.text_range());
+                    if let Some(c) = run_tail_comments(last) {
+                        range = range.cover(c);
+                    }
+                    let (lead, lead_ranges) = leading_comments(&run[0]);
+                    kept.extend(lead_ranges);
+                    kept.push(range);
+                    let inner = format!("{arg_indent}{}", o.unit);
+                    let text = shift_range(
+                        &run[0].parent().unwrap_or_else(|| hroot.clone()),
+                        range,
+                        Shift {
+                            remove: &indent_of(&run[0]),
+                            add: &inner,
+                        },
+                    );
+                    args.push((f.clone(), format!("[\n{inner}{text}\n{arg_indent}]")));
+                    if !lead.is_empty() {
+                        leads.insert(f.clone(), lead);
+                    }
+                }
+                None => args.push((f.clone(), a.clone())),
             }
         }
         let mut new_params = 0;
-        let mut leads = BTreeMap::new();
-        let mut tails = BTreeMap::new();
         for p in &params {
             if let Some(keys) = &p.attrs {
                 let moved_ranges: Vec<TextRange> = {
@@ -748,7 +790,7 @@ pub fn lift(
             outliers.push(Outlier {
                 host: i,
                 kind: OutlierKind::Different,
-                why: "its modules share none with the others': it is another kind of system".into(),
+                why: DISJOINT.into(),
                 places: vec![(body.text_range(), host.text_range())],
             });
         } else if new_params > MAX_NEW_PARAMS {
