@@ -418,6 +418,9 @@ impl Matcher<'_> {
         let _ = op;
         let lhs = unparen(h.first_child()?);
         let rhs = unparen(h.last_child()?);
+        if let Some(p) = self.formal_ref(&lhs) {
+            return self.prepend_formal(h, &p, &rhs, x);
+        }
         let f = self.formal_ref(&rhs)?;
         if lhs.kind() != SyntaxKind::NODE_LIST || self.m.args.contains_key(&f) {
             return None;
@@ -437,6 +440,76 @@ impl Matcher<'_> {
             }
             Err(Widen) => {
                 self.m.diffs.truncate(mark);
+                Some(self.diff(h, x))
+            }
+        }
+    }
+
+    /// `p ++ [ ... ]` or `p ++ [ ... ] ++ f` against a list: the elements
+    /// before the one the helper's list starts with go to `p`, the
+    /// trailing ones to `f`. `None` (matched as any other code) when the
+    /// host has no element like the helper's first.
+    fn prepend_formal(
+        &mut self,
+        h: &SyntaxNode,
+        p: &str,
+        rest: &SyntaxNode,
+        x: &SyntaxNode,
+    ) -> Option<Result<(), Widen>> {
+        if self.m.args.contains_key(p) {
+            return None;
+        }
+        let (list, f) = match rest.kind() {
+            SyntaxKind::NODE_LIST => (rest.clone(), None),
+            SyntaxKind::NODE_BIN_OP => {
+                rest.children_with_tokens()
+                    .find(|t| t.kind() == SyntaxKind::TOKEN_CONCAT)?;
+                let l = unparen(rest.first_child()?);
+                let f = self.formal_ref(&unparen(rest.last_child()?))?;
+                if l.kind() != SyntaxKind::NODE_LIST || self.m.args.contains_key(&f) || f == p {
+                    return None;
+                }
+                (l, Some(f))
+            }
+            _ => return None,
+        };
+        let ours = list_elems(&list);
+        let first = ours.first()?.clone();
+        let elems = list_elems(x);
+        let Some(k) = elems.iter().position(|e| self.trial(&first, e)) else {
+            // Nothing like the helper's modules: another kind of system.
+            if ours.len() >= 2
+                && !elems.is_empty()
+                && !elems.iter().any(|e| ours.iter().any(|o| self.trial(o, e)))
+            {
+                self.m.disjoint_list = true;
+            }
+            return None;
+        };
+        let (lead, rest_elems) = elems.split_at(k);
+        let mark = self.m.diffs.len();
+        let (saved_args, saved_lists) = (self.m.args.clone(), self.m.list_args.clone());
+        self.m.pairs.insert(list.text_range(), x.clone());
+        let r = self.list_with(&list, rest_elems.to_vec(), f.as_ref().map(|_| ()));
+        let bound = r.ok().and_then(|trailing| {
+            if !self.bind(p, list_text(lead), x) {
+                return None;
+            }
+            self.m.list_args.insert(p.to_string(), lead.to_vec());
+            if let Some(f) = &f {
+                if !self.bind(f, list_text(&trailing), x) {
+                    return None;
+                }
+                self.m.list_args.insert(f.clone(), trailing);
+            }
+            Some(())
+        });
+        match bound {
+            Some(()) => Some(Ok(())),
+            None => {
+                self.m.diffs.truncate(mark);
+                self.m.args = saved_args;
+                self.m.list_args = saved_lists;
                 Some(self.diff(h, x))
             }
         }
@@ -469,7 +542,18 @@ impl Matcher<'_> {
         x: &SyntaxNode,
         trailing: Option<()>,
     ) -> Result<Vec<SyntaxNode>, Widen> {
-        let (a, b) = (list_elems(h), list_elems(x));
+        self.list_with(h, list_elems(x), trailing)
+    }
+
+    /// [`Self::list`] against the elements `b` of a list (all of it, or
+    /// those after a run a formal takes).
+    fn list_with(
+        &mut self,
+        h: &SyntaxNode,
+        b: Vec<SyntaxNode>,
+        trailing: Option<()>,
+    ) -> Result<Vec<SyntaxNode>, Widen> {
+        let a = list_elems(h);
         let (n, m) = (a.len(), b.len());
         if n * m > 4096 {
             return Err(Widen);

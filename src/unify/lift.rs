@@ -130,7 +130,21 @@ pub fn lift(
             })
             .count()
     };
-    let body_len = size(body).max(1);
+    // A splice of a list parameter (`prependModules ++ [ ... ] ++ extra`)
+    // does not count: a run that adds one must not change what a second
+    // run finds readable.
+    let splices = body
+        .descendants()
+        .filter(|n| n.kind() == SyntaxKind::NODE_BIN_OP)
+        .filter(|n| {
+            n.children_with_tokens()
+                .any(|t| t.kind() == SyntaxKind::TOKEN_CONCAT)
+                && n.children().any(|c| {
+                    c.kind() == SyntaxKind::NODE_IDENT && formals.contains(&c.text().to_string())
+                })
+        })
+        .count();
+    let body_len = size(body).saturating_sub(2 * splices).max(1);
     for (i, m) in matches.iter().enumerate() {
         let places = m
             .diffs

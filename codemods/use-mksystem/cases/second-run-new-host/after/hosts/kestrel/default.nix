@@ -1,0 +1,4 @@
+{ hostname, ... }:
+{
+  networking.hostName = hostname;
+}

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  fileSystems."/".device = "/dev/disk/by-label/nixos";
+}
