@@ -638,20 +638,21 @@ fn same_meaning(
     here: &Here,
     free: &std::collections::BTreeSet<String>,
     helper_at: rnix::TextSize,
+    helper_withs: &[TextRange],
     host: &Configuration,
 ) -> Result<(), Error> {
     let at = host.value.node.text_range().start();
     // A name no `let` or formal binds is a builtin or comes from a `with`:
     // it means the same on both sides when the same `with`s enclose both.
-    let same_withs = withs_at(here.root(), helper_at) == withs_at(here.root(), at);
+    let host_withs = withs_around(&host.value.node);
+    let same_withs = helper_withs == host_withs.as_slice();
     for n in free {
         let n = n.as_str();
         let a = here.scope().resolve_at(n, helper_at);
         let b = here.scope().resolve_at(n, at);
         if a != b
             || a.is_none()
-                && !(same_withs
-                    && (crate::scope::is_builtin(n) || !withs_at(here.root(), at).is_empty()))
+                && !(same_withs && (crate::scope::is_builtin(n) || !host_withs.is_empty()))
         {
             return Err(here.refuse(
                 at,
@@ -1057,10 +1058,11 @@ fn generalise_helper(
         )
     })?;
     let free = free_names(&new_lambda);
+    let helper_withs = withs_at(here.root(), lambda.text_range().start());
     for (i, c) in direct.iter().enumerate() {
         match across {
             None => {
-                same_meaning(here, &free, lambda.text_range().start(), c)?;
+                same_meaning(here, &free, lambda.text_range().start(), &helper_withs, c)?;
                 if here
                     .scope()
                     .resolve_at(name, c.value.node.text_range().start())
@@ -1413,8 +1415,9 @@ fn new_helper(
         let prepared = Prepared::new(&new_lambda)
             .map_err(|e| here.refuse(at, format!("the proof failed: {}", e.0)))?;
         let free = free_names(&new_lambda);
+        let helper_withs = withs_at(here.root(), at);
         for (i, c) in hosts.iter().enumerate() {
-            same_meaning(here, &free, at, c)?;
+            same_meaning(here, &free, at, &helper_withs, c)?;
             prove_host(here, &prepared, &lifted.hosts[i].args, &c.value.node, c)?;
         }
         // With --helper-file the function goes in a file of its own, which
@@ -1689,7 +1692,19 @@ fn innermost_with_body(place: &SyntaxNode, hosts: &[SyntaxNode]) -> Option<Synta
         })
 }
 
-/// The `with` expressions whose body holds `offset`, innermost first.
+/// The `with` expressions whose body holds `node`, innermost first.
+fn withs_around(node: &SyntaxNode) -> Vec<TextRange> {
+    let at = node.text_range().start();
+    node.ancestors()
+        .skip(1)
+        .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
+        .filter(|w| w.last_child().is_some_and(|b| b.text_range().contains(at)))
+        .map(|w| w.text_range())
+        .collect()
+}
+
+/// The `with` expressions whose body holds `offset`, innermost first (a
+/// walk down from the root: once per run, for the helper's place).
 fn withs_at(root: &SyntaxNode, offset: rnix::TextSize) -> Vec<TextRange> {
     let Some(token) = root.token_at_offset(offset).right_biased() else {
         return Vec::new();

@@ -1234,8 +1234,18 @@ pub fn normalise(text: &str) -> String {
             return text;
         }
         let root = root.syntax();
-        let mut step = None;
+        // Every fold whose range overlaps no fold already taken, in one
+        // pass (one parse per round, not per fold).
+        let mut steps: Vec<(TextRange, String)> = Vec::new();
+        let free = |steps: &[(TextRange, String)], r: TextRange| {
+            steps
+                .iter()
+                .all(|(t, _)| t.intersect(r).is_none_or(|i| i.is_empty()))
+        };
         for op in root.descendants().filter(is_concat) {
+            if !free(&steps, op.text_range()) {
+                continue;
+            }
             let (Some(l), Some(r)) = (op.first_child().map(unparen), op.last_child().map(unparen))
             else {
                 continue;
@@ -1264,18 +1274,24 @@ pub fn normalise(text: &str) -> String {
                 None
             };
             if let Some(new) = new {
-                step = Some((op.text_range(), new));
-                break;
+                steps.push((op.text_range(), new));
             }
         }
-        if step.is_none() {
-            step = root.descendants().find_map(merge_update);
+        if steps.is_empty() {
+            for (r, new) in root.descendants().filter_map(merge_update) {
+                if free(&steps, r) {
+                    steps.push((r, new));
+                }
+            }
         }
-        let Some((range, new)) = step else {
+        if steps.is_empty() {
             return text;
-        };
-        let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
-        text = format!("{}({}){}", &text[..lo], new, &text[hi..]);
+        }
+        steps.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
+        for (range, new) in steps {
+            let (lo, hi) = (usize::from(range.start()), usize::from(range.end()));
+            text = format!("{}({}){}", &text[..lo], new, &text[hi..]);
+        }
     }
     text
 }
