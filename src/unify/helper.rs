@@ -963,8 +963,8 @@ impl Prepared {
         })
     }
 
-    /// Beta-reduce the call with `args` (see [`reduce`]).
-    pub fn reduce(&self, args: &BTreeMap<String, String>) -> Result<String, NotProven> {
+    /// The call with `args` beta-reduced, `++` not folded yet.
+    fn reduce_raw(&self, args: &BTreeMap<String, String>) -> Result<String, NotProven> {
         let names: BTreeSet<&str> = self
             .pattern
             .formals
@@ -1000,8 +1000,12 @@ impl Prepared {
             values: HashMap::new(),
             stack: Vec::new(),
         };
-        let text = r.reduce_node(&body)?;
-        Ok(normalise(&text))
+        r.reduce_node(&body)
+    }
+
+    /// Beta-reduce the call with `args` (see [`reduce`]).
+    pub fn reduce(&self, args: &BTreeMap<String, String>) -> Result<String, NotProven> {
+        Ok(normalise(&self.reduce_raw(args)?))
     }
 
     /// The proof for one call (see [`prove_call`]).
@@ -1010,8 +1014,8 @@ impl Prepared {
         args: &BTreeMap<String, String>,
         original: &SyntaxNode,
     ) -> Result<(), NotProven> {
-        let reduced = self.reduce(args)?;
-        compare(&reduced, original)
+        let reduced = normalise_parsed(&self.reduce_raw(args)?);
+        compare(reduced, original)
     }
 }
 
@@ -1224,14 +1228,20 @@ fn plain_string(text: &str) -> Option<String> {
 /// Fold `++` of list literals (`[ a ] ++ [ b ]` is `[ a b ]`, `[ a ] ++ [ ]`
 /// is `[ a ]`): what Nix computes, written out.
 pub fn normalise(text: &str) -> String {
+    normalise_parsed(text).0
+}
+
+/// [`normalise`], with the expression of its last parse when it parsed the
+/// result (so that the caller need not parse it again).
+fn normalise_parsed(text: &str) -> (String, Option<SyntaxNode>) {
     let mut text = text.to_string();
     if !text.contains("++") && !text.contains("//") {
-        return text;
+        return (text, None);
     }
     for _ in 0..512 {
         let root = rnix::Root::parse(&text);
         if !root.errors().is_empty() {
-            return text;
+            return (text, None);
         }
         let root = root.syntax();
         // Every fold whose range overlaps no fold already taken, in one
@@ -1285,7 +1295,8 @@ pub fn normalise(text: &str) -> String {
             }
         }
         if steps.is_empty() {
-            return text;
+            let expr = root.first_child();
+            return (text, expr);
         }
         steps.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
         for (range, new) in steps {
@@ -1293,7 +1304,7 @@ pub fn normalise(text: &str) -> String {
             text = format!("{}({}){}", &text[..lo], new, &text[hi..]);
         }
     }
-    text
+    (text, None)
 }
 
 /// `{ a = 1; } // { b = 2; }` as `{ a = 1; b = 2; }`: plain sets whose
@@ -1420,11 +1431,21 @@ pub fn prove_call(
 
 /// Whether reduced code is `original`, `++` of lists folded and `''`
 /// strings compared by value.
-fn compare(reduced: &str, original: &SyntaxNode) -> Result<(), NotProven> {
-    let parsed = parse_expr(&canonical_strings(reduced))
-        .ok_or_else(|| NotProven("the reduced call does not parse".into()))?;
-    let orig = parse_expr(&canonical_strings(&normalise(&original.text().to_string())))
-        .ok_or_else(|| NotProven("the original does not parse on its own".into()))?;
+fn compare(reduced: (String, Option<SyntaxNode>), original: &SyntaxNode) -> Result<(), NotProven> {
+    // A parse already made is used again when no `''` string is to be
+    // rewritten; the original, when nothing was folded, is its own node.
+    let expr = |(text, parsed): (String, Option<SyntaxNode>)| match parsed {
+        Some(p) if !text.contains("''") => Some(p),
+        _ => parse_expr(&canonical_strings(&text)),
+    };
+    let parsed =
+        expr(reduced).ok_or_else(|| NotProven("the reduced call does not parse".into()))?;
+    let original_text = original.text().to_string();
+    let orig = match normalise_parsed(&original_text) {
+        (text, None) if text == original_text && !text.contains("''") => Some(original.clone()),
+        other => expr(other),
+    }
+    .ok_or_else(|| NotProven("the original does not parse on its own".into()))?;
     if equal_modulo_trivia(&parsed, &orig) {
         Ok(())
     } else {
