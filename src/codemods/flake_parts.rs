@@ -162,15 +162,20 @@ impl Codemod for FlakeParts {
                     .enumerate()
                     .filter(|(_, b)| &b.scope == set)
                 {
-                    if let Some(r) = flake.scope.uses_of(b.0).next() {
-                        return Err(cx.refuse(
-                            NAME,
-                            r.range.start(),
-                            format!(
-                                "the `rec` outputs refer to each other (`{}`): under mkFlake they would be `flake.{}`; make it a `let` binding first",
-                                r.name, r.name
-                            ),
-                        ));
+                    for r in flake.scope.uses_of(b.0) {
+                        match rec_use_via_self(flake, outputs, set, b.1, r) {
+                            Some(edit) => fix.edit(NAME, flake.path.clone(), edit)?,
+                            None => {
+                                return Err(cx.refuse(
+                                    NAME,
+                                    r.range.start(),
+                                    format!(
+                                        "the `rec` outputs refer to each other (`{}`): under mkFlake they would be `flake.{}`, and `self.{}` is the same value only for configurations and `lib` read from another such output; make it a `let` binding first",
+                                        r.name, r.name, r.name
+                                    ),
+                                ));
+                            }
+                        }
                     }
                 }
             }
@@ -1584,4 +1589,59 @@ fn update_operand_range(call: &SyntaxNode, set: &SyntaxNode) -> Option<TextRange
     } else {
         None
     }
+}
+
+/// Outputs that flake-parts passes through `flake` unchanged: `self.<name>`
+/// is the value the `rec` set gave them.
+const PASSED_THROUGH: &[&str] = &[
+    "nixosConfigurations",
+    "darwinConfigurations",
+    "homeConfigurations",
+    "lib",
+];
+
+/// A use `r` of the `rec` outputs' attribute `b` written as `self.<name>`,
+/// when that is the same value: `b` is passed through unchanged, the use is
+/// a plain name inside another such output, and `self` there is the
+/// outputs function's own.
+fn rec_use_via_self(
+    flake: &crate::flake::Flake,
+    outputs: &crate::flake::Outputs,
+    set: &rnix::SyntaxNode,
+    b: &crate::scope::Binder,
+    r: &crate::scope::Reference,
+) -> Option<Edit> {
+    if !PASSED_THROUGH.contains(&b.name.as_str()) {
+        return None;
+    }
+    // The output the use is in.
+    let entry = set
+        .children()
+        .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
+        .find(|c| c.text_range().contains_range(r.range))?;
+    let key = entry
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+        .and_then(|p| p.first_child())
+        .and_then(|a| syntax::static_attr_name(&a))?;
+    if !PASSED_THROUGH.contains(&key.as_str()) || key == b.name {
+        return None;
+    }
+    // A plain name (not `inherit`), with no `with` around it.
+    let ident = entry
+        .descendants()
+        .find(|n| n.kind() == SyntaxKind::NODE_IDENT && n.text_range() == r.range)?;
+    if ident
+        .parent()
+        .is_some_and(|p| p.kind() == SyntaxKind::NODE_INHERIT)
+        || !r.withs.is_empty()
+    {
+        return None;
+    }
+    let self_binder = flake.scope.resolve_at("self", r.range.start())?;
+    let sb = &flake.scope.binders[self_binder];
+    if sb.scope != outputs.lambda || sb.kind != crate::scope::BinderKind::Formal {
+        return None;
+    }
+    Some(Edit::replace(r.range, format!("self.{}", b.name)))
 }

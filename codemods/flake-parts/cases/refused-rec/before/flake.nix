@@ -1,12 +1,12 @@
 {
+  description = "A check that reads a package of the rec outputs";
+
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
 
   outputs = { self, nixpkgs, ... }:
     rec {
-      lib.mkHost = name: nixpkgs.lib.nixosSystem {
-        system = "x86_64-linux";
-        modules = [ { networking.hostName = name; } ];
-      };
-      nixosConfigurations.box = lib.mkHost "box";
+      packages.x86_64-linux.default = nixpkgs.legacyPackages.x86_64-linux.hello;
+      # built in CI
+      checks.x86_64-linux.default = packages.x86_64-linux.default;
     };
 }
