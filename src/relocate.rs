@@ -104,17 +104,7 @@ pub fn plan_move(
     // 4. Enclosing `with`s, when a name may come from one.
     let mut withs = Vec::new();
     if needs_with.is_some() {
-        withs = expr
-            .ancestors()
-            .skip(1)
-            .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
-            .filter(|w| {
-                w.children()
-                    .next()
-                    .is_some_and(|ns| !ns.text_range().contains_range(expr_range))
-            })
-            .collect();
-        withs.reverse();
+        withs = crate::scope::enclosing_withs(expr);
         for w in &withs {
             let Some(ns) = w.children().next() else {
                 continue;

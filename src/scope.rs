@@ -46,6 +46,25 @@ pub const BUILTINS: &[&str] = &[
     "true",
 ];
 
+/// The `with` expressions whose body holds `node` (not their namespace),
+/// outermost first: what a name there may come from when nothing binds it
+/// lexically.
+pub fn enclosing_withs(node: &SyntaxNode) -> Vec<SyntaxNode> {
+    let range = node.text_range();
+    let mut withs: Vec<SyntaxNode> = node
+        .ancestors()
+        .skip(1)
+        .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
+        .filter(|w| {
+            w.children()
+                .next()
+                .is_some_and(|ns| !ns.text_range().contains_range(range))
+        })
+        .collect();
+    withs.reverse();
+    withs
+}
+
 /// Whether `name` is a Nix builtin available without `builtins.`.
 pub fn is_builtin(name: &str) -> bool {
     name.starts_with("__") || BUILTINS.contains(&name)

@@ -114,10 +114,7 @@ impl Codemod for ExtractHomeManager {
         if total >= 2 && by_file.values().filter(|g| !g.is_empty()).count() >= 2 {
             match across_files(flake, &by_file, name) {
                 Ok(attempt) => {
-                    fix.notes.extend(attempt.notes);
-                    fix.actions.extend(attempt.actions);
-                    fix.removed_comments.extend(attempt.removed_comments);
-                    fix.edits = attempt.edits;
+                    fix.absorb(NAME, attempt)?;
                     return Ok(fix);
                 }
                 Err((at, why)) => fix.notes.push(Note {
@@ -152,18 +149,7 @@ impl Codemod for ExtractHomeManager {
                 }
                 continue;
             }
-            let attempt = extract_largest(flake, *file, group, name, &[])?;
-            for (path, set) in attempt.edits {
-                let into = fix.edits.entry(path).or_default();
-                into.merge(set).map_err(|o| Error::CheckFailed {
-                    check: "edits",
-                    location: None,
-                    message: format!("{NAME} produced {o}"),
-                })?;
-            }
-            fix.notes.extend(attempt.notes);
-            fix.actions.extend(attempt.actions);
-            fix.removed_comments.extend(attempt.removed_comments);
+            fix.absorb(NAME, extract_largest(flake, *file, group, name, &[])?)?;
         }
         Ok(fix)
     }

@@ -188,14 +188,7 @@ impl Codemod for FlakeParts {
                             "an `inherit` among the outputs: write it as `name = ...;` first",
                         ))
                     }
-                    SyntaxKind::NODE_ATTRPATH_VALUE
-                        if entry
-                            .children()
-                            .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
-                            .and_then(|p| p.first_child())
-                            .and_then(|a| syntax::static_attr_name(&a))
-                            .is_none() =>
-                    {
+                    SyntaxKind::NODE_ATTRPATH_VALUE if output_name(&entry).is_none() => {
                         return Err(cx.refuse(
                             NAME,
                             entry.text_range().start(),
@@ -1591,6 +1584,16 @@ fn update_operand_range(call: &SyntaxNode, set: &SyntaxNode) -> Option<TextRange
     }
 }
 
+/// The output an entry of the outputs set defines (`packages` of
+/// `packages.x86_64-linux.default = ...;`), when its name is static.
+fn output_name(entry: &rnix::SyntaxNode) -> Option<String> {
+    entry
+        .children()
+        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
+        .and_then(|p| p.first_child())
+        .and_then(|a| syntax::static_attr_name(&a))
+}
+
 /// Outputs that flake-parts passes through `flake` unchanged: `self.<name>`
 /// is the value the `rec` set gave them.
 const PASSED_THROUGH: &[&str] = &[
@@ -1619,11 +1622,7 @@ fn rec_use_via_self(
         .children()
         .filter(|c| c.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
         .find(|c| c.text_range().contains_range(r.range))?;
-    let key = entry
-        .children()
-        .find(|c| c.kind() == SyntaxKind::NODE_ATTRPATH)
-        .and_then(|p| p.first_child())
-        .and_then(|a| syntax::static_attr_name(&a))?;
+    let key = output_name(&entry)?;
     if !PASSED_THROUGH.contains(&key.as_str()) || key == b.name {
         return None;
     }

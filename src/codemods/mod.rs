@@ -155,6 +155,25 @@ impl Fix {
         self.edits.values().all(EditSet::is_empty) && self.creates.is_empty()
     }
 
+    /// Add everything `other` does (a part of the same codemod's work
+    /// computed on its own); overlapping edits are an internal error.
+    pub fn absorb(&mut self, codemod: &str, other: Fix) -> Result<(), Error> {
+        for (file, set) in other.edits {
+            let into = self.edits.entry(file.clone()).or_default();
+            into.merge(set).map_err(|o| Error::CheckFailed {
+                check: "edits",
+                location: None,
+                message: format!("{codemod} produced {o} in {}", file.display()),
+            })?;
+        }
+        self.creates.extend(other.creates);
+        self.notes.extend(other.notes);
+        self.actions.extend(other.actions);
+        self.declared_changes.extend(other.declared_changes);
+        self.removed_comments.extend(other.removed_comments);
+        Ok(())
+    }
+
     /// Add an edit of `file`; overlapping edits are an internal error that names both.
     pub fn edit(&mut self, codemod: &str, file: PathBuf, edit: Edit) -> Result<(), Error> {
         let set = self.edits.entry(file.clone()).or_default();

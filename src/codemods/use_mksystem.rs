@@ -638,13 +638,13 @@ fn same_meaning(
     here: &Here,
     free: &std::collections::BTreeSet<String>,
     helper_at: rnix::TextSize,
-    helper_withs: &[TextRange],
+    helper_withs: &[SyntaxNode],
     host: &Configuration,
 ) -> Result<(), Error> {
     let at = host.value.node.text_range().start();
     // A name no `let` or formal binds is a builtin or comes from a `with`:
     // it means the same on both sides when the same `with`s enclose both.
-    let host_withs = withs_around(&host.value.node);
+    let host_withs = crate::scope::enclosing_withs(&host.value.node);
     let same_withs = helper_withs == host_withs.as_slice();
     for n in free {
         let n = n.as_str();
@@ -1058,7 +1058,7 @@ fn generalise_helper(
         )
     })?;
     let free = free_names(&new_lambda);
-    let helper_withs = withs_at(here.root(), lambda.text_range().start());
+    let helper_withs = crate::scope::enclosing_withs(&lambda);
     for (i, c) in direct.iter().enumerate() {
         match across {
             None => {
@@ -1415,7 +1415,8 @@ fn new_helper(
         let prepared = Prepared::new(&new_lambda)
             .map_err(|e| here.refuse(at, format!("the proof failed: {}", e.0)))?;
         let free = free_names(&new_lambda);
-        let helper_withs = withs_at(here.root(), at);
+        let helper_withs =
+            crate::scope::enclosing_withs(outputs.lets.last().unwrap_or(&outputs.body));
         for (i, c) in hosts.iter().enumerate() {
             same_meaning(here, &free, at, &helper_withs, c)?;
             prove_host(here, &prepared, &lifted.hosts[i].args, &c.value.node, c)?;
@@ -1443,23 +1444,23 @@ fn new_helper(
         let insert = if outputs.lets.last().is_some() {
             Edit::insert(at, format!("\n\n{indent}{binding}"))
         } else {
-            let start = usize::from(outputs.body.text_range().start());
-            let outer = line_indent(text, start);
+            let outer = line_indent(text, usize::from(outputs.body.text_range().start()));
             // A `with` body after the `with` on its line (`with lib; {`):
-            // the new `let` starts a line of its own, as nixfmt lays it out.
-            let gap = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            // the new `let` starts a line of its own, as nixfmt lays it out
+            // (the space after `;` becomes the line break).
             let after_with = outputs
                 .body
                 .parent()
                 .is_some_and(|p| p.kind() == SyntaxKind::NODE_WITH);
-            if !after_with || text[line_start..start].trim().is_empty() {
-                Edit::insert(at, make::let_before(&binding, outer, unit))
-            } else {
-                Edit::replace(
-                    TextRange::new(((start - gap) as u32).into(), at),
-                    format!("\n{outer}{}", make::let_before(&binding, outer, unit)),
-                )
+            let new_let = make::let_before(&binding, outer, unit);
+            match outputs.body.prev_sibling_or_token() {
+                Some(t) if after_with && t.kind() != SyntaxKind::TOKEN_WHITESPACE => {
+                    Edit::insert(at, format!("\n{outer}{new_let}"))
+                }
+                Some(t) if after_with && !t.to_string().contains('\n') => {
+                    Edit::replace(t.text_range(), format!("\n{outer}{new_let}"))
+                }
+                _ => Edit::insert(at, new_let),
             }
         };
         fix.edit(NAME, here.path(), insert)?;
@@ -1672,9 +1673,6 @@ fn chain_outliers<'a>(
     }
 }
 
-/// Where a new helper goes in the file: its `let` (the outputs' innermost
-/// one in flake.nix, the file's own otherwise) and the expression a new
-/// `let` would go before.
 /// The body of the innermost `with` inside `place` (or `place` itself)
 /// around every one of `hosts`.
 fn innermost_with_body(place: &SyntaxNode, hosts: &[SyntaxNode]) -> Option<SyntaxNode> {
@@ -1692,34 +1690,9 @@ fn innermost_with_body(place: &SyntaxNode, hosts: &[SyntaxNode]) -> Option<Synta
         })
 }
 
-/// The `with` expressions whose body holds `node`, innermost first.
-fn withs_around(node: &SyntaxNode) -> Vec<TextRange> {
-    let at = node.text_range().start();
-    node.ancestors()
-        .skip(1)
-        .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
-        .filter(|w| w.last_child().is_some_and(|b| b.text_range().contains(at)))
-        .map(|w| w.text_range())
-        .collect()
-}
-
-/// The `with` expressions whose body holds `offset`, innermost first (a
-/// walk down from the root: once per run, for the helper's place).
-fn withs_at(root: &SyntaxNode, offset: rnix::TextSize) -> Vec<TextRange> {
-    let Some(token) = root.token_at_offset(offset).right_biased() else {
-        return Vec::new();
-    };
-    token
-        .parent_ancestors()
-        .filter(|a| a.kind() == SyntaxKind::NODE_WITH)
-        .filter(|w| {
-            w.last_child()
-                .is_some_and(|b| b.text_range().contains(offset))
-        })
-        .map(|w| w.text_range())
-        .collect()
-}
-
+/// Where a new helper goes in the file: its `let` (the outputs' innermost
+/// one in flake.nix, the file's own otherwise) and the expression a new
+/// `let` would go before.
 fn helper_place(here: &Here) -> Option<(Option<SyntaxNode>, SyntaxNode)> {
     if here.file == 0 {
         let outputs = here.cx.flake.outputs.as_ref()?;

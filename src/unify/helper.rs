@@ -409,13 +409,9 @@ impl Matcher<'_> {
 
     /// `[ ... ] ++ f` against a list: the trailing elements go to `f`.
     fn append_formal(&mut self, h: &SyntaxNode, x: &SyntaxNode) -> Option<Result<(), Widen>> {
-        if h.kind() != SyntaxKind::NODE_BIN_OP || x.kind() != SyntaxKind::NODE_LIST {
+        if !is_concat(h) || x.kind() != SyntaxKind::NODE_LIST {
             return None;
         }
-        let op = h
-            .children_with_tokens()
-            .find(|t| t.kind() == SyntaxKind::TOKEN_CONCAT)?;
-        let _ = op;
         let lhs = unparen(h.first_child()?);
         let rhs = unparen(h.last_child()?);
         if let Some(p) = self.formal_ref(&lhs) {
@@ -461,9 +457,7 @@ impl Matcher<'_> {
         }
         let (list, f) = match rest.kind() {
             SyntaxKind::NODE_LIST => (rest.clone(), None),
-            SyntaxKind::NODE_BIN_OP => {
-                rest.children_with_tokens()
-                    .find(|t| t.kind() == SyntaxKind::TOKEN_CONCAT)?;
+            SyntaxKind::NODE_BIN_OP if is_concat(rest) => {
                 let l = unparen(rest.first_child()?);
                 let f = self.formal_ref(&unparen(rest.last_child()?))?;
                 if l.kind() != SyntaxKind::NODE_LIST || self.m.args.contains_key(&f) || f == p {
@@ -1345,7 +1339,8 @@ fn merge_update(op: SyntaxNode) -> Option<(TextRange, String)> {
     Some((op.text_range(), format!("{{ {} }}", entries.join(" "))))
 }
 
-fn is_concat(n: &SyntaxNode) -> bool {
+/// `a ++ b` (through parentheses).
+pub(super) fn is_concat(n: &SyntaxNode) -> bool {
     let n = unparen(n.clone());
     n.kind() == SyntaxKind::NODE_BIN_OP
         && n.children_with_tokens()

@@ -135,13 +135,11 @@ pub fn lift(
     // run finds readable.
     let splices = body
         .descendants()
-        .filter(|n| n.kind() == SyntaxKind::NODE_BIN_OP)
+        .filter(|n| n.kind() == SyntaxKind::NODE_BIN_OP && super::helper::is_concat(n))
         .filter(|n| {
-            n.children_with_tokens()
-                .any(|t| t.kind() == SyntaxKind::TOKEN_CONCAT)
-                && n.children().any(|c| {
-                    c.kind() == SyntaxKind::NODE_IDENT && formals.contains(&c.text().to_string())
-                })
+            n.children().any(|c| {
+                c.kind() == SyntaxKind::NODE_IDENT && formals.contains(&c.text().to_string())
+            })
         })
         .count();
     let body_len = size(body).saturating_sub(2 * splices).max(1);
@@ -645,24 +643,8 @@ pub fn lift(
             // and comments, as a run does.
             match m.list_args.get(f).filter(|e| !e.is_empty()) {
                 Some(run) => {
-                    let last = &run[run.len() - 1];
-                    let mut range = run[0].text_range().cover(last.text_range());
-                    if let Some(c) = run_tail_comments(last) {
-                        range = range.cover(c);
-                    }
-                    let (lead, lead_ranges) = leading_comments(&run[0]);
-                    kept.extend(lead_ranges);
-                    kept.push(range);
-                    let inner = format!("{arg_indent}{}", o.unit);
-                    let text = shift_range(
-                        &run[0].parent().unwrap_or_else(|| hroot.clone()),
-                        range,
-                        Shift {
-                            remove: &indent_of(&run[0]),
-                            add: &inner,
-                        },
-                    );
-                    args.push((f.clone(), format!("[\n{inner}{text}\n{arg_indent}]")));
+                    let (text, lead) = run_arg(run, &hroot, &arg_indent, o.unit, &mut kept);
+                    args.push((f.clone(), text));
                     if !lead.is_empty() {
                         leads.insert(f.clone(), lead);
                     }
@@ -774,24 +756,9 @@ pub fn lift(
                         if run.is_empty() {
                             args.push((p.name.clone(), "[ ]".into()));
                         } else {
-                            let mut range =
-                                run[0].text_range().cover(run[run.len() - 1].text_range());
-                            if let Some(c) = run_tail_comments(&run[run.len() - 1]) {
-                                range = range.cover(c);
-                            }
-                            let (lead, lead_ranges) = leading_comments(&run[0]);
-                            kept.extend(lead_ranges);
-                            kept.push(range);
-                            let inner = format!("{arg_indent}{}", o.unit);
-                            let text = shift_range(
-                                &run[0].parent().unwrap_or_else(|| hroot.clone()),
-                                range,
-                                Shift {
-                                    remove: &indent_of(&run[0]),
-                                    add: &inner,
-                                },
-                            );
-                            args.push((p.name.clone(), format!("[\n{inner}{text}\n{arg_indent}]")));
+                            let (text, lead) =
+                                run_arg(&run, &hroot, &arg_indent, o.unit, &mut kept);
+                            args.push((p.name.clone(), text));
                             if !lead.is_empty() {
                                 leads.insert(p.name.clone(), lead);
                             }
@@ -920,6 +887,37 @@ fn own_run(
     }
     let theirs = list_elems(m.pairs.get(&list.text_range())?);
     (theirs.len() == elems.len()).then(|| theirs[from..to].to_vec())
+}
+
+/// A host's run of list elements (not empty) as an argument list indented
+/// for `arg_indent`, with the comments that belong to it, and the comment
+/// lines before its first element (for the caller to write above the
+/// argument). The ranges it carries go to `kept`.
+fn run_arg(
+    run: &[SyntaxNode],
+    hroot: &SyntaxNode,
+    arg_indent: &str,
+    unit: &str,
+    kept: &mut Vec<TextRange>,
+) -> (String, String) {
+    let last = &run[run.len() - 1];
+    let mut range = run[0].text_range().cover(last.text_range());
+    if let Some(c) = run_tail_comments(last) {
+        range = range.cover(c);
+    }
+    let (lead, lead_ranges) = leading_comments(&run[0]);
+    kept.extend(lead_ranges);
+    kept.push(range);
+    let inner = format!("{arg_indent}{unit}");
+    let text = shift_range(
+        &run[0].parent().unwrap_or_else(|| hroot.clone()),
+        range,
+        Shift {
+            remove: &indent_of(&run[0]),
+            add: &inner,
+        },
+    );
+    (format!("[\n{inner}{text}\n{arg_indent}]"), lead)
 }
 
 /// A `#` comment after `node` on its line (`./a.nix # the NAS`).
